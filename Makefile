@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xdpvs top-level Makefile.  Each directory's dir.mk lists its sources and
+# programs; the rules live once in mk/rules.mk.  Output goes to build/
+# (build-san/ with SAN=1).  `make help` lists the targets.
+
+CC         ?= gcc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+ifeq ($(SAN),1)
+O          ?= build-san
+SANFLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all
+else
+O          ?= build
+SANFLAGS   :=
+endif
+
+PKGS       := libbpf libxdp libpcap json-c libmnl cmocka
+CPPFLAGS   += -Iinclude -I. -D_GNU_SOURCE
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	      -Wstrict-prototypes -Wmissing-prototypes -MMD -MP $(SANFLAGS)
+LDFLAGS    += $(SANFLAGS)
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+ifneq ($(V),1)
+Q := @
+msg = @printf '  %-6s %s\n' "$(1)" "$(2)";
+else
+Q :=
+msg =
+endif
+
+LIBXDPVS_SRCS :=
+LIBCTL_SRCS   :=
+PROGS         :=
+BPF_PROGS     :=
+
+include core/dir.mk
+include ctl/dir.mk
+include replay/dir.mk
+include tests/dir.mk
+include mk/rules.mk
+
+.PHONY: all deps help clean install
+all: $(LIBXDPVS) $(LIBCTL) $(addprefix $(O)/,$(PROGS))
+
+deps:
+	$(Q)sh mk/deps.sh
+
+help:
+	@echo "make            build everything into $(O)/"
+	@echo "make check      install missing packages, build, run every test"
+	@echo "make check T=core/sched/wrr   one unit test (path under tests/unit)"
+	@echo "make check SAN=1              everything under ASan+UBSan in build-san/"
+	@echo "make clean      remove build output"
+	@echo "V=1             show the commands"
+
+clean:
+	$(Q)rm -rf build build-san
+
+install: all
+	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin
+	$(Q)install -m 0755 $(addprefix $(O)/,$(PROGS)) $(DESTDIR)$(PREFIX)/sbin/

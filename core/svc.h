@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Virtual services, as the kernel's struct ip_vs_service and the service
+ * half of ip_vs_ctl.c: two hash tables (protocol/address/port and firewall
+ * mark) and the kernel's lookup order.
+ */
+#ifndef XDPVS_CORE_SVC_H
+#define XDPVS_CORE_SVC_H
+
+#include <stdint.h>
+#include <xdpvs/engine.h>
+
+#include "est.h"
+#include "list.h"
+
+struct xdpvs_engine;
+struct xdpvs_sched_ops;
+struct xdpvs_pe_ops;
+
+struct xdpvs_svc {
+	struct list_head s_list;	/* engine's list, creation order */
+	struct xdpvs_svc *hnext;	/* hash chain */
+	struct xdpvs_engine *engine;
+
+	uint16_t af;
+	uint16_t protocol;
+	union xdpvs_addr addr;
+	uint16_t port;			/* network order */
+	uint32_t fwmark;
+	uint32_t flags;			/* XDPVS_SVC_F_* */
+	uint32_t timeout;		/* persistence, seconds */
+	uint32_t netmask;		/* IPv4 mask (network order) / prefix */
+
+	struct list_head destinations;	/* newest first */
+	uint32_t num_dests;
+	struct xdpvs_stats_est stats;
+
+	const struct xdpvs_sched_ops *sched;
+	void *sched_data;
+	const struct xdpvs_pe_ops *pe;
+};
+
+#endif

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libxdpvs: the IPVS engine as a library.
+ *
+ * The engine does to a packet what the kernel's IPVS does to it (service
+ * lookup, scheduling, connection tracking with the IPVS state machines, NAT,
+ * direct routing, tunnelling, ICMP) and keeps the tables ipvsadm shows.  It
+ * does no I/O and reads no clock: the caller passes frames in, gets a
+ * verdict and (in place) the frame to send, and passes the time, in
+ * nanoseconds of any monotonic clock, with every call.  Routes and
+ * neighbours come from the caller too, through struct xdpvs_env.
+ *
+ * Errors are negative errno values with the kernel's meaning, so a caller
+ * can print ipvsadm's message for them (-EEXIST "Service already exists").
+ * Ports in the configuration structures are in network byte order, as in
+ * the kernel's ip_vs_service_user_kern.
+ */
+#ifndef XDPVS_ENGINE_H
+#define XDPVS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xdpvs/addr.h>
+#include <xdpvs/ipvs.h>
+
+#define XDPVS_NSEC_PER_SEC 1000000000ULL
+
+struct xdpvs_engine;
+
+/* ---------------------------------------------------------------------
+ * Configuration: services, real servers, mark rules, timeouts, switches
+ */
+
+/* A virtual service, as ipvsadm -A/-E gives it. */
+struct xdpvs_svc_conf {
+	uint16_t af;		/* AF_INET or AF_INET6 */
+	uint16_t protocol;	/* IPPROTO_TCP/UDP/SCTP (TCP for fwmark) */
+	union xdpvs_addr addr;	/* zero for fwmark services */
+	uint16_t port;		/* network order; 0 for fwmark services */
+	uint32_t fwmark;	/* non-zero: a firewall-mark service */
+	char sched_name[XDPVS_SCHEDNAME_MAXLEN];	/* "" means "none" */
+	char pe_name[XDPVS_PENAME_MAXLEN];		/* "" or "sip" */
+	uint32_t flags;		/* XDPVS_SVC_F_* */
+	uint32_t timeout;	/* persistence timeout, seconds */
+	uint32_t netmask;	/* IPv4: mask, network order; IPv6: prefix */
+};
+
+/* A real server, as ipvsadm -a/-e gives it. */
+struct xdpvs_dest_conf {
+	uint16_t af;		/* may differ from the service's (tunnels) */
+	union xdpvs_addr addr;
+	uint16_t port;		/* network order */
+	uint32_t conn_flags;	/* XDPVS_CONN_F_MASQ/TUNNEL/DROUTE/LOCALNODE */
+	int32_t weight;
+	uint32_t u_threshold;	/* 0 = no upper connection limit */
+	uint32_t l_threshold;	/* 0 = u - u/4 */
+	uint8_t tun_type;	/* enum xdpvs_tun_type */
+	uint16_t tun_port;	/* GUE destination port, network order */
+	uint16_t tun_flags;	/* XDPVS_TUN_F_* */
+};
+
+/*
+ * A firewall-mark rule.  XDP runs before netfilter could mark a packet, so
+ * xdpvs assigns marks itself: the first rule (in the order added) matching
+ * the protocol, destination prefix and destination port range gives the
+ * packet its mark, before any service lookup.
+ */
+struct xdpvs_mark_rule {
+	uint32_t mark;		/* > 0 */
+	uint16_t af;
+	uint8_t protocol;	/* 0 = any of TCP/UDP/SCTP */
+	uint8_t plen;		/* prefix length */
+	union xdpvs_addr prefix;
+	uint16_t port_lo;	/* host order; 0-0 = any port */
+	uint16_t port_hi;
+};
+
+int xdpvs_svc_add(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc);
+int xdpvs_svc_edit(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc);
+int xdpvs_svc_del(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc);
+/* ipvsadm -C: remove every service. */
+void xdpvs_svc_flush(struct xdpvs_engine *e);
+
+int xdpvs_dest_add(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc,
+		   const struct xdpvs_dest_conf *dest);
+int xdpvs_dest_edit(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc,
+		    const struct xdpvs_dest_conf *dest);
+int xdpvs_dest_del(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc,
+		   const struct xdpvs_dest_conf *dest);
+
+/* ipvsadm -Z: zero one service's counters, or everything when svc is NULL. */
+int xdpvs_zero(struct xdpvs_engine *e, const struct xdpvs_svc_conf *svc);
+
+/* ipvsadm --set: seconds; 0 leaves a value unchanged. */
+int xdpvs_set_timeouts(struct xdpvs_engine *e, uint32_t tcp, uint32_t tcpfin,
+		       uint32_t udp);
+void xdpvs_get_timeouts(const struct xdpvs_engine *e, uint32_t *tcp,
+			uint32_t *tcpfin, uint32_t *udp);
+
+/*
+ * Behaviour switches with the kernel's sysctl names (expire_nodest_conn,
+ * conn_reuse_mode, ...).  -ENOENT for an unknown name, -EINVAL for a value
+ * out of range.  xdpvs_sysctl_name(i) enumerates them (NULL past the end).
+ */
+int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value);
+int xdpvs_sysctl_get(const struct xdpvs_engine *e, const char *name,
+		     int *value);
+const char *xdpvs_sysctl_name(unsigned int i);
+
+int xdpvs_mark_add(struct xdpvs_engine *e, const struct xdpvs_mark_rule *r);
+int xdpvs_mark_del(struct xdpvs_engine *e, const struct xdpvs_mark_rule *r);
+void xdpvs_mark_flush(struct xdpvs_engine *e);
+
+/* ---------------------------------------------------------------------
+ * The packet path
+ */
+
+/* What the caller knows of the way to an address: from its routing and
+ * neighbour tables (xdpvsd) or from its options (xdpvs-replay). */
+struct xdpvs_route {
+	uint32_t ifindex;	/* egress interface */
+	uint32_t mtu;		/* path MTU, bytes of IP packet */
+	uint8_t smac[6];	/* our MAC on ifindex */
+	uint8_t dmac[6];	/* next hop's MAC */
+	uint16_t vlan;		/* 802.1Q VLAN id to tag with; 0 = none */
+	uint8_t local;		/* the address is one of ours */
+	uint8_t pad;
+	union xdpvs_addr saddr;	/* our source address towards it */
+};
+
+struct xdpvs_env {
+	/*
+	 * Fill rt for the way to daddr (family af).  Return 0, -ENETUNREACH
+	 * (no route: the packet is dropped and counted) or -EAGAIN (the
+	 * neighbour is being resolved: dropped and counted as such; the
+	 * caller retries resolution in the background).
+	 */
+	int (*route)(void *ctx, int af, const union xdpvs_addr *daddr,
+		     struct xdpvs_route *rt);
+	void *ctx;
+};
+
+struct xdpvs_engine_params {
+	uint32_t conn_max;	/* connection table capacity; 0 = default */
+	uint32_t conn_tab_bits;	/* hash size 2^bits, shown as size=; 0 = 12 */
+	uint64_t seed;		/* hashing and random choices */
+	struct xdpvs_env env;
+};
+#define XDPVS_CONN_MAX_DEFAULT (1U << 20)
+
+struct xdpvs_engine *xdpvs_engine_new(const struct xdpvs_engine_params *p);
+void xdpvs_engine_free(struct xdpvs_engine *e);
+
+/*
+ * A frame in a buffer the engine may rewrite in place.  data is the first
+ * byte of the Ethernet header; the engine may grow the frame into headroom
+ * (encapsulation) or tailroom (ICMP errors quoting the packet).
+ */
+struct xdpvs_frame {
+	uint8_t *data;
+	uint32_t len;
+	uint32_t headroom;
+	uint32_t tailroom;
+	uint32_t ifindex;	/* in: receiving interface; out: egress */
+};
+
+enum xdpvs_verdict {
+	XDPVS_PASS = 0,		/* not the balancer's business: to the kernel */
+	XDPVS_DROP = 1,		/* dropped; a reason was counted */
+	XDPVS_TX = 2,		/* send the (rewritten) frame on f->ifindex */
+};
+
+/* Handle one received frame at time now (ns).  Runs due timers first. */
+enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
+				   struct xdpvs_frame *f);
+/* Run timers and the rate estimator up to now (ns). */
+void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now);
+/* Routes or neighbours changed: forget the cached ones. */
+void xdpvs_engine_routes_changed(struct xdpvs_engine *e);
+
+/* Why packets were dropped; counted per reason. */
+enum xdpvs_drop {
+	XDPVS_DROP_TRUNCATED,	/* a header runs past the frame's end */
+	XDPVS_DROP_MALFORMED,	/* a header field is impossible */
+	XDPVS_DROP_FRAGMENT,	/* IP fragment to a virtual service */
+	XDPVS_DROP_NO_ROUTE,	/* no route to the destination */
+	XDPVS_DROP_NEIGH,	/* next hop not resolved yet */
+	XDPVS_DROP_CONN_FULL,	/* connection table at capacity */
+	XDPVS_DROP_NO_DEST,	/* no usable real server (ICMP sent if due) */
+	XDPVS_DROP_DEST_GONE,	/* connection's real server was removed */
+	XDPVS_DROP_TTL,		/* TTL/hop limit exhausted */
+	XDPVS_DROP_MTU,		/* too big and DF set */
+	XDPVS_DROP_NO_ROOM,	/* frame buffer too small for the rewrite */
+	XDPVS_DROP_STATE,	/* packet invalid for the connection state */
+	XDPVS_DROP_ICMP,	/* ICMP error that cannot be forwarded */
+	XDPVS_DROP_NOT_TCP_SYN,	/* (unused by default: such packets pass) */
+	XDPVS_DROP_RESCHED,	/* port reuse: dropped so the client retries */
+	XDPVS_DROP_MAX
+};
+const char *xdpvs_drop_name(enum xdpvs_drop d);
+void xdpvs_drops(const struct xdpvs_engine *e, uint64_t out[XDPVS_DROP_MAX]);
+
+/* ---------------------------------------------------------------------
+ * Listings: copies of the tables, for ipvsadm's outputs
+ */
+
+struct xdpvs_stats {
+	uint64_t conns;
+	uint64_t inpkts;
+	uint64_t outpkts;
+	uint64_t inbytes;
+	uint64_t outbytes;
+};
+
+/* Rates from the estimator: per second, as ipvsadm --rate shows them. */
+struct xdpvs_rates {
+	uint64_t cps;
+	uint64_t inpps;
+	uint64_t outpps;
+	uint64_t inbps;		/* bytes per second */
+	uint64_t outbps;
+};
+
+struct xdpvs_dest_info {
+	struct xdpvs_dest_conf conf;
+	uint32_t activeconns;
+	uint32_t inactconns;
+	uint32_t persistconns;
+	struct xdpvs_stats stats;
+	struct xdpvs_rates rates;
+};
+
+struct xdpvs_svc_info {
+	struct xdpvs_svc_conf conf;
+	uint32_t num_dests;
+	struct xdpvs_stats stats;
+	struct xdpvs_rates rates;
+	struct xdpvs_dest_info *dests;	/* num_dests, in the kernel's order */
+};
+
+struct xdpvs_conn_info {
+	uint16_t af;		/* client side */
+	uint16_t daf;		/* real server side */
+	uint16_t protocol;	/* IPPROTO_IP for fwmark templates */
+	uint16_t state;
+	union xdpvs_addr caddr, vaddr, daddr;
+	uint16_t cport, vport, dport;	/* network order */
+	uint32_t fwmark;
+	uint32_t flags;		/* XDPVS_CONN_F_* */
+	uint32_t expires_ms;	/* time left */
+	char state_name[16];
+	char pe_name[XDPVS_PENAME_MAXLEN];
+	char pe_data[XDPVS_PEDATA_MAXLEN + 1];
+};
+
+/*
+ * The service table, services in the kernel's order (newest first within
+ * each hash chain is not reproduced: creation order), each with its dests
+ * newest first as the kernel keeps them.  Free with xdpvs_svc_info_free().
+ * Returns the number of services, or -ENOMEM.
+ */
+int xdpvs_svc_info_get(struct xdpvs_engine *e, struct xdpvs_svc_info **out);
+/* One service (found as ipvsadm -L -t finds it); -ESRCH if missing. */
+int xdpvs_svc_info_get_one(struct xdpvs_engine *e,
+			   const struct xdpvs_svc_conf *svc,
+			   struct xdpvs_svc_info **out);
+void xdpvs_svc_info_free(struct xdpvs_svc_info *s, int n);
+
+/* Every connection and template at time now; returns the count or -ENOMEM.
+ * free() the array. */
+int xdpvs_conn_info_get(struct xdpvs_engine *e, uint64_t now,
+			struct xdpvs_conn_info **out);
+
+void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
+		       struct xdpvs_rates *rt);
+
+/* Hash table size as ipvsadm -L shows it ("size="). */
+uint32_t xdpvs_conn_tab_size(const struct xdpvs_engine *e);
+/* Number of connections and templates in the table. */
+uint32_t xdpvs_conn_count(const struct xdpvs_engine *e);
+
+#endif

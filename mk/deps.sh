@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages listed in mk/packages.txt that are missing.
+# Used by .ci/run, `make check` and `make demo`, so a fresh machine needs no
+# manual step.  Does nothing when everything is present.
+set -eu
+list="$(dirname "$0")/packages.txt"
+missing=""
+for p in $(grep -v '^#' "$list"); do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+	{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $missing >/dev/null; }

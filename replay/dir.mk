@@ -1,0 +1,1 @@
+# xdpvs-replay: the engine offline, pcap in -> pcap out (see replay/main.c).

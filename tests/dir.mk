@@ -1,0 +1,39 @@
+# Tests mirror the source tree: tests/unit/core/sched/test_wrr.c tests
+# core/sched/wrr.c and builds to $(O)/tests/unit/core/sched/test_wrr.
+# tests/lib/ holds helpers (packet builders) shared by the unit tests.
+
+UNIT_SRCS  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+UNIT_BINS  := $(patsubst %.c,$(O)/%,$(UNIT_SRCS))
+TESTLIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
+
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+# Shared headers must compile alone for BPF and for the host.
+BPF_HDRS := $(filter-out include/xdpvs/engine.h,$(wildcard include/xdpvs/*.h))
+HDRCHECK := $(patsubst include/xdpvs/%.h,$(O)/hdrcheck/%.stamp,$(BPF_HDRS))
+$(O)/hdrcheck/%.stamp: include/xdpvs/%.h
+	$(call msg,HDR,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#include <xdpvs/%s.h>\n' $* > $(@D)/$*.c
+	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 -Wall -Wextra -Werror -fsyntax-only $(@D)/$*.c
+	$(Q)$(CLANG) -target bpf -Iinclude -I/usr/include/$(shell uname -m)-linux-gnu \
+		-Wall -Wextra -Werror -fsyntax-only $(@D)/$*.c
+	$(Q)touch $@
+
+.PHONY: check check-unit check-replay check-headers
+ifdef T
+check: $(O)/tests/unit/$(dir $(T))test_$(notdir $(T))
+	$(Q)$<
+else
+check: deps all check-headers check-unit check-replay
+endif
+
+check-headers: $(HDRCHECK)
+
+check-unit: $(UNIT_BINS)
+	$(Q)sh tests/run-unit.sh $(UNIT_BINS)
+
+check-replay: all
+	$(Q)sh tests/replay/run.sh $(O)/xdpvs-replay
