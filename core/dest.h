@@ -93,4 +93,17 @@ void xdpvs_dest_put(struct xdpvs_dest *d);
 /* Unlink every dest of svc into the trash (service deletion). */
 void xdpvs_dest_unlink_all(struct xdpvs_svc *svc);
 
+/* ipvsadm -a/-e/-d on a service: 0 or -EEXIST, -ENOENT, -ERANGE, -EINVAL,
+ * -ENOMEM with the kernel's meaning. */
+int xdpvs_dest_add_to(struct xdpvs_svc *svc, const struct xdpvs_dest_conf *u);
+int xdpvs_dest_edit_in(struct xdpvs_svc *svc, const struct xdpvs_dest_conf *u);
+int xdpvs_dest_del_from(struct xdpvs_svc *svc,
+			const struct xdpvs_dest_conf *u);
+
+struct xdpvs_engine;
+/* Free trashed dests idle for 120 s (run every 60 s). */
+void xdpvs_dest_trash_expire(struct xdpvs_engine *e, uint64_t now);
+/* Free the whole trash (engine teardown). */
+void xdpvs_dest_trash_cleanup(struct xdpvs_engine *e);
+
 #endif

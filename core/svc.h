@@ -7,6 +7,7 @@
 #ifndef XDPVS_CORE_SVC_H
 #define XDPVS_CORE_SVC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <xdpvs/engine.h>
 
@@ -38,6 +39,28 @@ struct xdpvs_svc {
 	const struct xdpvs_sched_ops *sched;
 	void *sched_data;
 	const struct xdpvs_pe_ops *pe;
+
+	uint32_t refcnt;		/* dests bound to it, trash included */
+	bool unlinked;			/* deleted; freed at refcnt 0 */
 };
+
+/*
+ * The service a packet to vaddr:vport belongs to, in the kernel's order:
+ * firewall mark, exact <protocol, address, port>, the FTP data catch
+ * (TCP, port 20 or unprivileged, when a port-21 service exists), then a
+ * port-zero service.  NULL if none.
+ */
+struct xdpvs_svc *xdpvs_svc_find(struct xdpvs_engine *e, int af,
+				 uint32_t fwmark, uint16_t protocol,
+				 const union xdpvs_addr *vaddr,
+				 uint16_t vport);
+/* The service named by a configuration (exact match only), or NULL. */
+struct xdpvs_svc *xdpvs_svc_get(struct xdpvs_engine *e,
+				const struct xdpvs_svc_conf *u);
+/* Is addr the virtual address of some service of family af? */
+bool xdpvs_svc_addr_in_use(struct xdpvs_engine *e, int af,
+			   const union xdpvs_addr *addr);
+/* A dest or the trash dropped its reference to svc. */
+void xdpvs_svc_put(struct xdpvs_svc *svc);
 
 #endif

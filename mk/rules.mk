@@ -8,6 +8,9 @@ CPPFLAGS   += $(PKG_CFLAGS)
 LIBXDPVS := $(O)/libxdpvs.a
 LIBCTL   := $(O)/libxdpvsctl.a
 
+# Objects are never intermediate: keep them for incremental builds.
+.SECONDARY:
+
 $(O)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -112,6 +112,9 @@ const char *xdpvs_sysctl_name(unsigned int i);
 int xdpvs_mark_add(struct xdpvs_engine *e, const struct xdpvs_mark_rule *r);
 int xdpvs_mark_del(struct xdpvs_engine *e, const struct xdpvs_mark_rule *r);
 void xdpvs_mark_flush(struct xdpvs_engine *e);
+/* Copy up to max rules, in order, to out; returns how many there are. */
+int xdpvs_mark_get(const struct xdpvs_engine *e, struct xdpvs_mark_rule *out,
+		   int max);
 
 /* ---------------------------------------------------------------------
  * The packet path

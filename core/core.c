@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The packet path, following the kernel's ip_vs_core.c.
+ *
+ * A frame is first tried as a reply from a real server to a client (NAT),
+ * as the kernel's out hook runs before its in hook; then as a packet for a
+ * connection or a virtual service.  A packet that opens a connection (a
+ * TCP SYN, an SCTP INIT, any UDP datagram) to a service is scheduled; one
+ * that matches nothing is not ours and goes to the kernel.  No real server
+ * available: ICMP port unreachable, as IPVS answers.
+ */
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "core.h"
+#include "dest.h"
+#include "engine_priv.h"
+#include "icmp.h"
+#include "pe.h"
+#include "pkt.h"
+#include "proto.h"
+#include "sched.h"
+#include "svc.h"
+#include "xmit.h"
+
+#define FTPPORT htons(21)
+#define FTPDATA htons(20)
+
+/* A packet to schedule, seen from the service: the client side and the
+ * virtual side (reversed for the quote of an ICMP error). */
+struct core_tuple {
+	uint16_t af;
+	uint8_t protocol;
+	bool icmp;			/* from an ICMP error's quote */
+	const union xdpvs_addr *caddr;
+	const union xdpvs_addr *vaddr;
+	uint16_t cport, vport;
+	uint32_t mark;
+	const struct xdpvs_pkt *pkt;	/* what the persistence engine reads */
+};
+
+static void core_stats_add(struct xdpvs_stats_est *s, bool in, uint32_t len)
+{
+	if (in) {
+		s->kstats.inpkts++;
+		s->kstats.inbytes += len;
+	} else {
+		s->kstats.outpkts++;
+		s->kstats.outbytes += len;
+	}
+}
+
+static void core_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+		       const struct xdpvs_pkt *p, bool in)
+{
+	struct xdpvs_dest *dest = cp->dest;
+	uint32_t len = xdpvs_pkt_l3_len(p);
+
+	/* A deleted server's connections no longer count anywhere. */
+	if (!dest || !xdpvs_dest_is_available(dest))
+		return;
+	core_stats_add(&dest->stats, in, len);
+	core_stats_add(&dest->svc->stats, in, len);
+	core_stats_add(&e->tot_stats, in, len);
+}
+
+void xdpvs_core_in_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			 const struct xdpvs_pkt *p)
+{
+	core_stats(e, cp, p, true);
+}
+
+void xdpvs_core_out_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_pkt *p)
+{
+	core_stats(e, cp, p, false);
+}
+
+static void core_conn_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			    struct xdpvs_svc *svc)
+{
+	cp->dest->stats.kstats.conns++;
+	svc->stats.kstats.conns++;
+	e->tot_stats.kstats.conns++;
+}
+
+static struct xdpvs_dest *core_sched_pick(struct xdpvs_engine *e,
+					  struct xdpvs_svc *svc,
+					  const struct core_tuple *t)
+{
+	struct xdpvs_sched_pkt sp = {
+		.af = t->af, .protocol = t->protocol,
+		.saddr = *t->caddr, .daddr = *t->vaddr,
+		.sport = t->cport, .dport = t->vport,
+		.now = e->now, .env = &e->sched_env,
+	};
+
+	if (!svc->sched)
+		return NULL;
+	return svc->sched->schedule(svc, &sp);
+}
+
+static uint32_t core_one_packet(const struct xdpvs_svc *svc,
+				const struct core_tuple *t)
+{
+	return (svc->flags & XDPVS_SVC_F_ONEPACKET) &&
+			       t->protocol == IPPROTO_UDP ?
+		       XDPVS_CONN_F_ONE_PACKET :
+		       0;
+}
+
+/* The client's network: its address under the service's netmask. */
+static void core_client_net(const struct xdpvs_svc *svc,
+			    const union xdpvs_addr *caddr,
+			    union xdpvs_addr *snet)
+{
+	memset(snet, 0, sizeof(*snet));
+	if (svc->af == AF_INET6) {
+		uint32_t plen = svc->netmask, i;
+
+		for (i = 0; i < 16; i++) {
+			uint32_t bits = plen >= 8 ? 8 : plen;
+
+			snet->b[i] = (uint8_t)(caddr->b[i] &
+					       (0xff00 >> bits));
+			plen -= bits;
+		}
+	} else {
+		snet->ip = caddr->ip & svc->netmask;
+	}
+}
+
+/*
+ * The template for a persistent service (ip_vs_sched_persist): keyed by
+ * the client network and the virtual address and port, with port 0 for FTP
+ * (port 21: its data connections share it), and for port-zero and fwmark
+ * services (fwmark: protocol IPPROTO_IP, the mark as the address).
+ * Returns the template, creating it (and choosing its dest) if needed;
+ * NULL with *ignored 0 (no dest) or -1 (table full).
+ */
+static struct xdpvs_conn *core_template(struct xdpvs_engine *e,
+					struct xdpvs_svc *svc,
+					const struct core_tuple *t,
+					int *ignored)
+{
+	union xdpvs_addr snet, fwm = { .ip = htonl(svc->fwmark) };
+	struct xdpvs_conn_param param = { .af = svc->af };
+	const union xdpvs_addr *vaddr = t->vaddr;
+	struct xdpvs_conn *ct;
+	struct xdpvs_dest *dest;
+	char pe_buf[XDPVS_PEDATA_MAXLEN];
+	uint16_t dport = 0;
+
+	core_client_net(svc, t->caddr, &snet);
+	param.protocol = t->protocol;
+	if (t->vport == svc->port) {
+		if (svc->port != FTPPORT)
+			param.vport = t->vport;
+	} else if (svc->fwmark) {
+		param.protocol = IPPROTO_IP;
+		vaddr = &fwm;
+	}
+	param.caddr = &snet;
+	param.vaddr = vaddr;
+	param.pe = svc->pe;
+	if (svc->pe && svc->pe->fill_param && t->pkt &&
+	    svc->pe->fill_param(&param, t->pkt, pe_buf) < 0)
+		param.pe_data = NULL;
+	ct = xdpvs_ct_in_get(e, &param);
+	if (ct && xdpvs_conn_check_template(e, ct, NULL))
+		return ct;
+	dest = core_sched_pick(e, svc, t);
+	if (!dest) {
+		*ignored = 0;
+		return NULL;
+	}
+	if (t->vport == svc->port && svc->port != FTPPORT)
+		dport = dest->port;
+	ct = xdpvs_conn_new(e, &param, dest->af, &dest->addr, dport,
+			    XDPVS_CONN_F_TEMPLATE, dest, t->mark);
+	if (!ct) {
+		*ignored = -1;
+		return NULL;
+	}
+	ct->timeout = svc->timeout;
+	return ct;
+}
+
+static struct xdpvs_conn *core_sched_persist(struct xdpvs_engine *e,
+					     struct xdpvs_svc *svc,
+					     const struct core_tuple *t,
+					     int *ignored)
+{
+	struct xdpvs_conn_param param = {
+		.af = svc->af, .protocol = t->protocol,
+		.caddr = t->caddr, .cport = t->cport,
+		.vaddr = t->vaddr, .vport = t->vport,
+	};
+	struct xdpvs_conn *ct = core_template(e, svc, t, ignored), *cp;
+	struct xdpvs_dest *dest;
+	uint16_t dport = t->vport;
+
+	if (!ct)
+		return NULL;
+	dest = ct->dest;
+	if (dport == svc->port && dest->port)
+		dport = dest->port;
+	cp = xdpvs_conn_new(e, &param, dest->af, &dest->addr, dport,
+			    core_one_packet(svc, t), dest, t->mark);
+	/* Every connection made through it restarts the template's clock. */
+	xdpvs_conn_put(e, ct);
+	if (!cp) {
+		*ignored = -1;
+		return NULL;
+	}
+	xdpvs_control_add(cp, ct);
+	core_conn_stats(e, cp, svc);
+	return cp;
+}
+
+/*
+ * Choose a real server and create the connection (ip_vs_schedule).
+ * NULL with *ignored: 1, not to be scheduled (pass it on); 0, no real
+ * server (ip_vs_leave); -1, failure (drop).
+ */
+static struct xdpvs_conn *core_schedule(struct xdpvs_engine *e,
+					struct xdpvs_svc *svc,
+					const struct core_tuple *t,
+					int *ignored)
+{
+	struct xdpvs_conn_param param = {
+		.af = svc->af, .protocol = t->protocol,
+		.caddr = t->caddr, .cport = t->cport,
+		.vaddr = t->vaddr, .vport = t->vport,
+	};
+	struct xdpvs_dest *dest;
+	struct xdpvs_conn *cp;
+
+	*ignored = 1;
+	/* Active FTP data comes from the real server: never scheduled. */
+	if (t->cport == FTPDATA)
+		return NULL;
+	if (svc->flags & XDPVS_SVC_F_PERSISTENT)
+		return core_sched_persist(e, svc, t, ignored);
+	*ignored = 0;
+	/* A port-zero service only works when persistent. */
+	if (!svc->fwmark && t->vport != svc->port)
+		return NULL;
+	dest = core_sched_pick(e, svc, t);
+	if (!dest)
+		return NULL;
+	cp = xdpvs_conn_new(e, &param, dest->af, &dest->addr,
+			    dest->port ? dest->port : t->vport,
+			    core_one_packet(svc, t), dest, t->mark);
+	if (!cp) {
+		*ignored = -1;
+		return NULL;
+	}
+	core_conn_stats(e, cp, svc);
+	return cp;
+}
+
+/* A unicast address that is not ours: cache_bypass may send it on. */
+static bool core_bypass_ok(struct xdpvs_engine *e, const struct xdpvs_pkt *p)
+{
+	struct xdpvs_route rt;
+
+	if (p->af == AF_INET6 ? p->daddr.b[0] == 0xff :
+				(p->daddr.b[0] & 0xf0) == 0xe0)
+		return false;
+	return !xdpvs_xmit_route(e, p->af, &p->daddr, &rt) && !rt.local;
+}
+
+/* No real server for a new connection (ip_vs_leave). */
+static enum xdpvs_verdict core_leave(struct xdpvs_engine *e,
+				     struct xdpvs_svc *svc,
+				     const struct core_tuple *t,
+				     struct xdpvs_pkt *p,
+				     struct xdpvs_frame *f)
+{
+	if (e->sysctl.cache_bypass && svc->fwmark && !t->icmp &&
+	    core_bypass_ok(e, p)) {
+		struct xdpvs_conn_param param = {
+			.af = svc->af, .protocol = p->protocol,
+			.caddr = &p->saddr, .cport = p->sport,
+			.vaddr = &p->daddr, .vport = p->dport,
+		};
+		union xdpvs_addr none = { 0 };
+		const struct xdpvs_proto *pp = xdpvs_proto_get(p->protocol);
+		struct xdpvs_conn *cp;
+		enum xdpvs_verdict v;
+
+		cp = xdpvs_conn_new(e, &param, svc->af, &none, 0,
+				    XDPVS_CONN_F_BYPASS |
+					    core_one_packet(svc, t),
+				    NULL, t->mark);
+		if (!cp) {
+			xdpvs_count_drop(e, XDPVS_DROP_CONN_FULL);
+			return XDPVS_DROP;
+		}
+		pp->state_transition(e, cp, XDPVS_DIR_INPUT, p);
+		v = xdpvs_xmit_in(e, cp, p, f, NULL);
+		cp->in_pkts++;
+		xdpvs_conn_put(e, cp);
+		return v;
+	}
+	/* Other ports of an FTP service's address are not its business. */
+	if (svc->port == FTPPORT && t->vport != FTPPORT)
+		return XDPVS_PASS;
+	if (t->icmp) {
+		xdpvs_count_drop(e, XDPVS_DROP_NO_DEST);
+		return XDPVS_DROP;
+	}
+	return xdpvs_icmp_send(e, p, f, XDPVS_ICMP_PORT_UNREACH, 0, true,
+			       XDPVS_DROP_NO_DEST);
+}
+
+/* drop_packet: shed one of every am_droprate new connections (mode 3;
+ * the automatic modes never see memory pressure here). */
+static bool core_todrop(struct xdpvs_engine *e)
+{
+	if (e->sysctl.drop_packet != 3)
+		return false;
+	if (--e->drop_counter > 0)
+		return false;
+	e->drop_counter = e->sysctl.am_droprate;
+	return true;
+}
+
+/*
+ * Try to make a connection for t (the protocols' conn_schedule): returns
+ * the connection, or NULL with *v telling what becomes of the packet.
+ */
+static struct xdpvs_conn *core_conn_schedule(struct xdpvs_engine *e,
+					     const struct core_tuple *t,
+					     struct xdpvs_pkt *p,
+					     struct xdpvs_frame *f,
+					     enum xdpvs_verdict *v)
+{
+	const struct xdpvs_proto *pp = xdpvs_proto_get(t->protocol);
+	struct xdpvs_svc *svc;
+	struct xdpvs_conn *cp;
+	int ignored;
+
+	*v = XDPVS_PASS;
+	if (!t->icmp && !pp->may_schedule(e, p))
+		return NULL;
+	svc = xdpvs_svc_find(e, t->af, t->mark, t->protocol, t->vaddr,
+			     t->vport);
+	if (!svc)
+		return NULL;
+	if (core_todrop(e)) {
+		xdpvs_count_drop(e, XDPVS_DROP_NO_DEST);
+		*v = XDPVS_DROP;
+		return NULL;
+	}
+	cp = core_schedule(e, svc, t, &ignored);
+	if (cp || ignored > 0)
+		return cp;
+	if (ignored == 0) {
+		*v = core_leave(e, svc, t, p, f);
+	} else {
+		xdpvs_count_drop(e, XDPVS_DROP_CONN_FULL);
+		*v = XDPVS_DROP;
+	}
+	return NULL;
+}
+
+int xdpvs_core_schedule_quote(struct xdpvs_engine *e, struct xdpvs_pkt *p,
+			      struct xdpvs_pkt *q, struct xdpvs_frame *f,
+			      struct xdpvs_conn **cpp, enum xdpvs_verdict *v)
+{
+	struct core_tuple t = {
+		.af = q->af, .protocol = q->protocol, .icmp = true,
+		.caddr = &q->daddr, .cport = q->dport,
+		.vaddr = &q->saddr, .vport = q->sport,
+		.mark = p->mark, .pkt = NULL,
+	};
+
+	*cpp = core_conn_schedule(e, &t, p, f, v);
+	return *cpp ? 0 : -1;
+}
+
+/* A new SYN / INIT for an existing connection: start afresh? */
+static bool core_is_new_conn_expected(const struct xdpvs_engine *e,
+				      const struct xdpvs_conn *cp)
+{
+	int mode = e->sysctl.conn_reuse_mode;
+
+	if (cp->control)
+		return false;
+	if (cp->protocol == IPPROTO_TCP)
+		return cp->state == XDPVS_TCP_S_TIME_WAIT ||
+		       cp->state == XDPVS_TCP_S_CLOSE ||
+		       ((mode & 2) && cp->state == XDPVS_TCP_S_FIN_WAIT &&
+			(cp->flags & XDPVS_CONN_F_NOOUTPUT));
+	if (cp->protocol == IPPROTO_SCTP)
+		return cp->state == XDPVS_SCTP_S_CLOSED;
+	return false;
+}
+
+/* Port reuse and dead servers (the checks at the top of ip_vs_in_hook):
+ * the connection to keep using, or NULL to schedule anew. */
+static struct xdpvs_conn *core_recheck(struct xdpvs_engine *e,
+				       struct xdpvs_conn *cp,
+				       const struct xdpvs_proto *pp,
+				       const struct xdpvs_pkt *p,
+				       enum xdpvs_verdict *v)
+{
+	bool resched = false;
+
+	*v = XDPVS_PASS;
+	if (!p->fragoffs && pp->is_new_conn(p)) {
+		if (e->sysctl.expire_nodest_conn && cp->dest &&
+		    cp->dest->weight == 0)
+			resched = true;
+		else if (e->sysctl.conn_reuse_mode &&
+			 core_is_new_conn_expected(e, cp))
+			resched = true;
+		if (resched) {
+			if (!cp->n_control)
+				xdpvs_conn_expire_now(e, cp);
+			return NULL;
+		}
+	}
+	if (cp->dest && !xdpvs_dest_is_available(cp->dest)) {
+		if (e->sysctl.expire_nodest_conn) {
+			xdpvs_conn_expire_now(e, cp);
+			return NULL;
+		}
+		xdpvs_count_drop(e, XDPVS_DROP_DEST_GONE);
+		*v = XDPVS_DROP;
+		return NULL;
+	}
+	return cp;
+}
+
+/* A packet to a virtual service (ip_vs_in_hook). */
+static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
+				  struct xdpvs_frame *f,
+				  const struct xdpvs_proto *pp)
+{
+	struct xdpvs_conn_param param = {
+		.af = p->af, .protocol = p->protocol,
+		.caddr = &p->saddr, .cport = p->sport,
+		.vaddr = &p->daddr, .vport = p->dport,
+	};
+	struct xdpvs_conn *cp = p->has_ports ? xdpvs_conn_in_get(e, &param)
+					     : NULL;
+	enum xdpvs_verdict v;
+
+	if (cp) {
+		cp = core_recheck(e, cp, pp, p, &v);
+		if (!cp && v == XDPVS_DROP)
+			return v;
+	}
+	if (!cp) {
+		struct core_tuple t = {
+			.af = p->af, .protocol = p->protocol,
+			.caddr = &p->saddr, .cport = p->sport,
+			.vaddr = &p->daddr, .vport = p->dport,
+			.mark = p->mark, .pkt = p,
+		};
+
+		/* Later fragments cannot start anything. */
+		if (p->fragoffs || !p->has_ports)
+			return XDPVS_PASS;
+		cp = core_conn_schedule(e, &t, p, f, &v);
+		if (!cp)
+			return v;
+	}
+	xdpvs_core_in_stats(e, cp, p);
+	pp->state_transition(e, cp, XDPVS_DIR_INPUT, p);
+	v = xdpvs_xmit_in(e, cp, p, f, NULL);
+	if ((cp->flags & XDPVS_CONN_F_ONE_PACKET) && cp->control)
+		cp->control->in_pkts++;
+	else
+		cp->in_pkts++;
+	xdpvs_conn_put(e, cp);
+	return v;
+}
+
+/* A reply from a real server (ip_vs_out_hook); NULL cp: not one. */
+static struct xdpvs_conn *core_out_conn(struct xdpvs_engine *e,
+					const struct xdpvs_pkt *p)
+{
+	struct xdpvs_conn_param param = {
+		.af = p->af, .protocol = p->protocol,
+		.caddr = &p->daddr, .cport = p->dport,
+		.vaddr = &p->saddr, .vport = p->sport,
+	};
+
+	return p->has_ports ? xdpvs_conn_out_get(e, &param) : NULL;
+}
+
+static enum xdpvs_verdict core_out(struct xdpvs_engine *e,
+				   struct xdpvs_conn *cp, struct xdpvs_pkt *p,
+				   struct xdpvs_frame *f,
+				   const struct xdpvs_proto *pp)
+{
+	const struct xdpvs_route *rt;
+	enum xdpvs_verdict v;
+
+	switch (xdpvs_xmit_out_check(e, cp, p, f, &rt, &v)) {
+	case XDPVS_XMIT_DONE:
+		return v;
+	case XDPVS_XMIT_LOCAL:
+	case XDPVS_XMIT_GO:
+		break;
+	}
+	xdpvs_core_out_stats(e, cp, p);
+	pp->state_transition(e, cp, XDPVS_DIR_OUTPUT, p);
+	xdpvs_conn_put(e, cp);
+	return xdpvs_xmit_out_finish(e, cp, p, f, NULL, rt);
+}
+
+/* Fragments: the pieces after the first carry no ports, and a
+ * frame-at-a-time balancer cannot reassemble, so fragments addressed to
+ * a virtual address are dropped (counted); others are not ours. */
+static enum xdpvs_verdict core_fragment(struct xdpvs_engine *e,
+					const struct xdpvs_pkt *p)
+{
+	if (xdpvs_svc_addr_in_use(e, p->af, &p->daddr)) {
+		xdpvs_count_drop(e, XDPVS_DROP_FRAGMENT);
+		return XDPVS_DROP;
+	}
+	return XDPVS_PASS;
+}
+
+enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
+				 struct xdpvs_frame *f)
+{
+	const struct xdpvs_proto *pp;
+	struct xdpvs_conn *cp;
+	enum xdpvs_verdict v;
+
+	if (e->nr_marks)
+		p->mark = xdpvs_mark_lookup(e, p);
+	if ((p->af == AF_INET && p->protocol == IPPROTO_ICMP) ||
+	    (p->af == AF_INET6 && p->protocol == IPPROTO_ICMPV6)) {
+		v = xdpvs_icmp_out(e, p, f);
+		if (v != XDPVS_PASS || e->sysctl.backup_only)
+			return v;
+		return xdpvs_icmp_in(e, p, f);
+	}
+	pp = xdpvs_proto_get(p->protocol);
+	if (!pp)
+		return XDPVS_PASS;
+	if (p->frag)
+		return core_fragment(e, p);
+	cp = core_out_conn(e, p);
+	if (cp)
+		return core_out(e, cp, p, f, pp);
+	if (e->sysctl.backup_only)
+		return XDPVS_PASS;
+	return core_in(e, p, f, pp);
+}

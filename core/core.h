@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The packet path, as the kernel's ip_vs_core.c: replies from real servers
+ * (ip_vs_out_hook), packets to virtual services (ip_vs_in_hook), the
+ * scheduling of new connections with persistence (ip_vs_schedule,
+ * ip_vs_sched_persist) and what happens when no real server is available
+ * (ip_vs_leave).
+ */
+#ifndef XDPVS_CORE_CORE_H
+#define XDPVS_CORE_CORE_H
+
+#include <stdint.h>
+#include <xdpvs/engine.h>
+
+struct xdpvs_conn;
+struct xdpvs_engine;
+struct xdpvs_pkt;
+
+/* One parsed frame through the balancer. */
+enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
+				 struct xdpvs_frame *f);
+
+/* Count a packet in (from the client) or out (from the real server) on
+ * cp's dest, its service and the totals. */
+void xdpvs_core_in_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			 const struct xdpvs_pkt *p);
+void xdpvs_core_out_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_pkt *p);
+
+/*
+ * schedule_icmp: make a connection for the packet quoted (q) in an ICMP
+ * error p, as if that packet had come in reversed.  Returns 0 with *cpp
+ * set, or -1 with *v telling what became of p.
+ */
+int xdpvs_core_schedule_quote(struct xdpvs_engine *e, struct xdpvs_pkt *p,
+			      struct xdpvs_pkt *q, struct xdpvs_frame *f,
+			      struct xdpvs_conn **cpp, enum xdpvs_verdict *v);
+
+/* The firewall mark the mark rules give p (0: none). */
+uint32_t xdpvs_mark_lookup(const struct xdpvs_engine *e,
+			   const struct xdpvs_pkt *p);
+
+#endif

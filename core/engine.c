@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine object: creation with the kernel's defaults, the entry points
+ * of the packet path, the periodic work the kernel does with timers (the
+ * connection wheel, the 2 s rate estimator, the 60 s dest trash check,
+ * scheduler housekeeping), timeouts, the behaviour switches and counters.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "core.h"
+#include "dest.h"
+#include "engine_priv.h"
+#include "pkt.h"
+#include "svc.h"
+
+#define TRASH_CHECK_NS (60 * XDPVS_NSEC_PER_SEC)	/* trash timer */
+
+static const uint32_t tcp_default_timeouts[XDPVS_TCP_S_LAST] = {
+	[XDPVS_TCP_S_NONE] = 2,
+	[XDPVS_TCP_S_ESTABLISHED] = 15 * 60,
+	[XDPVS_TCP_S_SYN_SENT] = 2 * 60,
+	[XDPVS_TCP_S_SYN_RECV] = 1 * 60,
+	[XDPVS_TCP_S_FIN_WAIT] = 2 * 60,
+	[XDPVS_TCP_S_TIME_WAIT] = 2 * 60,
+	[XDPVS_TCP_S_CLOSE] = 10,
+	[XDPVS_TCP_S_CLOSE_WAIT] = 60,
+	[XDPVS_TCP_S_LAST_ACK] = 30,
+	[XDPVS_TCP_S_LISTEN] = 2 * 60,
+	[XDPVS_TCP_S_SYNACK] = 120,
+};
+
+static void engine_sysctl_defaults(struct xdpvs_sysctl *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->amemthresh = 1024;
+	s->am_droprate = 10;
+	s->conn_reuse_mode = 1;
+	s->pmtu_disc = 1;
+	s->snat_reroute = 1;
+	s->run_estimation = 1;
+	s->lblc_expiration = 24 * 60 * 60;
+	s->lblcr_expiration = 24 * 60 * 60;
+}
+
+struct xdpvs_engine *xdpvs_engine_new(const struct xdpvs_engine_params *p)
+{
+	struct xdpvs_engine *e = calloc(1, sizeof(*e));
+	uint32_t max = p->conn_max ? p->conn_max : XDPVS_CONN_MAX_DEFAULT;
+	uint32_t bits = p->conn_tab_bits ? p->conn_tab_bits : 12;
+
+	if (!e)
+		return NULL;
+	if (bits < 8 || bits > 27 ||
+	    xdpvs_conn_tab_init(&e->conns, max, p->seed)) {
+		free(e);
+		return NULL;
+	}
+	e->env = p->env;
+	e->conn_tab_size = 1U << bits;
+	list_init(&e->svc_list);
+	list_init(&e->dest_trash);
+	engine_sysctl_defaults(&e->sysctl);
+	memcpy(e->tcp_timeouts, tcp_default_timeouts, sizeof(e->tcp_timeouts));
+	e->udp_timeout = 5 * 60;
+	e->sched_env.rng = p->seed ? p->seed : 0x9e3779b97f4a7c15ULL;
+	e->sched_env.lblc_expiration = (uint32_t)e->sysctl.lblc_expiration;
+	e->sched_env.lblcr_expiration = (uint32_t)e->sysctl.lblcr_expiration;
+	e->route_gen = 1;
+	e->ip_id = (uint16_t)(p->seed >> 16);
+	return e;
+}
+
+void xdpvs_engine_free(struct xdpvs_engine *e)
+{
+	if (!e)
+		return;
+	xdpvs_svc_flush(e);
+	xdpvs_dest_trash_cleanup(e);
+	xdpvs_conn_tab_free(&e->conns);
+	free(e);
+}
+
+void xdpvs_engine_routes_changed(struct xdpvs_engine *e)
+{
+	e->route_gen++;
+}
+
+/* The clock starts with the first time the caller passes. */
+static void engine_start(struct xdpvs_engine *e, uint64_t now)
+{
+	xdpvs_wheel_init(&e->wheel, now);
+	e->est_next = now + XDPVS_EST_PERIOD_NS;
+	e->housekeeping_next = now + XDPVS_HOUSEKEEPING_NS;
+	e->trash_next = now + TRASH_CHECK_NS;
+	e->icmp_last = now;
+	e->icmp_tokens = 50 * XDPVS_NSEC_PER_SEC;
+	e->started = true;
+}
+
+static void engine_fire(struct xdpvs_timer *t, void *ctx)
+{
+	xdpvs_conn_expire(ctx, container_of(t, struct xdpvs_conn, timer));
+}
+
+/* Fold the last 2 s into every rate, as the estimation timer does. */
+static void engine_estimate(struct xdpvs_engine *e)
+{
+	struct xdpvs_svc *svc;
+	struct xdpvs_dest *d;
+
+	xdpvs_est_tick(&e->tot_stats);
+	list_for_each_entry(svc, &e->svc_list, s_list) {
+		xdpvs_est_tick(&svc->stats);
+		list_for_each_entry(d, &svc->destinations, n_list)
+			xdpvs_est_tick(&d->stats);
+	}
+}
+
+static void engine_housekeeping(struct xdpvs_engine *e, uint64_t now)
+{
+	struct xdpvs_svc *svc;
+
+	list_for_each_entry(svc, &e->svc_list, s_list)
+		if (svc->sched && svc->sched->tick)
+			svc->sched->tick(svc, now);
+}
+
+void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now)
+{
+	if (!e->started)
+		engine_start(e, now);
+	if (now < e->now)
+		now = e->now;	/* time never runs backwards here */
+	e->now = now;
+	xdpvs_wheel_run(&e->wheel, now, engine_fire, e);
+	while (now >= e->est_next) {
+		if (e->sysctl.run_estimation)
+			engine_estimate(e);
+		e->est_next += XDPVS_EST_PERIOD_NS;
+	}
+	if (now >= e->housekeeping_next) {
+		engine_housekeeping(e, now);
+		e->housekeeping_next = now + XDPVS_HOUSEKEEPING_NS;
+	}
+	if (now >= e->trash_next) {
+		xdpvs_dest_trash_expire(e, now);
+		e->trash_next = now + TRASH_CHECK_NS;
+	}
+}
+
+enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
+				   struct xdpvs_frame *f)
+{
+	struct xdpvs_pkt p;
+	int r;
+
+	xdpvs_engine_tick(e, now);
+	r = xdpvs_pkt_parse(&p, f->data, f->len);
+	if (r == XDPVS_PKT_NOT_IP)
+		return XDPVS_PASS;
+	if (r < 0) {
+		xdpvs_count_drop(e, (enum xdpvs_drop)(-r - 1));
+		return XDPVS_DROP;
+	}
+	/* Link padding is not part of the packet. */
+	f->tailroom += f->len - p.len;
+	f->len = p.len;
+	return xdpvs_core_rx(e, &p, f);
+}
+
+/* ---- timeouts, switches, counters ---- */
+
+/* ipvsadm's limit is 31 days; the kernel's is INT_MAX jiffies at HZ 1000. */
+#define TIMEOUT_MAX (INT_MAX / 1000)
+
+int xdpvs_set_timeouts(struct xdpvs_engine *e, uint32_t tcp, uint32_t tcpfin,
+		       uint32_t udp)
+{
+	if (tcp > TIMEOUT_MAX || tcpfin > TIMEOUT_MAX || udp > TIMEOUT_MAX)
+		return -EINVAL;
+	if (tcp)
+		e->tcp_timeouts[XDPVS_TCP_S_ESTABLISHED] = tcp;
+	if (tcpfin)
+		e->tcp_timeouts[XDPVS_TCP_S_FIN_WAIT] = tcpfin;
+	if (udp)
+		e->udp_timeout = udp;
+	return 0;
+}
+
+void xdpvs_get_timeouts(const struct xdpvs_engine *e, uint32_t *tcp,
+			uint32_t *tcpfin, uint32_t *udp)
+{
+	*tcp = e->tcp_timeouts[XDPVS_TCP_S_ESTABLISHED];
+	*tcpfin = e->tcp_timeouts[XDPVS_TCP_S_FIN_WAIT];
+	*udp = e->udp_timeout;
+}
+
+struct engine_sysctl_desc {
+	const char *name;
+	size_t off;
+	int min, max;
+};
+
+#define SYSCTL(n, lo, hi) { #n, offsetof(struct xdpvs_sysctl, n), lo, hi }
+#define DEFENSE(n) SYSCTL(n, 0, 3)
+
+/* Sorted by name, as /proc/sys/net/ipv4/vs lists them. */
+static const struct engine_sysctl_desc engine_sysctls[] = {
+	SYSCTL(am_droprate, INT_MIN, INT_MAX),
+	SYSCTL(amemthresh, INT_MIN, INT_MAX),
+	SYSCTL(backup_only, INT_MIN, INT_MAX),
+	SYSCTL(cache_bypass, INT_MIN, INT_MAX),
+	SYSCTL(conn_reuse_mode, INT_MIN, INT_MAX),
+	SYSCTL(conntrack, INT_MIN, INT_MAX),
+	DEFENSE(drop_entry),
+	DEFENSE(drop_packet),
+	SYSCTL(expire_nodest_conn, INT_MIN, INT_MAX),
+	SYSCTL(expire_quiescent_template, INT_MIN, INT_MAX),
+	SYSCTL(ignore_tunneled, INT_MIN, INT_MAX),
+	SYSCTL(lblc_expiration, 0, INT_MAX),
+	SYSCTL(lblcr_expiration, 0, INT_MAX),
+	SYSCTL(nat_icmp_send, INT_MIN, INT_MAX),
+	SYSCTL(pmtu_disc, INT_MIN, INT_MAX),
+	SYSCTL(run_estimation, INT_MIN, INT_MAX),
+	SYSCTL(schedule_icmp, INT_MIN, INT_MAX),
+	DEFENSE(secure_tcp),
+	SYSCTL(sloppy_sctp, INT_MIN, INT_MAX),
+	SYSCTL(sloppy_tcp, INT_MIN, INT_MAX),
+	SYSCTL(snat_reroute, INT_MIN, INT_MAX),
+};
+
+#define NR_SYSCTLS (sizeof(engine_sysctls) / sizeof(engine_sysctls[0]))
+
+static const struct engine_sysctl_desc *engine_sysctl_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_SYSCTLS; i++)
+		if (strcmp(engine_sysctls[i].name, name) == 0)
+			return &engine_sysctls[i];
+	return NULL;
+}
+
+const char *xdpvs_sysctl_name(unsigned int i)
+{
+	return i < NR_SYSCTLS ? engine_sysctls[i].name : NULL;
+}
+
+int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
+{
+	const struct engine_sysctl_desc *d = engine_sysctl_find(name);
+	int *slot;
+
+	if (!d)
+		return -ENOENT;
+	if (value < d->min || value > d->max)
+		return -EINVAL;
+	/* The defence modes' "automatic, now on" (2) falls back to "off"
+	 * (1) at once: there is no memory pressure to react to here. */
+	if (d->max == 3 && value == 2)
+		value = 1;
+	slot = (int *)((char *)&e->sysctl + d->off);
+	*slot = value;
+	e->sched_env.lblc_expiration = (uint32_t)e->sysctl.lblc_expiration;
+	e->sched_env.lblcr_expiration = (uint32_t)e->sysctl.lblcr_expiration;
+	if (strcmp(name, "drop_packet") == 0)
+		e->drop_counter = e->sysctl.am_droprate;
+	return 0;
+}
+
+int xdpvs_sysctl_get(const struct xdpvs_engine *e, const char *name,
+		     int *value)
+{
+	const struct engine_sysctl_desc *d = engine_sysctl_find(name);
+
+	if (!d)
+		return -ENOENT;
+	*value = *(const int *)((const char *)&e->sysctl + d->off);
+	return 0;
+}
+
+static const char *const drop_names[XDPVS_DROP_MAX] = {
+	[XDPVS_DROP_TRUNCATED] = "truncated",
+	[XDPVS_DROP_MALFORMED] = "malformed",
+	[XDPVS_DROP_FRAGMENT] = "fragment",
+	[XDPVS_DROP_NO_ROUTE] = "no_route",
+	[XDPVS_DROP_NEIGH] = "neigh_unresolved",
+	[XDPVS_DROP_CONN_FULL] = "conn_table_full",
+	[XDPVS_DROP_NO_DEST] = "no_dest",
+	[XDPVS_DROP_DEST_GONE] = "dest_gone",
+	[XDPVS_DROP_TTL] = "ttl_exceeded",
+	[XDPVS_DROP_MTU] = "too_big",
+	[XDPVS_DROP_NO_ROOM] = "no_room",
+	[XDPVS_DROP_STATE] = "bad_state",
+	[XDPVS_DROP_ICMP] = "bad_icmp",
+	[XDPVS_DROP_NOT_TCP_SYN] = "not_syn",
+	[XDPVS_DROP_RESCHED] = "resched",
+};
+
+const char *xdpvs_drop_name(enum xdpvs_drop d)
+{
+	return d < XDPVS_DROP_MAX ? drop_names[d] : "?";
+}
+
+void xdpvs_drops(const struct xdpvs_engine *e, uint64_t out[XDPVS_DROP_MAX])
+{
+	memcpy(out, e->drops, sizeof(e->drops));
+}
+
+uint32_t xdpvs_conn_tab_size(const struct xdpvs_engine *e)
+{
+	return e->conn_tab_size;
+}
+
+uint32_t xdpvs_conn_count(const struct xdpvs_engine *e)
+{
+	return e->conns.count;
+}
+
+void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
+		       struct xdpvs_rates *rt)
+{
+	xdpvs_est_read(&e->tot_stats, st, rt);
+}
