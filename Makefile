@@ -46,8 +46,9 @@ BPF_PROGS     :=
 include core/dir.mk
 include ctl/dir.mk
 include replay/dir.mk
-include tests/dir.mk
 include mk/rules.mk
+# After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
+include tests/dir.mk
 
 .PHONY: all deps help clean install
 all: $(LIBXDPVS) $(LIBCTL) $(addprefix $(O)/,$(PROGS))
