@@ -97,6 +97,16 @@ struct schedtest *st_new(const char *sched, int protocol, const char *vip,
 	return st_new_env(sched, protocol, vip, flags, NULL);
 }
 
+struct schedtest *st_new_golden(const char *sched, const char *vip)
+{
+	struct schedtest *t = st_new(sched, IPPROTO_TCP, vip, 0);
+
+	st_add(t, "rs1", "198.18.1.2:80", 3);
+	st_add(t, "rs2", "198.18.2.2:80", 2);
+	st_add(t, "rs3", "198.18.3.2:80", 1);
+	return t;
+}
+
 void st_free(struct schedtest *t)
 {
 	int i;

@@ -73,6 +73,10 @@ struct schedtest *st_new(const char *sched, int protocol, const char *vip,
 struct schedtest *st_new_env(const char *sched, int protocol, const char *vip,
 			     uint32_t flags,
 			     const struct xdpvs_sched_env *env);
+/* refvm's tests/golden.sh service for golden/sched/<sched>.txt: TCP vip
+ * with rs1 198.18.1.2:80 w3, rs2 198.18.2.2:80 w2, rs3 198.18.3.2:80 w1
+ * added in that order (so listed rs3 rs2 rs1). */
+struct schedtest *st_new_golden(const char *sched, const char *vip);
 /* Unbind the scheduler, end every connection, check that no dest is still
  * referenced (lblc/lblcr must drop what they hold), free everything. */
 void st_free(struct schedtest *t);

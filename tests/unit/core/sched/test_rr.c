@@ -17,11 +17,8 @@
  * listed rs3 rs2 rs1 and taken in turn, weights ignored. */
 static void rr_golden(void **state)
 {
-	struct schedtest *t = st_new("rr", IPPROTO_TCP, "198.18.101.1:80", 0);
+	struct schedtest *t = st_new_golden("rr", "198.18.101.1:80");
 
-	st_add(t, "rs1", "198.18.1.2:80", 3);
-	st_add(t, "rs2", "198.18.2.2:80", 2);
-	st_add(t, "rs3", "198.18.3.2:80", 1);
 	assert_string_equal(st_run(t, 12, "198.18.0.2", ST_CLOSED),
 			    "rs3 rs2 rs1 rs3 rs2 rs1 rs3 rs2 rs1 rs3 rs2 rs1");
 	assert_string_equal(
