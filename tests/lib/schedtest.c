@@ -312,9 +312,10 @@ static int st_bind(struct schedtest *t, struct xdpvs_dest *d, bool active)
 	return i;
 }
 
-int st_connect(struct schedtest *t, const char *client, enum st_mode mode)
+int st_connect_to(struct schedtest *t, const char *client, const char *vaddr,
+		  enum st_mode mode)
 {
-	struct xdpvs_dest *d = st_schedule(t, client);
+	struct xdpvs_dest *d = st_schedule_to(t, client, vaddr);
 	int id;
 
 	if (!d || mode == ST_PICK)
@@ -323,6 +324,11 @@ int st_connect(struct schedtest *t, const char *client, enum st_mode mode)
 	if (mode == ST_CLOSED)
 		st_close(t, id);
 	return id;
+}
+
+int st_connect(struct schedtest *t, const char *client, enum st_mode mode)
+{
+	return st_connect_to(t, client, NULL, mode);
 }
 
 void st_close(struct schedtest *t, int id)

@@ -108,6 +108,8 @@ struct xdpvs_dest *st_schedule_to(struct schedtest *t, const char *client,
 /* Schedule and bind a connection (mode ST_OPEN/ST_CLOSED/ST_INACTIVE);
  * the connection's id, or -1 when no dest was found. */
 int st_connect(struct schedtest *t, const char *client, enum st_mode mode);
+int st_connect_to(struct schedtest *t, const char *client, const char *vaddr,
+		  enum st_mode mode);
 /* An active connection becomes inactive (FIN: it still counts). */
 void st_close(struct schedtest *t, int id);
 /* The connection expires: unbound from its dest. */
