@@ -37,7 +37,7 @@
 #define LBLCR_TAB_SIZE (1 << LBLCR_TAB_BITS)
 #define LBLCR_TAB_MASK (LBLCR_TAB_SIZE - 1)
 #define LBLCR_MAX_SIZE (LBLCR_TAB_SIZE * 16)	/* entries; GC trims above */
-#define LBLCR_POOL_SIZE (LBLCR_MAX_SIZE * 3 / 2)	/* entries; hard limit */
+#define LBLCR_POOL_SIZE (LBLCR_MAX_SIZE * 3 / 2)	/* entries: the limit */
 #define LBLCR_ELEM_POOL_SIZE (LBLCR_POOL_SIZE * 2)	/* set members */
 #define LBLCR_CHECK_INTERVAL SCHED_SEC(60)
 #define LBLCR_ENTRY_TIMEOUT SCHED_SEC(6 * 60)

@@ -80,9 +80,11 @@ static int mh_gcd_weight(struct xdpvs_svc *svc)
 	struct xdpvs_dest *d;
 	int g = 0;
 
-	list_for_each_entry(d, &svc->destinations, n_list)
-		if (d->last_weight > 0)
-			g = g > 0 ? sched_gcd(d->last_weight, g) : d->last_weight;
+	list_for_each_entry(d, &svc->destinations, n_list) {
+		if (d->last_weight <= 0)
+			continue;
+		g = g > 0 ? sched_gcd(d->last_weight, g) : d->last_weight;
+	}
 	return g;
 }
 
@@ -115,10 +117,10 @@ static void mh_permutate(struct mh_state *s, struct xdpvs_svc *svc,
 	int lw, t;
 
 	list_for_each_entry(d, &svc->destinations, n_list) {
-		ds->offset = mh_hashkey(svc->af, &d->addr, d->port, MH_KEY1, 0) %
-			     s->size;
-		ds->skip = mh_hashkey(svc->af, &d->addr, d->port, MH_KEY2, 0) %
-				   (s->size - 1) + 1;
+		ds->offset = mh_hashkey(svc->af, &d->addr, d->port, MH_KEY1,
+					0) % s->size;
+		ds->skip = mh_hashkey(svc->af, &d->addr, d->port, MH_KEY2,
+				      0) % (s->size - 1) + 1;
 		ds->perm = ds->offset;
 		lw = d->last_weight;
 		t = (lw / s->gcd) >> s->rshift;
