@@ -41,6 +41,8 @@ static void nq_golden(void **state)
  * 3/2, rs2 4/3 (9 > 8): rs2.  8: rs3 3/2, rs2 5/3 (9 vs 10), rs1 2/1
  * (3 vs 4): rs3.  Closing rs1's connection makes it idle: rs1 at once.
  * At weight 0 an idle rs1 is skipped: rs3 4/2, rs2 5/3 (12 > 10): rs2.
+ * rs4 w1 joins idle: rs4 at once.  rs4 deleted: rs3 4/2 against rs2 6/3
+ * (12 vs 12): rs3.
  */
 static void nq_sequence(void **state)
 {
@@ -58,6 +60,10 @@ static void nq_sequence(void **state)
 	st_edit(t, "rs1", 0);
 	st_close(t, id);
 	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs2");
+	st_add(t, "rs4", "198.18.4.2:80", 1);
+	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs4");
+	st_del(t, "rs4");
+	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs3");
 	st_edit(t, "rs2", 0);
 	st_edit(t, "rs3", 0);
 	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "-");

@@ -36,7 +36,9 @@ static void ovf_golden(void **state)
 /*
  * rs1 w3, rs2 w2, connections open: rs1 while its active count is at
  * most 3 (four times), rs2 while at most 2 (three times), then nobody.
- * One rs1 connection closes (3 active): rs1.
+ * One rs1 connection closes (3 active): rs1, then nobody again.  rs3 w1
+ * joins: rs3 twice (0 and 1 active), then nobody.  rs2 edited to w5
+ * (3 active): rs2.
  */
 static void ovf_overflow(void **state)
 {
@@ -48,6 +50,11 @@ static void ovf_overflow(void **state)
 			    "rs1 rs1 rs1 rs1 rs2 rs2 rs2 -");
 	st_close(t, 0);
 	assert_string_equal(st_run(t, 2, "198.18.0.2", ST_OPEN), "rs1 -");
+	st_add(t, "rs3", "198.18.3.2:80", 1);
+	assert_string_equal(st_run(t, 3, "198.18.0.2", ST_OPEN),
+			    "rs3 rs3 -");
+	st_edit(t, "rs2", 5);
+	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs2");
 	st_free(t);
 }
 

@@ -40,7 +40,10 @@ static void sed_golden(void **state)
  * (a2 + 1) * 1 > (a1 + 1) * 3: a2 = 0, 1, 2 give 1, 2, 3 against 3: rs2
  * thrice; 4 > 3: rs1; then 4, 5, 6 against 6: rs2 thrice; 7 > 6: rs1.
  * Once rs2's connections are closed (inactive, not counted) rs2 is at 1
- * again.  rs2 at weight 0: rs1; overloaded rs1 as well: none.
+ * again: rs2 (1 * 1 vs 3 * 3), rs2, rs2.  rs3 w2 joins, listed first:
+ * rs3 (1/2 vs 4/3, 3/1), rs3 (2/2), then 3 * 3 > 4 * 2: rs2.  rs2
+ * deleted: rs3 (3/2 vs rs1 3/1).  rs3 at weight 0 is no candidate: rs1;
+ * overloaded rs1 as well: none.
  */
 static void sed_sequence(void **state)
 {
@@ -54,10 +57,14 @@ static void sed_sequence(void **state)
 	for (i = 0; i < ST_MAX_CONNS; i++)
 		if (t->conns[i].dest == st_dest(t, "rs2"))
 			st_close(t, i);
-	/* rs2 (0+1)*1 against rs1 (2+1)*3: rs2, then 2 vs 9, 3 vs 9 */
 	assert_string_equal(st_run(t, 3, "198.18.0.2", ST_OPEN),
 			    "rs2 rs2 rs2");
-	st_edit(t, "rs2", 0);
+	st_add(t, "rs3", "198.18.3.2:80", 2);
+	assert_string_equal(st_run(t, 3, "198.18.0.2", ST_OPEN),
+			    "rs3 rs3 rs2");
+	st_del(t, "rs2");
+	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs3");
+	st_edit(t, "rs3", 0);
 	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "rs1");
 	st_thresholds(t, "rs1", 1, 0);
 	assert_string_equal(st_run(t, 1, "198.18.0.2", ST_OPEN), "-");

@@ -60,6 +60,14 @@ static void twos_set_load(struct schedtest *t, const char *name, int active,
 	st_dest(t, name)->totalconns = total;
 }
 
+static void twos_pick_below(struct schedtest *t, uint32_t below, uint32_t r1,
+			    uint32_t r2, const char *expect)
+{
+	t->env.rng = twos_seed(below, r1, r2, r2);
+	st_schedule(t, "198.18.0.2");
+	assert_string_equal(st_trace(t), expect);
+}
+
 static void twos_pick(struct schedtest *t, uint32_t r1, uint32_t r2,
 		      const char *expect)
 {
@@ -72,7 +80,8 @@ static void twos_pick(struct schedtest *t, uint32_t r1, uint32_t r2,
  * Draws 0 and 6: rs3 and rs1.  Both idle: w1 * 0 > w3 * 0 is false, the
  * first choice stays (rs3).  rs3 with an active connection (257): 1 * 257
  * > 3 * 0, rs1.  Draws 3 and 4 (the <= 0 boundary): rs3 and rs2, idle:
- * rs3.
+ * rs3.  rs3 deleted: total 3, draws from [0, 3], 0..2 on rs2, 3 on rs1.
+ * rs4 w4 added in front: total 7, 0..4 on rs4.
  */
 static void twos_rule(void **state)
 {
@@ -85,6 +94,12 @@ static void twos_rule(void **state)
 	twos_pick(t, 3, 4, "rs3");
 	twos_pick(t, 4, 3, "rs2");
 	twos_pick(t, 6, 6, "rs1");
+	st_del(t, "rs3");
+	twos_pick_below(t, 4, 3, 2, "rs1");
+	twos_pick_below(t, 4, 2, 3, "rs2");
+	st_add(t, "rs4", "198.18.4.2:80", 4);
+	twos_pick_below(t, 8, 4, 5, "rs4");
+	twos_pick_below(t, 8, 5, 7, "rs2");
 	st_free(t);
 }
 
