@@ -47,6 +47,7 @@ include core/dir.mk
 include ctl/dir.mk
 include replay/dir.mk
 include mk/rules.mk
+# After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk
 
 .PHONY: all deps help clean install

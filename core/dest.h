@@ -36,7 +36,8 @@ struct xdpvs_dest {
 	uint16_t tun_port;		/* network order */
 	uint16_t tun_flags;
 
-	uint32_t refcnt;		/* connections bound to it */
+	uint32_t refcnt;		/* connections bound to it, and lblc/
+					 * lblcr cache entries naming it */
 	int32_t activeconns;
 	int32_t totalconns;		/* active + inactive, no templates */
 	int32_t persistconns;		/* templates */
@@ -79,6 +80,14 @@ static inline int32_t xdpvs_dest_inactconns(const struct xdpvs_dest *d)
 static inline bool xdpvs_dest_is_available(const struct xdpvs_dest *d)
 {
 	return d->cflags & XDPVS_DEST_CF_AVAILABLE;
+}
+
+/* Take a reference, as the kernel's ip_vs_dest_hold: lblc and lblcr keep a
+ * dest they cache alive (in the trash) until their entry goes; they drop it
+ * with xdpvs_dest_put(). */
+static inline void xdpvs_dest_hold(struct xdpvs_dest *d)
+{
+	d->refcnt++;
 }
 
 /* The dest of svc with that address and port, or NULL. */

@@ -12,10 +12,34 @@
 
 extern const struct xdpvs_sched_ops xdpvs_sched_rr;
 extern const struct xdpvs_sched_ops xdpvs_sched_wrr;
+extern const struct xdpvs_sched_ops xdpvs_sched_lc;
+extern const struct xdpvs_sched_ops xdpvs_sched_wlc;
+extern const struct xdpvs_sched_ops xdpvs_sched_sed;
+extern const struct xdpvs_sched_ops xdpvs_sched_nq;
+extern const struct xdpvs_sched_ops xdpvs_sched_fo;
+extern const struct xdpvs_sched_ops xdpvs_sched_ovf;
+extern const struct xdpvs_sched_ops xdpvs_sched_lblc;
+extern const struct xdpvs_sched_ops xdpvs_sched_lblcr;
+extern const struct xdpvs_sched_ops xdpvs_sched_dh;
+extern const struct xdpvs_sched_ops xdpvs_sched_sh;
+extern const struct xdpvs_sched_ops xdpvs_sched_mh;
+extern const struct xdpvs_sched_ops xdpvs_sched_twos;
 
 static const struct xdpvs_sched_ops *const sched_table[] = {
 	&xdpvs_sched_rr,
 	&xdpvs_sched_wrr,
+	&xdpvs_sched_lc,
+	&xdpvs_sched_wlc,
+	&xdpvs_sched_sed,
+	&xdpvs_sched_nq,
+	&xdpvs_sched_fo,
+	&xdpvs_sched_ovf,
+	&xdpvs_sched_lblc,
+	&xdpvs_sched_lblcr,
+	&xdpvs_sched_dh,
+	&xdpvs_sched_sh,
+	&xdpvs_sched_mh,
+	&xdpvs_sched_twos,
 };
 
 const struct xdpvs_sched_ops *xdpvs_sched_find(const char *name)

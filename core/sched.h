@@ -18,11 +18,17 @@ struct xdpvs_svc;
 struct xdpvs_dest;
 
 /* Engine-wide things a scheduler may need: a random source (twos) and
- * tunables (lblc/lblcr expiration, seconds). */
+ * tunables (lblc/lblcr expiration, seconds; the mh table size).  A service
+ * reaches it through svc->sched_env outside the packet path. */
 struct xdpvs_sched_env {
 	uint64_t rng;			/* xorshift64* state, never 0 */
 	uint32_t lblc_expiration;	/* default 24 h */
 	uint32_t lblcr_expiration;	/* default 24 h */
+	/* The kernel's CONFIG_IP_VS_MH_TAB_INDEX, 8..17: mh's table size is
+	 * the prime 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521 or
+	 * 131071 of that index; 0 means the kernel's default 12 (4093).
+	 * Read when mh is bound to a service. */
+	uint32_t mh_tab_index;
 };
 
 /* What a scheduler may look at in the packet being scheduled. */

@@ -209,6 +209,7 @@ int xdpvs_svc_add(struct xdpvs_engine *e, const struct xdpvs_svc_conf *u)
 	svc->timeout = u->timeout;
 	svc->netmask = u->netmask;
 	list_init(&svc->destinations);
+	svc->sched_env = &e->sched_env;
 	err = xdpvs_sched_bind(svc, sched);
 	if (err) {
 		free(svc);

@@ -38,6 +38,9 @@ struct xdpvs_svc {
 
 	const struct xdpvs_sched_ops *sched;
 	void *sched_data;
+	/* The engine's scheduler settings (mh table size, lblc/lblcr
+	 * expiration), set before the scheduler is bound; NULL: defaults. */
+	struct xdpvs_sched_env *sched_env;
 	const struct xdpvs_pe_ops *pe;
 
 	uint32_t refcnt;		/* dests bound to it, trash included */

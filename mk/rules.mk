@@ -18,11 +18,11 @@ $(O)/%.o: %.c
 
 $(LIBXDPVS): $(patsubst %.c,$(O)/%.o,$(LIBXDPVS_SRCS))
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 $(LIBCTL): $(patsubst %.c,$(O)/%.o,$(LIBCTL_SRCS))
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 # A program NAME lists its sources in NAME_SRCS; it links with both
 # libraries (ctl before core: dependencies point down).
