@@ -411,6 +411,9 @@ static int print_svc_entry(FILE *f, const struct xdpvs_svc_info *si,
 {
 	const struct xdpvs_dest_info **dv;
 	char name[1024], dn[XDPVS_CTL_ADDRPORT_LEN];
+	/* The kernel reports no protocol for a fwmark service, so its
+	 * servers' ports are never named. */
+	uint16_t proto = si->conf.fwmark ? 0 : si->conf.protocol;
 	uint32_t i;
 
 	dv = xdpvs_ctl_sort_dests(si, fmt);
@@ -422,7 +425,7 @@ static int print_svc_entry(FILE *f, const struct xdpvs_svc_info *si,
 		const struct xdpvs_dest_conf *d = &dv[i]->conf;
 
 		xdpvs_ctl_addrport(dn, sizeof(dn), d->af, &d->addr,
-				   ntohs(d->port), si->conf.protocol, fmt);
+				   ntohs(d->port), proto, fmt);
 		if (!(fmt & XDPVS_CTL_FMT_RULE) && d->af != AF_INET6)
 			dn[28] = '\0';
 		print_dest_line(f, dv[i], name, dn, fmt);
