@@ -108,11 +108,11 @@ enum xdpvs_ctl_opt {
 
 /* Listing format flags (cmd->fmt), as ipvsadm's FMT_* plus extensions. */
 #define XDPVS_CTL_FMT_NUMERIC		0x0001	/* -n */
-#define XDPVS_CTL_FMT_RULE		0x0002	/* -S: print as commands */
+#define XDPVS_CTL_FMT_RULE		0x0002	/* -S: as commands */
 #define XDPVS_CTL_FMT_STATS		0x0004	/* --stats */
 #define XDPVS_CTL_FMT_RATE		0x0008	/* --rate */
 #define XDPVS_CTL_FMT_THRESHOLDS	0x0010	/* --thresholds */
-#define XDPVS_CTL_FMT_PERSISTENTCONN	0x0020	/* --persistent-conn */
+#define XDPVS_CTL_FMT_PERSISTENTCONN	0x0020 /* --persistent-conn */
 #define XDPVS_CTL_FMT_NOSORT		0x0040	/* --nosort */
 #define XDPVS_CTL_FMT_EXACT		0x0080	/* --exact */
 #define XDPVS_CTL_FMT_TUN_INFO		0x0100	/* --tun-info */
@@ -124,7 +124,7 @@ enum xdpvs_ctl_opt {
 /* What a LIST command shows, decided from its options as ipvsadm does. */
 enum xdpvs_ctl_list_kind {
 	XDPVS_CTL_LIST_ALL = 0,		/* -L */
-	XDPVS_CTL_LIST_SERVICE,		/* -L -t|-u|--sctp-service|-f ... */
+	XDPVS_CTL_LIST_SERVICE,		/* -L with a service */
 	XDPVS_CTL_LIST_CONN,		/* -L -c */
 	XDPVS_CTL_LIST_TIMEOUT,		/* -L --timeout */
 	XDPVS_CTL_LIST_DAEMON,		/* -L --daemon */
@@ -136,8 +136,8 @@ struct xdpvs_ctl_timeouts {
 	uint32_t udp;
 };
 
-#define XDPVS_CTL_DAEMON_MASTER	0x0001	/* kernel IP_VS_STATE_MASTER */
-#define XDPVS_CTL_DAEMON_BACKUP	0x0002	/* kernel IP_VS_STATE_BACKUP */
+#define XDPVS_CTL_DAEMON_MASTER	0x0001	/* IP_VS_STATE_MASTER */
+#define XDPVS_CTL_DAEMON_BACKUP	0x0002	/* IP_VS_STATE_BACKUP */
 
 /* A sync daemon, as --start-daemon gives it and -L --daemon shows it;
  * zero fields are "not given" (the kernel then uses its defaults). */
@@ -173,7 +173,7 @@ struct xdpvs_ctl_cmd {
 /* Exit statuses ipvsadm uses; programs exit with err.status. */
 #define XDPVS_CTL_EXIT_LIST	1	/* a listing failed */
 #define XDPVS_CTL_EXIT_PARSE	2	/* ipvsadm's own checks */
-#define XDPVS_CTL_EXIT_OTHER	255	/* try-help, popt, kernel refusals */
+#define XDPVS_CTL_EXIT_OTHER	255	/* try-help, popt, refusals */
 
 #define XDPVS_CTL_ERR_MSGLEN	512
 

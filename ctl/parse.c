@@ -25,10 +25,11 @@
 #include <sys/socket.h>
 
 #include "internal.h"
+#include "popt.h"
 
 #define PARSE_DEF_SCHED		"wlc"
 #define PARSE_DEF_MCAST_IFN	"eth0"
-#define PARSE_PERSIST_TIMEOUT	360		/* seconds, libipvs's default */
+#define PARSE_PERSIST_TIMEOUT	360	/* seconds, as libipvs */
 #define PARSE_MAX_TIMEOUT	(86400 * 31)	/* seconds */
 
 /* What an option word means. */
@@ -52,17 +53,13 @@ enum parse_tag {
 	T_MAX
 };
 
-enum parse_arg { A_NONE, A_REQ, A_OPT };
-
-struct parse_def {
-	const char *lname;	/* --name */
-	char sname;		/* -c, or 0 */
-	uint8_t arg;		/* enum parse_arg */
-	uint8_t tag;		/* enum parse_tag */
-};
+/* Short names for the table below. */
+#define A_NONE	XDPVS_CTL_POPT_NONE
+#define A_REQ	XDPVS_CTL_POPT_REQ
+#define A_OPT	XDPVS_CTL_POPT_OPT
 
 /* ipvsadm 1.31's option table, then xdpvs's. */
-static const struct parse_def parse_defs[] = {
+static const struct xdpvs_ctl_popt_def parse_defs[] = {
 	{ "add-service", 'A', A_NONE, T_ADD_SERVICE },
 	{ "edit-service", 'E', A_NONE, T_EDIT_SERVICE },
 	{ "delete-service", 'D', A_NONE, T_DEL_SERVICE },
@@ -132,161 +129,6 @@ static const struct parse_def parse_defs[] = {
 #define PARSE_NDEFS	(sizeof(parse_defs) / sizeof(parse_defs[0]))
 
 /* ---------------------------------------------------------------------
- * The tokenizer: popt's poptGetNextOpt() rules
- */
-
-/* popt's error codes and texts that ipvsadm shows. */
-#define POPT_END	(-1)
-#define POPT_NOARG	(-10)
-#define POPT_BADOPT	(-11)
-#define POPT_UNWANTED	(-12)
-
-struct popt {
-	int argc;
-	char *const *argv;
-	int next;		/* next word to read */
-	const char *cluster;	/* rest of a "-abc" word, or NULL */
-	int rest_left;		/* "--" seen: everything is leftover */
-	int nleft, lpos;	/* leftover words, and the next to hand out */
-	int left[XDPVS_CTL_MAX_ARGS];
-};
-
-static const char *popt_strerror(int rc)
-{
-	switch (rc) {
-	case POPT_NOARG:
-		return "missing argument";
-	case POPT_UNWANTED:
-		return "option does not take an argument";
-	}
-	return "unknown option";
-}
-
-/* The word popt blames for an error (poptBadOption): the last one read. */
-static const char *popt_bad(const struct popt *p)
-{
-	return p->next > 0 ? p->argv[p->next - 1] : "";
-}
-
-static const struct parse_def *popt_find_long(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < PARSE_NDEFS; i++)
-		if (strlen(parse_defs[i].lname) == len &&
-		    !strncmp(parse_defs[i].lname, name, len))
-			return &parse_defs[i];
-	return NULL;
-}
-
-static const struct parse_def *popt_find_short(char c)
-{
-	size_t i;
-
-	for (i = 0; i < PARSE_NDEFS; i++)
-		if (parse_defs[i].sname && parse_defs[i].sname == c)
-			return &parse_defs[i];
-	return NULL;
-}
-
-/* The argument of an option from the next word.  An optional argument is
- * not taken from a word starting with '-'. */
-static int popt_take_arg(struct popt *p, const struct parse_def *d,
-			 const char **arg)
-{
-	*arg = NULL;
-	if (p->next >= p->argc)
-		return d->arg == A_OPT ? 0 : POPT_NOARG;
-	if (d->arg == A_OPT && p->argv[p->next][0] == '-')
-		return 0;
-	*arg = p->argv[p->next++];
-	return 0;
-}
-
-/* The next option letter of a cluster; the rest of the word, if any, is
- * the argument of an option that takes one ("-p300", "-p=300"). */
-static int popt_short(struct popt *p, const struct parse_def **d,
-		      const char **arg)
-{
-	char c = *p->cluster++;
-
-	if (!*p->cluster)
-		p->cluster = NULL;
-	*arg = NULL;
-	*d = popt_find_short(c);
-	if (!*d) {
-		p->cluster = NULL;
-		return POPT_BADOPT;
-	}
-	if ((*d)->arg == A_NONE)
-		return 0;
-	if (p->cluster) {
-		*arg = p->cluster + (*p->cluster == '=');
-		p->cluster = NULL;
-		return 0;
-	}
-	return popt_take_arg(p, *d, arg);
-}
-
-/* "--name" or "--name=arg". */
-static int popt_long(struct popt *p, const char *word,
-		     const struct parse_def **d, const char **arg)
-{
-	const char *eq = strchr(word, '=');
-	size_t len = eq ? (size_t)(eq - word) : strlen(word);
-
-	*arg = NULL;
-	*d = popt_find_long(word, len);
-	if (!*d)
-		return POPT_BADOPT;
-	if (eq && (*d)->arg == A_NONE)
-		return POPT_UNWANTED;
-	if (eq) {
-		*arg = eq + 1;
-		return 0;
-	}
-	if ((*d)->arg == A_NONE)
-		return 0;
-	return popt_take_arg(p, *d, arg);
-}
-
-/* The next option: 0 with *d (and *arg) set, POPT_END, or an error. */
-static int popt_next(struct popt *p, const struct parse_def **d,
-		     const char **arg)
-{
-	const char *w;
-
-	for (;;) {
-		if (p->cluster)
-			return popt_short(p, d, arg);
-		if (p->next >= p->argc)
-			return POPT_END;
-		w = p->argv[p->next++];
-		if (p->rest_left || w[0] != '-' || w[1] == '\0') {
-			p->left[p->nleft++] = p->next - 1;
-			continue;
-		}
-		if (w[1] == '-' && w[2] == '\0') {
-			p->rest_left = 1;
-			continue;
-		}
-		if (w[1] != '-') {
-			p->cluster = w + 1;
-			continue;
-		}
-		return popt_long(p, w + 2, d, arg);
-	}
-}
-
-/* The next leftover word (poptGetArg), or NULL. */
-static const char *popt_leftover(struct popt *p)
-{
-	if (p->lpos >= p->nleft)
-		return NULL;
-	return p->argv[p->left[p->lpos++]];
-}
-
-/* ---------------------------------------------------------------------
  * Commands versus options
  */
 
@@ -294,7 +136,7 @@ struct parse_ctx {
 	struct xdpvs_ctl_cmd *cmd;
 	struct xdpvs_ctl_err *err;
 	const char *prog;
-	struct popt p;
+	struct xdpvs_ctl_popt p;
 	char sched_flags[128];	/* -b's argument, parsed at the end */
 };
 
@@ -683,7 +525,8 @@ static int parse_fwd_opt(struct parse_ctx *c, int tag, int *rc)
 		{ T_IPIP, XDPVS_CTL_OPT_FORWARD, XDPVS_CONN_F_TUNNEL, 0 },
 		{ T_GATE, XDPVS_CTL_OPT_FORWARD, XDPVS_CONN_F_DROUTE, 0 },
 		{ T_FULLNAT, XDPVS_CTL_OPT_FORWARD, XDPVS_CONN_F_FULLNAT, 0 },
-		{ T_TUN_NOCSUM, XDPVS_CTL_OPT_TUN_NOCSUM, XDPVS_TUN_F_NOCSUM, 1 },
+		{ T_TUN_NOCSUM, XDPVS_CTL_OPT_TUN_NOCSUM,
+		  XDPVS_TUN_F_NOCSUM, 1 },
 		{ T_TUN_CSUM, XDPVS_CTL_OPT_TUN_CSUM, XDPVS_TUN_F_CSUM, 1 },
 		{ T_TUN_REMCSUM, XDPVS_CTL_OPT_TUN_REMCSUM,
 		  XDPVS_TUN_F_REMCSUM, 1 },
@@ -862,7 +705,8 @@ static int parse_option(struct parse_ctx *c, int tag, const char *arg)
 	if (rc <= 0)
 		return rc;
 	return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_PARSE,
-			      "invalid option `%s'", popt_bad(&c->p));
+			      "invalid option `%s'",
+			      xdpvs_ctl_popt_bad(&c->p));
 }
 
 /* ---------------------------------------------------------------------
@@ -935,11 +779,11 @@ static int parse_cmd_arg(struct parse_ctx *c, int tag, const char *arg)
  * be read (-h, -v), 0 to go on, or an error. */
 static int parse_command(struct parse_ctx *c)
 {
-	const struct parse_def *d;
+	const struct xdpvs_ctl_popt_def *d;
 	const char *arg;
 	int rc;
 
-	rc = popt_next(&c->p, &d, &arg);
+	rc = xdpvs_ctl_popt_next(&c->p, &d, &arg);
 	if (rc < 0 || d->tag > T_LAST_COMMAND)
 		return parse_tryhelp(c);
 	c->cmd->cmd = parse_tag_cmd[d->tag];
@@ -951,18 +795,19 @@ static int parse_command(struct parse_ctx *c)
 
 static int parse_options(struct parse_ctx *c)
 {
-	const struct parse_def *d;
+	const struct xdpvs_ctl_popt_def *d;
 	const char *arg;
 	int rc;
 
-	while ((rc = popt_next(&c->p, &d, &arg)) == 0) {
+	while ((rc = xdpvs_ctl_popt_next(&c->p, &d, &arg)) == 0) {
 		rc = parse_option(c, d->tag, arg);
 		if (rc)
 			return rc;
 	}
-	if (rc != POPT_END)
+	if (rc != XDPVS_CTL_POPT_END)
 		return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_OTHER, "%s: %s",
-				      popt_bad(&c->p), popt_strerror(rc));
+				      xdpvs_ctl_popt_bad(&c->p),
+				      xdpvs_ctl_popt_strerror(rc));
 	return 0;
 }
 
@@ -974,9 +819,9 @@ static int parse_leftovers(struct parse_ctx *c)
 	int rc;
 
 	if (c->cmd->cmd == XDPVS_CTL_CMD_SET_TIMEOUT) {
-		if (!(a[0] = popt_leftover(&c->p)) ||
-		    !(a[1] = popt_leftover(&c->p)) ||
-		    !(a[2] = popt_leftover(&c->p)))
+		if (!(a[0] = xdpvs_ctl_popt_leftover(&c->p)) ||
+		    !(a[1] = xdpvs_ctl_popt_leftover(&c->p)) ||
+		    !(a[2] = xdpvs_ctl_popt_leftover(&c->p)))
 			return parse_fail(c, "--set option requires 3 timeout values");
 		rc = parse_timeout(c, a[0], 0, &t->tcp);
 		rc = rc ? rc : parse_timeout(c, a[1], 0, &t->tcpfin);
@@ -984,7 +829,7 @@ static int parse_leftovers(struct parse_ctx *c)
 		if (rc)
 			return rc;
 	}
-	w = popt_leftover(&c->p);
+	w = xdpvs_ctl_popt_leftover(&c->p);
 	if (w)
 		return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_PARSE,
 				      "unexpected argument %s", w);
@@ -1070,8 +915,10 @@ static int parse_check_service(struct parse_ctx *c)
 	return 0;
 }
 
-#define PARSE_TUN_OPTS	(XDPVS_CTL_OPT(TUN_TYPE) | XDPVS_CTL_OPT(TUN_PORT) | \
-			 XDPVS_CTL_OPT(TUN_NOCSUM) | XDPVS_CTL_OPT(TUN_CSUM) | \
+#define PARSE_TUN_OPTS	(XDPVS_CTL_OPT(TUN_TYPE) | \
+			 XDPVS_CTL_OPT(TUN_PORT) | \
+			 XDPVS_CTL_OPT(TUN_NOCSUM) | \
+			 XDPVS_CTL_OPT(TUN_CSUM) | \
 			 XDPVS_CTL_OPT(TUN_REMCSUM))
 
 /* -a and -e: DR and tunnel servers listen on the service port; only
@@ -1168,7 +1015,8 @@ int xdpvs_ctl_parse(int argc, char *const argv[], struct xdpvs_ctl_cmd *cmd,
 		.cmd = cmd,
 		.err = err,
 		.prog = argc > 0 && argv[0] ? argv[0] : "ipvsadm",
-		.p = { .argc = argc, .argv = argv, .next = 1 },
+		.p = { .defs = parse_defs, .ndefs = PARSE_NDEFS,
+		       .argc = argc, .argv = argv, .next = 1 },
 	};
 	int rc;
 

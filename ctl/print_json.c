@@ -230,7 +230,8 @@ static jobj *pj_conn(const struct xdpvs_conn_info *c)
 	jobj *o = json_object_new_object();
 	int daf = c->daf ? c->daf : c->af;
 
-	pj_add(o, "protocol", json_object_new_int(c->protocol));
+	pj_add(o, "protocol", json_object_new_string(c->protocol ?
+		xdpvs_ctl_proto_name(c->protocol) : "IP"));
 	pj_add(o, "state", json_object_new_string(c->state_name));
 	pj_add(o, "expires_ms", json_object_new_int64(c->expires_ms));
 	pj_add(o, "af", pj_af(c->af));

@@ -16,7 +16,8 @@
 
 #include "internal.h"
 
-#define RULES_MAX_LINE	4096	/* characters, as ipvsadm's MAX_LINE_LENGTH */
+/* Longest line, in characters (ipvsadm's MAX_LINE_LENGTH). */
+#define RULES_MAX_LINE	4096
 #define RULES_BLANKS	" \t\r\n"
 
 /* Split buf in place into words after argv[0]; returns argc. */
