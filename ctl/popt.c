@@ -82,8 +82,10 @@ static int popt_short(struct xdpvs_ctl_popt *p,
 		p->cluster = NULL;
 		return XDPVS_CTL_POPT_BADOPT;
 	}
+	/* "-n=1": popt refuses a value for an option that takes none. */
 	if ((*d)->arg == XDPVS_CTL_POPT_NONE)
-		return 0;
+		return p->cluster && *p->cluster == '=' ?
+		       XDPVS_CTL_POPT_UNWANTED : 0;
 	if (p->cluster) {
 		*arg = p->cluster + (*p->cluster == '=');
 		p->cluster = NULL;

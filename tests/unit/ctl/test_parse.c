@@ -488,6 +488,11 @@ static const struct refusal refusals[] = {
 	{ "-A -t", 255, "-t: missing argument" },
 	{ "--list=1", 255, "Try `ipvsadm -h' or 'ipvsadm --help' for more information." },
 	{ "-L --numeric=1", 255, "--numeric=1: option does not take an argument" },
+	{ "-L -n=1", 255, "-n=1: option does not take an argument" },
+	{ "-L -", 2, "unexpected argument -" },
+	{ "-L ---n", 255, "---n: unknown option" },
+	/* one dash: short options, so -n then -u with "meric" */
+	{ "-L -numeric", 2, "illegal virtual server address[:port] specified" },
 	/* commands where options go */
 	{ "-A -t 1.2.3.4:80 -L", 2, "invalid option `-L'" },
 	{ "-A -t 1.2.3.4:80 --start-daemon master", 2, "invalid option `master'" },
