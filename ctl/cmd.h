@@ -223,11 +223,13 @@ typedef int (*xdpvs_ctl_rule_fn)(const struct xdpvs_ctl_cmd *cmd,
 				 void *arg, struct xdpvs_ctl_err *err);
 
 /*
- * Read rules from in (name is used in messages) and call fn for each.
- * Every line is parsed before fn sees it; an invalid line stops the reading
- * with -EINVAL and err->msg "NAME:LINE: reason" (reason worded as ipvsadm
- * would).  Returns the number of commands passed to fn, or a negative errno
- * (-EIO on a read error, or fn's).
+ * Read rules from in (name is used in messages) and call fn for each
+ * command, line by line (fn NULL: only check the file).  An invalid line
+ * stops the reading with -EINVAL and err->msg "NAME:LINE: reason", the
+ * reason worded as ipvsadm would, err->status its exit status; commands
+ * before it have been passed to fn (ipvsadm -R behaves so too).  Returns
+ * the number of commands read, or a negative errno (-EIO on a read error,
+ * or fn's).
  */
 int xdpvs_ctl_rules_read(FILE *in, const char *name, const char *prog,
 			 xdpvs_ctl_rule_fn fn, void *arg,

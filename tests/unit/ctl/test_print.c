@@ -549,6 +549,35 @@ static void test_daemons(void **state)
 	free(buf);
 }
 
+/* An empty table; a backup daemon with only what was given. */
+static void test_empty_and_backup(void **state)
+{
+	struct xdpvs_ctl_daemon d;
+	struct xdpvs_ctl_err err = { .status = 2, .msg = "-6 used before -f\n" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(xdpvs_ctl_print_list(f, NULL, 0, 65536,
+					      XDPVS_CTL_FMT_NUMERIC), 0);
+	assert_int_equal(xdpvs_ctl_print_list(f, NULL, 0, 65536,
+					      XDPVS_CTL_FMT_RULE), 0);
+	memset(&d, 0, sizeof(d));
+	d.state = XDPVS_CTL_DAEMON_BACKUP;
+	snprintf(d.mcast_ifn, sizeof(d.mcast_ifn), "eth0");
+	assert_int_equal(xdpvs_ctl_print_daemons(f, &d, 1, 0), 0);
+	xdpvs_ctl_err_print(f, &err);
+	fclose(f);
+	assert_string_equal(buf,
+		"IP Virtual Server version 1.2.1 (size=65536)\n"
+		"Prot LocalAddress:Port Scheduler Flags\n"
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		"backup sync daemon (mcast=eth0, syncid=0)\n"
+		"-6 used before -f\n\n");
+	free(buf);
+}
+
 static void test_version(void **state)
 {
 	char *buf = NULL;
@@ -966,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_conns_pe),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_daemons),
+		cmocka_unit_test(test_empty_and_backup),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_tun_info),
