@@ -197,8 +197,13 @@ static int replay_rule(const struct xdpvs_ctl_cmd *cmd,
 	int rc = xdpvs_ctl_apply(r->e, cmd, &e);
 
 	if (rc < 0) {
-		snprintf(err->msg, sizeof(err->msg), "%s:%u: %s", pos->file,
-			 pos->line, e.msg);
+		int n = snprintf(err->msg, sizeof(err->msg), "%s:%u: ",
+				 pos->file, pos->line);
+
+		if (n > 0 && (size_t)n < sizeof(err->msg))
+			snprintf(err->msg + n, sizeof(err->msg) - (size_t)n,
+				 "%.*s", (int)(sizeof(err->msg) - (size_t)n - 1),
+				 e.msg);
 		err->status = e.status;
 	}
 	return rc;

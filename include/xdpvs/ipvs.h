@@ -32,6 +32,7 @@
 #define XDPVS_CONN_F_TUNNEL	0x0002	/* tunnelling */
 #define XDPVS_CONN_F_DROUTE	0x0003	/* direct routing */
 #define XDPVS_CONN_F_BYPASS	0x0004	/* cache bypass */
+#define XDPVS_CONN_F_FULLNAT	0x0005	/* full NAT (xdpvs extension) */
 #define XDPVS_CONN_F_SYNC	0x0020	/* entry created by sync */
 #define XDPVS_CONN_F_HASHED	0x0040	/* hashed entry */
 #define XDPVS_CONN_F_NOOUTPUT	0x0080	/* no output packets */
