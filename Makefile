@@ -45,12 +45,14 @@ BPF_PROGS     :=
 
 include core/dir.mk
 include ctl/dir.mk
+include bpf/dir.mk
+include decap/dir.mk
 include replay/dir.mk
 include tests/dir.mk
 include mk/rules.mk
 
 .PHONY: all deps help clean install
-all: $(LIBXDPVS) $(LIBCTL) $(addprefix $(O)/,$(PROGS))
+all: $(LIBXDPVS) $(LIBCTL) $(BPF_OBJS) $(BPF_SKELS) $(addprefix $(O)/,$(PROGS))
 
 deps:
 	$(Q)sh mk/deps.sh
