@@ -10,6 +10,10 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
+# tests/unit/bpf/test_NAME.c runs bpf/NAME.bpf.c through its skeleton.
+BPF_UNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(filter tests/unit/bpf/%,$(UNIT_SRCS)))
+$(BPF_UNIT_OBJS): $(O)/tests/unit/bpf/test_%.o: $(O)/bpf/%.skel.h
+
 # Shared headers must compile alone for BPF and for the host.
 BPF_HDRS := $(filter-out include/xdpvs/engine.h,$(wildcard include/xdpvs/*.h))
 HDRCHECK := $(patsubst include/xdpvs/%.h,$(O)/hdrcheck/%.stamp,$(BPF_HDRS))
