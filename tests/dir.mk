@@ -26,12 +26,14 @@ $(O)/hdrcheck/%.stamp: include/xdpvs/%.h
 		-Wall -Wextra -Werror -fsyntax-only $(@D)/$*.c
 	$(Q)touch $@
 
-.PHONY: check check-unit check-replay check-headers
+E2E_TESTS := $(sort $(wildcard tests/e2e/test-*.sh))
+
+.PHONY: check check-unit check-replay check-headers check-e2e
 ifdef T
 check: $(O)/tests/unit/$(dir $(T))test_$(notdir $(T))
 	$(Q)$<
 else
-check: deps all check-headers check-unit check-replay
+check: deps all check-headers check-unit check-replay check-e2e
 endif
 
 check-headers: $(HDRCHECK)
@@ -41,3 +43,7 @@ check-unit: $(UNIT_BINS)
 
 check-replay: all
 	$(Q)sh tests/replay/run.sh $(O)/xdpvs-replay
+
+# Network-namespace tests of the programs (root; 77 = skipped).
+check-e2e: all
+	$(Q)V=$(V) sh tests/run-e2e.sh $(O) $(E2E_TESTS)
