@@ -126,9 +126,16 @@ static __noinline int csum_frame(struct xdp_md *ctx, __u32 off, __u32 len32)
 	if (len >= CSUM_CHUNK)
 		return -1;
 	if (len) {
+		/*
+		 * len is 1..255 here, but older verifiers (6.1) lose that
+		 * through clang's register copies; recompute it where clang
+		 * cannot fold it away, so the helper sees 1..256.
+		 */
+		asm volatile("" : "+r"(len));
+		len = ((len - 1) & (CSUM_CHUNK - 1)) + 1;
 		/* Zero padding to a multiple of 4 does not change the sum. */
 		__builtin_memset(buf, 0, sizeof(buf));
-		if (bpf_xdp_load_bytes(ctx, off, buf, len & (CSUM_CHUNK - 1)))
+		if (bpf_xdp_load_bytes(ctx, off, buf, len))
 			return -1;
 		r = bpf_csum_diff(NULL, 0, (void *)buf, (len + 3) & ~3u, 0);
 		if (r < 0)
