@@ -42,6 +42,7 @@ LIBXDPVS_SRCS :=
 LIBCTL_SRCS   :=
 PROGS         :=
 BPF_PROGS     :=
+MANS          :=
 
 include core/dir.mk
 include ctl/dir.mk
@@ -71,3 +72,5 @@ clean:
 install: all
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin
 	$(Q)install -m 0755 $(addprefix $(O)/,$(PROGS)) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man8/)

@@ -2,3 +2,4 @@
 PROGS += xdpvs-decap
 xdpvs-decap_SRCS := decap/main.c
 xdpvs-decap_BPF  := decap
+MANS += decap/xdpvs-decap.8
