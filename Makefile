@@ -42,16 +42,19 @@ LIBXDPVS_SRCS :=
 LIBCTL_SRCS   :=
 PROGS         :=
 BPF_PROGS     :=
+MANS          :=
 
 include core/dir.mk
 include ctl/dir.mk
+include bpf/dir.mk
+include decap/dir.mk
 include replay/dir.mk
 include mk/rules.mk
 # After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk
 
 .PHONY: all deps help clean install
-all: $(LIBXDPVS) $(LIBCTL) $(addprefix $(O)/,$(PROGS))
+all: $(LIBXDPVS) $(LIBCTL) $(BPF_OBJS) $(BPF_SKELS) $(addprefix $(O)/,$(PROGS))
 
 deps:
 	$(Q)sh mk/deps.sh
@@ -70,3 +73,5 @@ clean:
 install: all
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin
 	$(Q)install -m 0755 $(addprefix $(O)/,$(PROGS)) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man8/)

@@ -3,13 +3,36 @@
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-CPPFLAGS   += $(PKG_CFLAGS)
+# -I$(O): loaders include their generated skeleton as "bpf/NAME.skel.h".
+CPPFLAGS   += $(PKG_CFLAGS) -I$(O)
 
 LIBXDPVS := $(O)/libxdpvs.a
 LIBCTL   := $(O)/libxdpvsctl.a
 
 # Objects are never intermediate: keep them for incremental builds.
 .SECONDARY:
+
+# BPF programs, libbpf-bootstrap style: bpf/NAME.bpf.c (listed in
+# BPF_PROGS) builds to $(O)/bpf/NAME.bpf.o, and bpftool turns that into the
+# skeleton $(O)/bpf/NAME.skel.h (struct NAME_bpf, NAME_bpf__open() ...).
+# -target bpf drops the host's include path, so clang's own system
+# directories come back with -idirafter (Debian keeps asm/ in the multiarch
+# directory, which is among them).
+BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | sed -n \
+	'/<\.\.\.> search starts here:/,/End of search list\./s| \(/.*\)|-idirafter \1|p')
+BPF_CFLAGS ?= -g -O2
+BPF_OBJS   := $(patsubst %.bpf.c,$(O)/%.bpf.o,$(BPF_PROGS))
+BPF_SKELS  := $(patsubst %.bpf.c,$(O)/%.skel.h,$(BPF_PROGS))
+
+$(O)/%.bpf.o: %.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -Wall -Werror -Iinclude \
+		$(BPF_SYS_INCLUDES) -MMD -MP -c $< -o $@
+
+$(O)/%.skel.h: $(O)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 $(O)/%.o: %.c
 	$(call msg,CC,$@)
@@ -25,11 +48,15 @@ $(LIBCTL): $(patsubst %.c,$(O)/%.o,$(LIBCTL_SRCS))
 	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
 # A program NAME lists its sources in NAME_SRCS; it links with both
-# libraries (ctl before core: dependencies point down).
+# libraries (ctl before core: dependencies point down).  A loader also lists
+# the BPF programs whose skeletons it includes in NAME_BPF (bpf/NAME.bpf.c
+# -> NAME): its objects are built after those skeletons.
 define PROG_template
 $(O)/$(1): $$(patsubst %.c,$(O)/%.o,$$($(notdir $(1))_SRCS)) $(LIBCTL) $(LIBXDPVS)
 	$$(call msg,LD,$$@)
 	$$(Q)$$(CC) $$(LDFLAGS) $$^ $$(PKG_LIBS) -o $$@
+$$(patsubst %.c,$(O)/%.o,$$($(notdir $(1))_SRCS)): \
+	$$(patsubst %,$(O)/bpf/%.skel.h,$$($(notdir $(1))_BPF))
 endef
 $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
 

@@ -10,6 +10,10 @@ $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
+# tests/unit/bpf/test_NAME.c runs bpf/NAME.bpf.c through its skeleton.
+BPF_UNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(filter tests/unit/bpf/%,$(UNIT_SRCS)))
+$(BPF_UNIT_OBJS): $(O)/tests/unit/bpf/test_%.o: $(O)/bpf/%.skel.h
+
 # Shared headers must compile alone for BPF and for the host.
 BPF_HDRS := $(filter-out include/xdpvs/engine.h,$(wildcard include/xdpvs/*.h))
 HDRCHECK := $(patsubst include/xdpvs/%.h,$(O)/hdrcheck/%.stamp,$(BPF_HDRS))
@@ -22,12 +26,14 @@ $(O)/hdrcheck/%.stamp: include/xdpvs/%.h
 		-Wall -Wextra -Werror -fsyntax-only $(@D)/$*.c
 	$(Q)touch $@
 
-.PHONY: check check-unit check-replay check-headers
+E2E_TESTS := $(sort $(wildcard tests/e2e/test-*.sh))
+
+.PHONY: check check-unit check-replay check-headers check-e2e
 ifdef T
 check: $(O)/tests/unit/$(dir $(T))test_$(notdir $(T))
 	$(Q)$<
 else
-check: deps all check-headers check-unit check-replay
+check: deps all check-headers check-unit check-replay check-e2e
 endif
 
 check-headers: $(HDRCHECK)
@@ -37,3 +43,7 @@ check-unit: $(UNIT_BINS)
 
 check-replay: all
 	$(Q)sh tests/replay/run.sh $(O)/xdpvs-replay
+
+# Network-namespace tests of the programs (root; 77 = skipped).
+check-e2e: all
+	$(Q)V=$(V) sh tests/run-e2e.sh $(O) $(E2E_TESTS)

@@ -1,0 +1,3 @@
+# XDP programs: each NAME.bpf.c builds to $(O)/bpf/NAME.bpf.o and the
+# skeleton $(O)/bpf/NAME.skel.h that its loader includes.
+BPF_PROGS += bpf/decap.bpf.c
