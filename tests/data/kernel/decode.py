@@ -201,8 +201,8 @@ def l4(proto, b, psum, full, depth, fam):
         sp, dp, ln, ck = struct.unpack('!HHHH', b[:8])
         s = 'UDP %d>%d len=%d csum=0x%04x' % (sp, dp, ln, ck)
         if full and psum is not None:
-            if ck == 0 and fam == 4:
-                s += ' (none)'
+            if ck == 0:
+                s += ' (none)' if fam == 4 else ' (zero: no checksum, RFC 6935)'
             else:
                 s += ' ' + okstr(inet_ok(b, psum))
         parts.append(s)

@@ -645,7 +645,8 @@ for fam in (4, 6):
 
     @case('badcsum_v%d' % fam,
           'IPv%d, deliberately wrong L4 checksums (correct value XOR 0x5555): TCP SYN via '
-          'NAT 80->8080, UDP via NAT 53->5353, TCP SYN via DR, TCP SYN via IPIP tunnel' % fam,
+          'NAT 80->8080 and the RS SYN-ACK back, UDP via NAT 53->5353, TCP SYN via DR, '
+          'TCP SYN via IPIP tunnel' % fam,
           ['ipvsadm -A %s -s rr' % svc('tcp', V, 80, fam),
            'ipvsadm -a %s -r %s -m' % (svc('tcp', V, 80, fam), rs(R, 8080, fam)),
            'ipvsadm -A %s -s rr' % svc('udp', V, 53, fam),
@@ -654,7 +655,7 @@ for fam in (4, 6):
            'ipvsadm -a %s -r %s -g' % (svc('tcp', D, 80, fam), rs(R, 80, fam)),
            'ipvsadm -A %s -s rr' % svc('tcp', T, 80, fam),
            'ipvsadm -a %s -r %s -i' % (svc('tcp', T, 80, fam), rs(R, 80, fam))])
-    def _(ctx, fam=fam, V=V, D=D, T=T):
+    def _(ctx, fam=fam, V=V, D=D, T=T, R=R):
         C = addr(fam, C4, C6)
 
         def corrupt(fr, layer):
@@ -662,7 +663,9 @@ for fam in (4, 6):
             good = p.__class__(bytes(p))[layer].chksum
             p[layer].chksum = good ^ 0x5555
             return (side, p)
-        yield corrupt(Flow(ctx, fam, C, 40101, V, 80).c('S'), TCP)
+        f = Flow(ctx, fam, C, 40101, V, 80, R, 8080)
+        yield corrupt(f.c('S'), TCP)
+        yield corrupt(f.r('SA'), TCP)
         yield corrupt(Flow(ctx, fam, C, 40102, V, 53, proto='udp').c(), UDP)
         yield corrupt(Flow(ctx, fam, C, 40103, D, 80).c('S'), TCP)
         yield corrupt(Flow(ctx, fam, C, 40104, T, 80).c('S'), TCP)
@@ -731,6 +734,15 @@ def run_case(rec, c, outdir):
             outs.append((idx, k, data))
             ctx.outs.append((idx, oside, data))
     _, conns = lb('ipvsadm -Lnc')
+    vips = set()
+    for cmd in c['setup']:
+        w = cmd.split()
+        for i, x in enumerate(w[:-1]):
+            if x in ('-t', '-u', '--sctp-service'):
+                vips.add(w[i + 1])
+    cl = conns.splitlines()
+    conns = '\n'.join(cl[:2] + [x for x in cl[2:] if len(x.split()) > 4 and
+                                 x.split()[4] in vips]) + '\n'
     _, lst = lb('ipvsadm -Ln')
     for cmd in c['teardown']:
         lb(cmd)
@@ -750,7 +762,7 @@ def run_case(rec, c, outdir):
         f.write('\n## in (%d frames)\n' % len(ins) + '\n'.join(din) + '\n')
         f.write('\n## out (%d frames; N.00000k = k-th frame caused by input N)\n' % len(outs)
                 + '\n'.join(dout) + '\n')
-        f.write('\n## ipvsadm -Ln\n' + lst + '\n## ipvsadm -Lnc\n' + conns)
+        f.write('\n## ipvsadm -Ln\n' + lst + '\n## ipvsadm -Lnc (this case\'s services)\n' + conns)
         for tag in ('in', 'out'):
             p = os.path.join(outdir, '%s.%s.pcap' % (name, tag))
             r = subprocess.run(['tcpdump', '-r', p, '-tt', '-nn', '-vvv', '-e', '-xx'],

@@ -2,14 +2,15 @@
 # tests/data/kernel/record.sh — record kernel IPVS reference packets (runs INSIDE refvm).
 #
 #   cd /work/shared/refvm && ./run.sh --share /work/wt/oracle \
-#        --script tests/data/kernel/record.sh [CASE ...]
+#        --script /work/wt/oracle/tests/data/kernel/record.sh [--out DIR] [CASE ...]
 #
 # Builds its own lab (namespaces cl, lb, rs1, rs2; see README.md), then runs record.py,
 # which writes <case>.in.pcap, <case>.out.pcap, <case>.txt and cases.json next to this
 # script.  No CASE: every case.  Nothing here is needed by `make check`.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-OUT=${RECORD_OUT:-$HERE}
+OUT=$HERE
+if [ "${1:-}" = --out ]; then OUT=$2; shift 2; fi   # e.g. --out /tmp/x for trial runs
 
 say() { echo "[record] $*"; }
 say "kernel $(uname -r), $(ipvsadm --version)"
