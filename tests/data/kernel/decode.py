@@ -337,6 +337,7 @@ def ip6(b, depth=0):
     out = [s]
     pay = b[40:40 + plen]
     off = 0
+    more = False
     while nh in (0, 43, 44, 60) and len(pay) >= off + 8:
         if nh == 44:
             nnh, _, fo, ident = struct.unpack('!BBHI', pay[off:off + 8])
@@ -344,12 +345,13 @@ def ip6(b, depth=0):
             if fo & ~7:
                 out.append('  fragment payload %d bytes' % (len(pay) - off - 8))
                 return out
+            more = bool(fo & 1)
             nh, off = nnh, off + 8
             continue
         nnh, ln = pay[off], (pay[off + 1] + 1) * 8
         out.append('  ext-hdr %d len=%d' % (nh, ln))
         nh, off = nnh, off + ln
-    full = len(b) >= 40 + plen
+    full = len(b) >= 40 + plen and not more
     psum = pseudo6(src, dst, nh, plen - off)
     out += l4(nh, pay[off:], psum, full, depth, 6)
     return out

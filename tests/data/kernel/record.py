@@ -33,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import decode  # noqa: E402
 
 from scapy.all import (Ether, IP, IPv6, TCP, UDP, ICMP, Raw,  # noqa: E402
-                       ICMPv6DestUnreach, ICMPv6PacketTooBig, IPOption)
+                       ICMPv6DestUnreach, ICMPv6PacketTooBig, IPOption,
+                       IPv6ExtHdrFragment, fragment, fragment6)
 from scapy.layers.sctp import (SCTP, SCTPChunkInit, SCTPChunkInitAck,  # noqa: E402
                                SCTPChunkParamStateCookie, SCTPChunkCookieEcho,
                                SCTPChunkCookieAck, SCTPChunkData)
@@ -191,14 +192,14 @@ def eth(side):
     return Ether(src=MAC[side], dst=MAC[PEER[side]])
 
 
-def iph(ctx, side, fam, src, dst, ttl=64, tos=0, df=True, ident=None, options=None):
+def iph(ctx, side, fam, src, dst, ttl=64, tos=0, df=True, ident=None, options=None, fl=0):
     if fam == 4:
         p = IP(src=src, dst=dst, ttl=ttl, tos=tos, flags='DF' if df else 0,
                id=ctx.nid(side) if ident is None else ident)
         if options is not None:
             p.options = options
         return p
-    return IPv6(src=src, dst=dst, hlim=ttl, tc=tos, fl=0)
+    return IPv6(src=src, dst=dst, hlim=ttl, tc=tos, fl=fl)
 
 
 class Flow:
@@ -219,9 +220,9 @@ class Flow:
         return t / Raw(payload) if payload else t
 
     def c(self, flags='', payload=b'', ttl=64, tos=0, df=True, opts=None, chksum=None,
-          udp_chksum=None, options=None, win=None, **kw):
+          udp_chksum=None, options=None, win=None, fl=0):
         ip = iph(self.ctx, 'c', self.fam, self.caddr, self.vaddr, ttl, tos, df,
-                 options=options)
+                 options=options, fl=fl)
         if self.proto == 'tcp':
             if opts is None and 'S' in flags:
                 opts = SYN_OPTS
@@ -483,7 +484,8 @@ for fam in (4, 6):
     V, R = addr(fam, vip4(11), vip6(11)), addr(fam, R1_4, R1_6)
 
     @case('dr_v%d' % fam,
-          'DR (-g) TCP IPv%d: SYN, ACK, request; one frame with TOS/TC 0xbb' % fam,
+          'DR (-g) TCP IPv%d: SYN, ACK, request; one frame with TOS/TC 0xbb%s' % (
+              fam, '; one with flow label 0x12345' if fam == 6 else ''),
           ['ipvsadm -A %s -s rr' % svc('tcp', V, 80, fam),
            'ipvsadm -a %s -r %s -g' % (svc('tcp', V, 80, fam), rs(R, 80, fam))])
     def _(ctx, fam=fam, V=V):
@@ -492,6 +494,8 @@ for fam in (4, 6):
         yield f.c('A')
         yield f.c('PA', REQ)
         yield f.c('A', tos=0xbb)
+        if fam == 6:
+            yield f.c('A', fl=0x12345)
 
 # 5. tunnels -----------------------------------------------------------------------------
 TUNNELS = [
@@ -518,7 +522,8 @@ for name, sf, rf, n, opts in TUNNELS:
     @case(name,
           'Tunnel (-i %s) IPv%d service -> IPv%d real server: SYNs of 4 flows (client ports '
           '40051-40054), flow 1 again, data with DF, data without DF (IPv4 inner), '
-          'TOS/TC 0xbb (ECN CE) and 0xb9 (ECT(1))' % (opts or 'ipip', sf, rf),
+          'TOS/TC 0xbb (ECN CE) and 0xb9 (ECT(1))%s' % (
+              opts or 'ipip', sf, rf, '; IPv6 flow label 0x12345' if sf == 6 else ''),
           ['ipvsadm -A %s -s rr' % svc('tcp', V, 80, sf),
            ('ipvsadm -a %s -r %s -i %s' % (svc('tcp', V, 80, sf), rs(R, 80, rf), opts)).strip()])
     def _(ctx, sf=sf, V=V):
@@ -533,6 +538,8 @@ for name, sf, rf, n, opts in TUNNELS:
             yield f.c('A', df=False)
         yield f.c('A', tos=0xbb)
         yield f.c('A', tos=0xb9)
+        if sf == 6:
+            yield f.c('A', fl=0x12345)
 
 # 6. TTL / hop limit -------------------------------------------------------------------
 for meth, flag, n in (('nat', '-m', 20), ('dr', '-g', 21), ('tun', '-i', 22)):
@@ -692,7 +699,8 @@ for fam in (4, 6):
 
     @case('stray_v%d' % fam,
           'IPv%d NAT service: a TCP ACK and a FIN without any IPVS connection (not a SYN, '
-          'so not scheduled); a UDP datagram to a VIP port without a service' % fam,
+          'so not scheduled); a UDP datagram to a VIP port without a service; a TCP segment '
+          'from the real server (port 80) to the client that matches no connection' % fam,
           ['ipvsadm -A %s -s rr' % svc('tcp', V, 80, fam),
            'ipvsadm -a %s -r %s -m' % (svc('tcp', V, 80, fam), rs(R, 80, fam))])
     def _(ctx, fam=fam, V=V):
@@ -700,6 +708,37 @@ for fam in (4, 6):
         yield Flow(ctx, fam, C, 40121, V, 80).c('A')
         yield Flow(ctx, fam, C, 40122, V, 80).c('FA')
         yield Flow(ctx, fam, C, 40123, V, 54, proto='udp').c()
+        yield Flow(ctx, fam, C, 40124, V, 80, addr(fam, R1_4, R1_6)).r('A')
+
+
+for fam in (4, 6):
+    V, D = addr(fam, vip4(39), vip6(39)), addr(fam, vip4(40), vip6(40))
+    R = addr(fam, R1_4, R1_6)
+
+    @case('frag_v%d' % fam,
+          'IPv%d UDP datagram of 1000 bytes (IP length) sent as 2 fragments (%s) to a NAT '
+          '53->5353 service and to a DR service; then the same to NAT with the fragments in '
+          'reverse order' % (fam, '532 + 488 bytes' if fam == 4 else '600 + 456 bytes, each with a fragment header'),
+          ['ipvsadm -A %s -s rr' % svc('udp', V, 53, fam),
+           'ipvsadm -a %s -r %s -m' % (svc('udp', V, 53, fam), rs(R, 5353, fam)),
+           'ipvsadm -A %s -s rr' % svc('udp', D, 53, fam),
+           'ipvsadm -a %s -r %s -g' % (svc('udp', D, 53, fam), rs(R, 53, fam))])
+    def _(ctx, fam=fam, V=V, D=D):
+        C = addr(fam, C4, C6)
+        for port, VV, rev in ((40131, V, False), (40132, D, False), (40133, V, True)):
+            pay = bytes((i * 11 + port) & 0xff for i in range(1000 - (20 if fam == 4 else 40) - 8))
+            if fam == 4:
+                p = IP(src=C4, dst=VV, id=ctx.nid('c'), ttl=64, flags=0) / \
+                    UDP(sport=port, dport=53) / Raw(pay)
+                frags = fragment(p, fragsize=512)
+            else:
+                p = IPv6(src=C6, dst=VV, hlim=64) / IPv6ExtHdrFragment(id=0x5a000000 + port) / \
+                    UDP(sport=port, dport=53) / Raw(pay)
+                frags = fragment6(p, 600)
+            if rev:
+                frags = list(reversed(frags))
+            for f in frags:
+                yield ('c', eth('c') / f)
 
 
 # ---------------------------------------------------------------- driver
