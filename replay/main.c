@@ -52,6 +52,9 @@ static void replay_usage(FILE *f)
 		"      --lb-addr IP        its address (one per family)\n"
 		"      --neigh IP=MAC[/MTU] next-hop MAC (and path MTU)\n"
 		"      --default-mac MAC   next hop for any other address\n"
+		"      --link MAC=ADDR/PLEN[,ADDR/PLEN...][@MTU]  a link of the\n"
+		"                          balancer (repeatable; replaces the\n"
+		"                          single link of --lb-mac/--lb-addr)\n"
 		"      --mtu N             path MTU (default 1500)\n"
 		"      --set TCP TCPFIN UDP  timeouts, as ipvsadm --set\n"
 		"      --mark MARK:PROTO:PREFIX[:PORT[-PORT]]  a mark rule\n"
@@ -83,7 +86,7 @@ static int replay_extra(struct replay *r, const char *a1, const char *a2,
 
 enum {
 	OPT_PASS = 256, OPT_LB_MAC, OPT_LB_ADDR, OPT_NEIGH, OPT_DEFAULT_MAC,
-	OPT_MTU, OPT_SET, OPT_MARK, OPT_SYSCTL, OPT_CONN_MAX, OPT_SEED,
+	OPT_MTU, OPT_LINK, OPT_SET, OPT_MARK, OPT_SYSCTL, OPT_CONN_MAX, OPT_SEED,
 	OPT_LIST, OPT_CONNS, OPT_STATS, OPT_DROPS,
 };
 
@@ -97,6 +100,7 @@ static const struct option replay_opts[] = {
 	{ "neigh", required_argument, NULL, OPT_NEIGH },
 	{ "default-mac", required_argument, NULL, OPT_DEFAULT_MAC },
 	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "link", required_argument, NULL, OPT_LINK },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
@@ -141,6 +145,7 @@ static int replay_option(struct replay *r, int c, int argc, char **argv)
 	case OPT_LB_ADDR: return replay_env_lb_addr(&r->env, optarg);
 	case OPT_NEIGH: return replay_env_neigh(&r->env, optarg);
 	case OPT_DEFAULT_MAC: return replay_env_default_mac(&r->env, optarg);
+	case OPT_LINK: return replay_env_link(&r->env, optarg);
 	case OPT_MTU:
 		if (replay_number("--mtu", optarg, 65535, &v) || v < 68)
 			return -1;
