@@ -418,10 +418,17 @@ static void conn_control_del(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	/* A template that still controls connections lives on, re-checked
-	 * every 60 s. */
+	 * every 60 s (and keeps 60 s as its timeout).  Counted from when it
+	 * was due, as the kernel's timer would have run then, however late
+	 * the caller's clock brought us here. */
 	if (cp->n_control) {
+		uint64_t base = cp->timer.expires && cp->timer.expires < e->now ?
+					cp->timer.expires : e->now;
+
 		cp->timeout = CONN_TEMPLATE_REARM_S;
-		xdpvs_conn_put(e, cp);
+		xdpvs_wheel_add(&e->wheel, &cp->timer,
+				base + CONN_TEMPLATE_REARM_S *
+					       XDPVS_NSEC_PER_SEC);
 		return;
 	}
 	xdpvs_wheel_del(&e->wheel, &cp->timer);
