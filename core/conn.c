@@ -422,8 +422,8 @@ void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	 * was due, as the kernel's timer would have run then, however late
 	 * the caller's clock brought us here. */
 	if (cp->n_control) {
-		uint64_t base = cp->timer.expires && cp->timer.expires < e->now ?
-					cp->timer.expires : e->now;
+		uint64_t due = cp->timer.expires;
+		uint64_t base = due && due < e->now ? due : e->now;
 
 		cp->timeout = CONN_TEMPLATE_REARM_S;
 		xdpvs_wheel_add(&e->wheel, &cp->timer,

@@ -604,12 +604,15 @@ static enum xdpvs_verdict core_out(struct xdpvs_engine *e,
 }
 
 /* Is daddr one of our addresses (the kernel would see the packet in
- * LOCAL_IN rather than FORWARD)? */
+ * LOCAL_IN rather than FORWARD)?  Virtual addresses are: the kernel
+ * needs them local. */
 static bool core_is_local(struct xdpvs_engine *e, int af,
 			  const union xdpvs_addr *daddr)
 {
 	struct xdpvs_route rt;
 
+	if (xdpvs_svc_addr_in_use(e, af, daddr))
+		return true;
 	return !xdpvs_xmit_route(e, af, daddr, &rt) && rt.local;
 }
 

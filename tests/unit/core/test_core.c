@@ -176,7 +176,7 @@ static void nat_icmp_send(void **state)
 	assert_int_equal(et_drops(t, XDPVS_DROP_NO_CONN), 1);
 	r.flags = 0x04;
 	assert_int_equal(et_rx_pkt(t, 2, &r), XDPVS_PASS);
-	r = from_rs1(IPPROTO_TCP, 81);		/* the DR service's port */
+	r = from_rs1(IPPROTO_TCP, 81);	/* the DR service's port */
 	r.flags = 0x10;
 	assert_int_equal(et_rx_pkt(t, 3, &r), XDPVS_PASS);
 	r = from_rs1(IPPROTO_UDP, 80);		/* no UDP service there */

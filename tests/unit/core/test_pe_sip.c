@@ -204,9 +204,12 @@ static void callid_keys_templates(void **state)
 	{
 		const char *s = templates(t);
 
-		assert_non_null(strstr(s, "198.18.0.2 5060 198.18.2.2 sip call-x\n"));
-		assert_non_null(strstr(s, "198.18.0.2 5060 198.18.1.2 sip call-y\n"));
-		assert_non_null(strstr(s, "198.18.0.3 5060 198.18.2.2 sip call-x\n"));
+		assert_non_null(strstr(s, "198.18.0.2 5060 198.18.2.2 sip "
+					  "call-x\n"));
+		assert_non_null(strstr(s, "198.18.0.2 5060 198.18.1.2 sip "
+					  "call-y\n"));
+		assert_non_null(strstr(s, "198.18.0.3 5060 198.18.2.2 sip "
+					  "call-x\n"));
 	}
 	assert_int_equal(xdpvs_conn_count(t->e), 3 + 4);
 }
@@ -225,8 +228,10 @@ static void callid_any_client(void **state)
 			     invite("c1")), 2);
 	assert_int_equal(sip(t, 1, "198.18.0.2", 5061, VIP, 5060,
 			     invite("c2")), 1);
-	assert_non_null(strstr(templates(t), "0.0.0.0 5060 198.18.2.2 sip c1\n"));
-	assert_non_null(strstr(templates(t), "0.0.0.0 5060 198.18.1.2 sip c2\n"));
+	assert_non_null(strstr(templates(t), "0.0.0.0 5060 198.18.2.2 sip "
+					     "c1\n"));
+	assert_non_null(strstr(templates(t), "0.0.0.0 5060 198.18.1.2 sip "
+					     "c2\n"));
 	assert_int_equal(strlen(templates(t)),
 			 2 * strlen("0.0.0.0 5060 198.18.2.2 sip c1\n"));
 }
@@ -268,7 +273,8 @@ static void conn_out(void **state)
 		.src = "198.18.1.2", .dst = "198.18.0.9", .proto = IPPROTO_UDP,
 		.sport = 5060, .dport = 5070,
 	};
-	const char *bye = "BYE sip:alice@pc33 SIP/2.0\r\nCall-ID: out-1\r\n\r\n";
+	const char *bye = "BYE sip:alice@pc33 SIP/2.0\r\nCall-ID: "
+			  "out-1\r\n\r\n";
 	struct tb_pkt exp;
 
 	sip_svc(t, "255.255.255.255", IPPROTO_UDP);
@@ -296,6 +302,15 @@ static void conn_out(void **state)
 	/* Not to one of our own addresses (the kernel's LOCAL_IN). */
 	out.dst = "198.18.0.254";
 	assert_int_equal(et_rx_pkt(t, 4, &out), XDPVS_PASS);
+	/* A virtual address is one: rs1 calling the service is a client,
+	 * scheduled (its Call-ID is out-1's, but its client address is
+	 * another: a new template, rr's next: rs1). */
+	out.dst = VIP;
+	out.dport = 5060;
+	assert_int_equal(et_rx_pkt(t, 4, &out), XDPVS_TX);
+	assert_int_equal(t->f.data[4], 0x01);
+	assert_non_null(strstr(templates(t),
+			       "198.18.1.2 5060 198.18.1.2 sip out-1\n"));
 	/* No Call-ID: no connection, the datagram is not ours. */
 	out.dst = "198.18.0.10";
 	out.payload = (const uint8_t *)"BYE x SIP/2.0\r\n\r\n";

@@ -147,6 +147,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+#define LINE_FMT "%s %s:%u %s:%u %s:%u %s %u"
+
 /*
  * The connection table (templates when tpl, else connections) as sorted
  * lines "PROTO caddr:cport vaddr:vport daddr:dport STATE seconds-left",
@@ -166,7 +168,7 @@ static const char *table(struct et *t, bool tpl)
 		inet_ntop(AF_INET, &ci[i].caddr, c, sizeof(c));
 		inet_ntop(AF_INET, &ci[i].vaddr, v, sizeof(v));
 		inet_ntop(AF_INET, &ci[i].daddr, d, sizeof(d));
-		snprintf(lines[k], sizeof(lines[k]), "%s %s:%u %s:%u %s:%u %s %u",
+		snprintf(lines[k], sizeof(lines[k]), LINE_FMT,
 			 proto_name(ci[i].protocol), c, ntohs(ci[i].cport), v,
 			 ntohs(ci[i].vport), d, ntohs(ci[i].dport),
 			 ci[i].state_name, ci[i].expires_ms / 1000);
@@ -255,10 +257,14 @@ static void fwmark_across_ports(void **state)
 	TPL(t, "IP 198.18.0.0:0 0.0.0.1:0 198.18.2.2:0 NONE 360\n"
 	       "IP 198.18.6.0:0 0.0.0.1:0 198.18.1.2:0 NONE 360\n");
 	/* The connections keep their ports (the dests have port 0). */
-	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.2.2:80 SYN_RECV 60\n"
-		 "TCP 198.18.0.3:1001 198.18.100.1:443 198.18.2.2:443 SYN_RECV 60\n"
-		 "TCP 198.18.6.3:1001 198.18.100.1:443 198.18.1.2:443 SYN_RECV 60\n"
-		 "TCP 198.18.6.4:1002 198.18.100.1:80 198.18.1.2:80 SYN_RECV 60\n");
+	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.2.2:80 SYN_RECV "
+		 "60\n"
+		 "TCP 198.18.0.3:1001 198.18.100.1:443 198.18.2.2:443 SYN_RECV "
+		 "60\n"
+		 "TCP 198.18.6.3:1001 198.18.100.1:443 198.18.1.2:443 SYN_RECV "
+		 "60\n"
+		 "TCP 198.18.6.4:1002 198.18.100.1:80 198.18.1.2:80 SYN_RECV "
+		 "60\n");
 }
 
 /* FTP (port 21) and port-zero templates have vport and dport 0, so one
@@ -275,8 +281,10 @@ static void ftp_and_port_zero_keys(void **state)
 	assert_int_equal(tcp(t, 1, "198.18.0.2", 1000, 21, SYN), 2);
 	assert_int_equal(tcp(t, 1, "198.18.0.2", 1001, 3000, SYN), 2);
 	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:0 198.18.2.2:0 NONE 100\n");
-	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:21 198.18.2.2:21 SYN_RECV 60\n"
-		 "TCP 198.18.0.2:1001 198.18.100.1:3000 198.18.2.2:3000 SYN_RECV 60\n");
+	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:21 198.18.2.2:21 SYN_RECV "
+		 "60\n"
+		 "TCP 198.18.0.2:1001 198.18.100.1:3000 198.18.2.2:3000 "
+		 "SYN_RECV 60\n");
 
 	add_psvc(t, "udp " VIP " 0", "rr", XDPVS_SVC_F_PERSISTENT, 50, NULL);
 	et_add_dest(t, "udp " VIP " 0", "198.18.3.2 0", 'g', 1);
@@ -313,7 +321,8 @@ static void template_expiry_and_rearm(void **state)
 	/* 1001 (SYN_RECV, 60 s) expires at 110; 1000 (ESTABLISHED) stays,
 	 * so at 150 the template is re-armed for 60 s (to 210). */
 	tick(t, 151);
-	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.2.2:80 ESTABLISHED 750\n");
+	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.2.2:80 "
+		 "ESTABLISHED 750\n");
 	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:80 198.18.2.2:80 ASSURED 59\n");
 	/* A new connection restarts it at its timeout, now 60 s: 220. */
 	assert_int_equal(tcp(t, 160, "198.18.0.2", 1002, 80, SYN), 2);
@@ -370,11 +379,13 @@ static void quiesced_server(void **state, int eqt)
 	assert_int_equal(tcp(t, 2, "198.18.0.2", 1000, 80, ACK), 2);
 	if (!eqt) {
 		assert_int_equal(tcp(t, 3, "198.18.0.2", 1001, 80, SYN), 2);
-		TPL(t, "TCP 198.18.0.2:0 198.18.100.1:80 198.18.2.2:80 ASSURED 100\n");
+		TPL(t, "TCP 198.18.0.2:0 198.18.100.1:80 198.18.2.2:80 ASSURED "
+		       "100\n");
 		return;
 	}
 	assert_int_equal(tcp(t, 3, "198.18.0.2", 1001, 80, SYN), 1);
-	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:65535 198.18.2.2:65535 ASSURED 98\n"
+	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:65535 198.18.2.2:65535 ASSURED "
+	       "98\n"
 	       "TCP 198.18.0.2:0 198.18.100.1:80 198.18.1.2:80 NONE 100\n");
 	assert_int_equal(tcp(t, 4, "198.18.0.2", 1000, 80, ACK), 2);
 	assert_int_equal(tcp(t, 4, "198.18.0.2", 1002, 80, SYN), 1);
@@ -382,7 +393,8 @@ static void quiesced_server(void **state, int eqt)
 	 * (ESTABLISHED): re-armed to 161.  The new one was restarted at 4
 	 * by 1002: due at 104. */
 	tick(t, 102);
-	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:65535 198.18.2.2:65535 ASSURED 59\n"
+	TPL(t, "TCP 198.18.0.2:0 198.18.100.1:65535 198.18.2.2:65535 ASSURED "
+	       "59\n"
 	       "TCP 198.18.0.2:0 198.18.100.1:80 198.18.1.2:80 NONE 2\n");
 }
 
@@ -426,7 +438,8 @@ static void dest_deleted(void **state)
 	 * (ip_vs_expire_nodest_conn_flush) deletes every entry of the dest
 	 * that controls nothing, and a template left controlling nothing
 	 * by it, ASSURED or not. */
-	CONNS(t, "TCP 198.18.0.3:1000 198.18.100.1:80 198.18.1.2:80 SYN_RECV 59\n");
+	CONNS(t, "TCP 198.18.0.3:1000 198.18.100.1:80 198.18.1.2:80 SYN_RECV "
+		 "59\n");
 	TPL(t, "TCP 198.18.0.3:0 198.18.100.1:80 198.18.1.2:80 NONE 99\n");
 	assert_int_equal(tcp(t, 3, "198.18.0.4", 1001, 80, SYN), 1);
 }
@@ -448,7 +461,8 @@ static void syn_to_quiesced_with_expire_nodest(void **state)
 	assert_int_equal(xdpvs_sysctl_set(t->e, "expire_nodest_conn", 1), 0);
 	assert_int_equal(tcp(t, 3, "198.18.0.2", 1000, 80, SYN), 1);
 	tick(t, 3.1);
-	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.1.2:80 SYN_RECV 59\n");
+	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:80 198.18.1.2:80 SYN_RECV "
+		 "59\n");
 }
 
 /*
@@ -604,7 +618,8 @@ static void one_packet_scheduling(void **state)
 	et_add_dest(t, "fwm 5", "198.18.3.2 0", 'm', 1);
 	assert_int_equal(tcp(t, 3, "198.18.0.2", 1000, 7000, SYN), 3);
 	assert_int_equal(udp(t, 3, "198.18.0.2", 1000, 7001), 3);
-	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:7000 198.18.3.2:7000 SYN_RECV 60\n");
+	CONNS(t, "TCP 198.18.0.2:1000 198.18.100.1:7000 198.18.3.2:7000 "
+		 "SYN_RECV 60\n");
 }
 
 /*
