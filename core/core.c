@@ -460,14 +460,7 @@ int xdpvs_core_schedule_quote(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	};
 
 	*cpp = core_conn_schedule(e, &t, p, f, v);
-	if (!*cpp)
-		return -1;
-	/* The kernel's ICMP path puts the new connection after the relay,
-	 * which starts its timer (3 s, state NONE); start it here, so it
-	 * cannot stay forever.  (A one-packet one must live until then.) */
-	if (!((*cpp)->flags & XDPVS_CONN_F_ONE_PACKET))
-		xdpvs_conn_put(e, *cpp);
-	return 0;
+	return *cpp ? 0 : -1;
 }
 
 /* A new SYN / INIT for an existing connection: start afresh? */

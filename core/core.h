@@ -30,7 +30,8 @@ void xdpvs_core_out_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 /*
  * schedule_icmp: make a connection for the packet quoted (q) in an ICMP
  * error p, as if that packet had come in reversed.  Returns 0 with *cpp
- * set, or -1 with *v telling what became of p.
+ * set (the caller puts it when done: that starts its timer), or -1 with
+ * *v telling what became of p.
  */
 int xdpvs_core_schedule_quote(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 			      struct xdpvs_pkt *q, struct xdpvs_frame *f,

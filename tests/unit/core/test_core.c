@@ -150,6 +150,33 @@ static void schedule_icmp(void **state)
 	assert_int_equal(xdpvs_conn_count(t->e), 0);
 }
 
+/* schedule_icmp on a one-packet (-o) UDP service: the connection made for
+ * the error lives only for it. */
+static void schedule_icmp_one_packet(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_svc_conf s = et_svc_conf("udp " VIP " 53", "rr");
+	uint8_t quote[128];
+	struct tb_pkt q = {
+		.src = VIP, .dst = CLIENT, .proto = IPPROTO_UDP,
+		.sport = 53, .dport = 1000,
+	};
+	struct tb_pkt p = {
+		.smac = CLIENT_MAC, .dmac = ET_LB_MAC, .src = CLIENT,
+		.dst = VIP, .proto = IPPROTO_ICMP, .icmp_type = 3,
+		.icmp_code = 3, .payload = quote,
+	};
+
+	s.flags = XDPVS_SVC_F_ONEPACKET;
+	assert_int_equal(xdpvs_svc_add(t->e, &s), 0);
+	et_add_dest(t, "udp " VIP " 53", RS1 " 53", 'm', 1);
+	sysctl(t, "schedule_icmp", 1);
+	p.plen = tb_build_ip(quote, &q);
+	assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
+	assert_int_equal(t->f.data[4], 0x01);	/* to rs1 */
+	assert_int_equal(xdpvs_conn_count(t->e), 0);
+}
+
 /* nat_icmp_send: a reply from a NAT real service (any service with that
  * server address and port, of that protocol or a fwmark one) that matches
  * no connection gets port unreachable, sent back to the server, and is
@@ -272,6 +299,7 @@ int main(void)
 		T(sloppy_tcp),
 		T(sloppy_sctp),
 		T(schedule_icmp),
+		T(schedule_icmp_one_packet),
 		T(nat_icmp_send),
 		T(pmtu_disc),
 		T(cache_bypass),
