@@ -45,6 +45,7 @@ static void engine_sysctl_defaults(struct xdpvs_sysctl *s)
 	s->run_estimation = 1;
 	s->lblc_expiration = 24 * 60 * 60;
 	s->lblcr_expiration = 24 * 60 * 60;
+	s->mh_tab_index = 12;		/* 4093 slots, the kernel's default */
 }
 
 struct xdpvs_engine *xdpvs_engine_new(const struct xdpvs_engine_params *p)
@@ -70,6 +71,7 @@ struct xdpvs_engine *xdpvs_engine_new(const struct xdpvs_engine_params *p)
 	e->sched_env.rng = p->seed ? p->seed : 0x9e3779b97f4a7c15ULL;
 	e->sched_env.lblc_expiration = (uint32_t)e->sysctl.lblc_expiration;
 	e->sched_env.lblcr_expiration = (uint32_t)e->sysctl.lblcr_expiration;
+	e->sched_env.mh_tab_index = (uint32_t)e->sysctl.mh_tab_index;
 	e->route_gen = 1;
 	e->ip_id = (uint16_t)(p->seed >> 16);
 	return e;
@@ -224,6 +226,9 @@ static const struct engine_sysctl_desc engine_sysctls[] = {
 	SYSCTL(ignore_tunneled, INT_MIN, INT_MAX),
 	SYSCTL(lblc_expiration, 0, INT_MAX),
 	SYSCTL(lblcr_expiration, 0, INT_MAX),
+	/* Not a kernel sysctl (a build option there): the mh table size,
+	 * for services bound to mh from then on. */
+	SYSCTL(mh_tab_index, 8, 17),
 	SYSCTL(nat_icmp_send, INT_MIN, INT_MAX),
 	SYSCTL(pmtu_disc, INT_MIN, INT_MAX),
 	SYSCTL(run_estimation, INT_MIN, INT_MAX),
@@ -268,6 +273,7 @@ int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 	*slot = value;
 	e->sched_env.lblc_expiration = (uint32_t)e->sysctl.lblc_expiration;
 	e->sched_env.lblcr_expiration = (uint32_t)e->sysctl.lblcr_expiration;
+	e->sched_env.mh_tab_index = (uint32_t)e->sysctl.mh_tab_index;
 	if (strcmp(name, "drop_packet") == 0)
 		e->drop_counter = e->sysctl.am_droprate;
 	return 0;

@@ -81,6 +81,7 @@ struct xdpvs_sysctl {
 	int ignore_tunneled;
 	int lblc_expiration;
 	int lblcr_expiration;
+	int mh_tab_index;	/* xdpvs: the kernel's MH_TAB_INDEX, 8..17 */
 	int nat_icmp_send;
 	int pmtu_disc;
 	int run_estimation;
