@@ -262,10 +262,9 @@ static int adm_run(struct adm *a, const struct xdpvs_ctl_cmd *cmd)
 	switch (cmd->cmd) {
 	case XDPVS_CTL_CMD_HELP:
 		xdpvs_ctl_print_usage(stdout, a->prog);
-		printf("xdpvsadm:\n"
-		       "  --socket path                       xdpvsd's control socket\n"
-		       "                                      ($XDPVS_SOCKET, else %s)\n",
-		       XDPVS_CTL_SOCKET);
+		printf("xdpvsadm:\n  %-36s%s\n"
+		       "  %-36s($XDPVS_SOCKET, else %s)\n", "--socket path",
+		       "xdpvsd's control socket", "", XDPVS_CTL_SOCKET);
 		return 0;
 	case XDPVS_CTL_CMD_VERSION:
 		xdpvs_ctl_print_version(stdout);

@@ -31,7 +31,8 @@
 
 typedef struct json_object jobj;
 
-#define PROTO_DEPTH	8	/* deepest nesting: reply.services[].dests[].stats */
+/* Deepest nesting: reply.services[].dests[].stats is 5 levels down. */
+#define PROTO_DEPTH	8
 #define PROTO_ERR_MAX	4095	/* largest errno magnitude */
 #define PROTO_MAX_KEYS	12	/* most keys of one top-level message */
 

@@ -549,7 +549,8 @@ static bool control_peer_ok(int fd)
 static void control_turn_away(int fd, int err)
 {
 	char line[64];
-	int len = snprintf(line, sizeof(line), "{\"v\":%d,\"id\":0,\"err\":%d}\n",
+	int len = snprintf(line, sizeof(line),
+			   "{\"v\":%d,\"id\":0,\"err\":%d}\n",
 			   XDPVS_CTL_PROTO_VERSION, err);
 
 	if (send(fd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {

@@ -66,10 +66,15 @@ start_server() {
 	return 1
 }
 
-# Stop the last server started; its socket file must be gone.
+# Stop the last server started: it must exit cleanly (0: no sanitizer
+# report either) and remove its socket file.
 stop_server() {
+	local rc
 	kill "$SRV_PID" 2>/dev/null
 	wait "$SRV_PID" 2>/dev/null
+	rc=$?
+	[ "$rc" -eq 0 ] ||
+		{ echo "server: exit $rc: $(cat "$TMP/server$NSRV.out")"; return 1; }
 	[ ! -e "$SOCK" ] || { echo "socket $SOCK left behind"; return 1; }
 }
 
@@ -217,9 +222,10 @@ case_golden_errors() {
 # -S | -R restores everything xdpvsadm can set, on the same daemon and
 # on another one.
 case_save_restore() {
-	local first
+	local first first_pid
 	start_server -s && apply_setup || return 1
 	first=$SOCK
+	first_pid=$SRV_PID
 	adm --set 7200 60 120 && adm --sysctl expire_nodest_conn=1 &&
 		adm --sysctl sloppy_tcp=1 &&
 		adm --add-mark 1:tcp:198.18.100.5/32:80 &&
@@ -252,7 +258,8 @@ case_save_restore() {
 	listing "-S -n on the second daemon" "$TMP/saved" -S -n || return 1
 	listing "-L --timeout on the second daemon" /dev/stdin \
 		-L --timeout <<<"Timeout (tcp tcpfin udp): 7200 60 120" || return 1
-	stop_server
+	stop_server || return 1
+	SRV_PID=$first_pid SOCK=$first NSRV=$((NSRV - 1)) stop_server
 }
 
 # -R as ipvsadm: a bad line stops it (earlier lines kept); a refused

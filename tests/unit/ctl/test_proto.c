@@ -112,7 +112,8 @@ static void fill_req(struct xdpvs_ctl_req *q, enum xdpvs_ctl_msg t, int var)
 		}
 		break;
 	case XDPVS_CTL_TIMEOUT_SET:
-		q->timeouts = (struct xdpvs_ctl_timeouts){ 900, 0, 4294967295U };
+		q->timeouts = (struct xdpvs_ctl_timeouts){ 900, 0,
+							   4294967295U };
 		break;
 	case XDPVS_CTL_SYSCTL_SET:
 		q->sysctl_value = var ? -2147483647 - 1 : 2147483647;
@@ -171,7 +172,8 @@ static void test_request_wire_form(void **state)
 	q.id = 7;
 	assert_true(xdpvs_ctl_req_encode(&q, &line) > 0);
 	assert_string_equal(line,
-		"{\"v\":1,\"id\":7,\"type\":\"svc_add\",\"svc\":{\"af\":\"inet\","
+		"{\"v\":1,\"id\":7,\"type\":\"svc_add\",\"svc\":{"
+		"\"af\":\"inet\","
 		"\"protocol\":6,\"addr\":\"198.18.100.1\",\"port\":80,"
 		"\"fwmark\":0,\"sched\":\"wrr\",\"pe\":\"\",\"flags\":17,"
 		"\"timeout\":300,\"netmask\":\"255.255.255.0\"}}\n");
@@ -208,7 +210,8 @@ struct bad {
 	int err;
 };
 
-#define SVC4 "\"svc\":{\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\"," \
+#define SVC4 "\"svc\":{\"af\":\"inet\",\"protocol\":6," \
+	"\"addr\":\"198.18.100.1\"," \
 	"\"port\":80,\"fwmark\":0,\"sched\":\"rr\",\"pe\":\"\",\"flags\":0," \
 	"\"timeout\":0,\"netmask\":\"255.255.255.255\"}"
 #define HDR(type) "{\"v\":1,\"id\":5,\"type\":\"" type "\""
@@ -269,49 +272,50 @@ static const struct bad bad_requests[] = {
 	  "\"color\":\"red\"}}", -EBADMSG },
 	/* wrong types, ranges, lengths, addresses */
 #define SVC_WITH(field) HDR("svc_add") ",\"svc\":{" field "}}"
+#define NM32 ",\"netmask\":\"255.255.255.255\""
 #define SVC_REST "\"fwmark\":0,\"sched\":\"rr\",\"pe\":\"\",\"flags\":0," \
 	"\"timeout\":0"
 	{ SVC_WITH("\"af\":\"inet5\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":2,\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"unspec\",\"protocol\":6,\"addr\":\"0.0.0.0\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":1,\"addr\":\"198.18.100.1\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"2001:db8::1\","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet6\",\"protocol\":6,\"addr\":\"198.18.100.1\","
 		   "\"port\":80," SVC_REST ",\"netmask\":128"), -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1 \","
-		   "\"port\":80," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":65536," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":65536," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":-1," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":-1," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":\"80\"," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":\"80\"," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":80.5," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":80.5," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
-		   "\"port\":true," SVC_REST ",\"netmask\":\"255.255.255.255\""),
+		   "\"port\":true," SVC_REST NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
 		   "\"port\":80,\"fwmark\":4294967296,\"sched\":\"rr\",\"pe\":"
-		   "\"\",\"flags\":0,\"timeout\":0,\"netmask\":\"255.255.255.255\""),
+		   "\"\",\"flags\":0,\"timeout\":0" NM32),
 	  -EBADMSG },
 	{ SVC_WITH("\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
 		   "\"port\":80,\"fwmark\":0,\"sched\":\"0123456789abcdef\","
@@ -427,6 +431,40 @@ static void test_request_id_kept(void **state)
 					      sizeof(why)), -EPROTONOSUPPORT);
 	assert_int_equal(q.id, 78);
 	assert_string_equal(why, "v: version 2 not supported");
+}
+
+/* Every valid request cut short at every length, and with each byte
+ * replaced by a few others: any answer but a crash (run under ASan by
+ * make check SAN=1), and a cut line never decodes. */
+static void test_request_mutations(void **state)
+{
+	static const char repl[] = { '\0', '"', '}', '9', '\xff' };
+	char why[XDPVS_CTL_WHY_LEN], *line, *buf;
+	struct xdpvs_ctl_req q;
+	int t, len, i;
+	size_t r;
+
+	(void)state;
+	for (t = XDPVS_CTL_MSG_NONE + 1; t < XDPVS_CTL_MSG_MAX; t++) {
+		fill_req(&q, (enum xdpvs_ctl_msg)t, 1);
+		len = xdpvs_ctl_req_encode(&q, &line);
+		assert_true(len > 0);
+		buf = malloc((size_t)len);
+		assert_non_null(buf);
+		for (i = 0; i < len - 1; i++) {
+			memcpy(buf, line, (size_t)i);
+			assert_true(xdpvs_ctl_req_decode(buf, (size_t)i, &q,
+							 why, sizeof(why)) < 0);
+			for (r = 0; r < sizeof(repl); r++) {
+				memcpy(buf, line, (size_t)len);
+				buf[i] = repl[r];
+				xdpvs_ctl_req_decode(buf, (size_t)len, &q, why,
+						     sizeof(why));
+			}
+		}
+		free(buf);
+		free(line);
+	}
 }
 
 /* Embedded NULs, a line at and beyond the bound. */
@@ -721,12 +759,14 @@ static const struct bad_reply bad_replies[] = {
 	{ XDPVS_CTL_SVC_LIST, RHDR ",\"size\":1,\"services\":[1]}", -EBADMSG },
 	{ XDPVS_CTL_SVC_LIST, RHDR ",\"size\":-1,\"services\":[]}", -EBADMSG },
 	{ XDPVS_CTL_SVC_LIST, RHDR ",\"size\":1,\"services\":[{\"svc\":{"
-	  "\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\",\"port\":80,"
+	  "\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
+	  "\"port\":80,"
 	  "\"fwmark\":0,\"sched\":\"rr\",\"pe\":\"\",\"flags\":0,\"timeout\":0,"
 	  "\"netmask\":\"255.255.255.255\"},\"stats\":" STATS0 ",\"rates\":"
 	  RATES0 ",\"dests\":[{}]}]}", -EBADMSG },
 	{ XDPVS_CTL_SVC_LIST, RHDR ",\"size\":1,\"services\":[{\"svc\":{"
-	  "\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\",\"port\":80,"
+	  "\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
+	  "\"port\":80,"
 	  "\"fwmark\":0,\"sched\":\"rr\",\"pe\":\"\",\"flags\":0,\"timeout\":0,"
 	  "\"netmask\":\"255.255.255.255\"},\"stats\":{\"conns\":"
 	  "18446744073709551616,\"inpkts\":0,\"outpkts\":0,\"inbytes\":0,"
@@ -880,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_request_malformed),
 		cmocka_unit_test(test_request_id_kept),
 		cmocka_unit_test(test_request_lengths),
+		cmocka_unit_test(test_request_mutations),
 		cmocka_unit_test(test_reply_services),
 		cmocka_unit_test(test_reply_lists),
 		cmocka_unit_test(test_reply_values),

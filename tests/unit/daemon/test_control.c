@@ -604,8 +604,9 @@ static void test_pipelined(void **state)
 	struct fixture *f = *state;
 	const char *reqs =
 		"{\"v\":1,\"id\":1,\"type\":\"flush\"}\n"
-		"{\"v\":1,\"id\":2,\"type\":\"svc_del\",\"svc\":{\"af\":\"inet\","
-		"\"protocol\":6,\"addr\":\"198.18.100.1\",\"port\":80,\"fwmark\":0,"
+		"{\"v\":1,\"id\":2,\"type\":\"svc_del\",\"svc\":{"
+		"\"af\":\"inet\",\"protocol\":6,\"addr\":\"198.18.100.1\","
+		"\"port\":80,\"fwmark\":0,"
 		"\"sched\":\"rr\",\"pe\":\"\",\"flags\":0,\"timeout\":0,"
 		"\"netmask\":\"255.255.255.255\"}}\n"
 		"{\"v\":1,\"id\":3,\"type\":\"timeout_get\"}\n";
@@ -660,6 +661,40 @@ static void test_client_not_reading(void **state)
 	close(fd);
 	assert_int_equal(run(&c, "-Ln"), 0);
 	client_close(&c);
+}
+
+/* Random bytes, with and without newlines, from many clients in turn:
+ * each is answered or closed, and the server goes on serving. */
+static void test_random_input(void **state)
+{
+	struct fixture *f = *state;
+	struct client good = connect_client(f);
+	struct pollfd p;
+	char buf[2048], sink[4096];
+	unsigned int seed = 42;
+	int i, fd, rounds;
+	size_t j, len;
+
+	for (i = 0; i < 200; i++) {
+		len = 1 + (size_t)rand_r(&seed) % sizeof(buf);
+		for (j = 0; j < len; j++)
+			buf[j] = (char)(rand_r(&seed) % (i % 2 ? 128 : 256));
+		fd = raw_connect(f->path);
+		raw_send(fd, buf, len);
+		shutdown(fd, SHUT_WR);
+		/* Read until the server closes (bounded). */
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		for (rounds = 0; rounds < 100; rounds++) {
+			assert_int_equal(poll(&p, 1, WAIT_MS), 1);
+			if (read(fd, sink, sizeof(sink)) <= 0)
+				break;
+		}
+		assert_true(rounds < 100);
+		close(fd);
+	}
+	assert_int_equal(run(&good, "-A -t 198.18.100.1:80"), 0);
+	assert_int_equal(run(&good, "-Ln"), 0);
+	client_close(&good);
 }
 
 /* CONTROL_MAX_CLIENTS (16) at once; the next is told -EUSERS. */
@@ -721,6 +756,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_client_not_reading,
 						setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_random_input, setup_plain,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_client_limit, setup_plain,
 						teardown),
 	};
