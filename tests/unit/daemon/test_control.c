@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -33,9 +34,11 @@
 
 #include "cli/client.h"
 #include "ctl/cmd.h"
+#include "ctl/print.h"
 #include "ctl/proto.h"
 #include "daemon/control.h"
 #include "daemon/loop.h"
+#include "tests/lib/enginetest.h"
 
 #define WAIT_MS	5000	/* longest wait for a reply */
 
@@ -90,6 +93,7 @@ struct fixture {
 	struct fake_sync sync;
 	struct control_ops ops;
 	int stopfd;
+	bool own_engine;
 	pthread_t thread;
 };
 
@@ -106,8 +110,9 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-/* A server with (with_ops) or without sync daemon ops, running. */
-static struct fixture *fixture_new(bool with_ops)
+/* A server with (with_ops) or without sync daemon ops, running, on
+ * engine e (NULL: a new one, freed with the fixture). */
+static struct fixture *fixture_new_on(bool with_ops, struct xdpvs_engine *e)
 {
 	struct xdpvs_engine_params p = { .conn_max = 1024 };
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -118,7 +123,8 @@ static struct fixture *fixture_new(bool with_ops)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/run/ctl.sock", f->dir);
 	f->loop = loop_new();
-	f->e = xdpvs_engine_new(&p);
+	f->own_engine = !e;
+	f->e = e ? e : xdpvs_engine_new(&p);
 	assert_non_null(f->loop);
 	assert_non_null(f->e);
 	f->ops = (struct control_ops){ fake_start, fake_stop, fake_list,
@@ -131,6 +137,11 @@ static struct fixture *fixture_new(bool with_ops)
 				  f->loop), 0);
 	assert_int_equal(pthread_create(&f->thread, NULL, serve, f), 0);
 	return f;
+}
+
+static struct fixture *fixture_new(bool with_ops)
+{
+	return fixture_new_on(with_ops, NULL);
 }
 
 static void fixture_stop_thread(struct fixture *f)
@@ -148,7 +159,8 @@ static void fixture_free(struct fixture *f)
 	control_stop(f->ctl);
 	close(f->stopfd);
 	loop_free(f->loop);
-	xdpvs_engine_free(f->e);
+	if (f->own_engine)
+		xdpvs_engine_free(f->e);
 	snprintf(run, sizeof(run), "%s/run", f->dir);
 	rmdir(run);
 	rmdir(f->dir);
@@ -524,6 +536,68 @@ static void test_daemon_ops_and_changed(void **state)
 	assert_int_equal(pthread_create(&f->thread, NULL, serve, f), 0);
 }
 
+/* Connections and counters made by real packets, at the loop's clock
+ * (the engine's clock in xdpvsd), listed over the socket as -Lnc and
+ * --stats print them. */
+static void test_connections(void **state)
+{
+	struct et *t = calloc(1, sizeof(*t));
+	struct tb_pkt syn = {
+		.dmac = ET_LB_MAC, .src = "198.18.0.2", .dst = "198.18.100.1",
+		.proto = IPPROTO_TCP, .sport = 40000, .dport = 80,
+		.flags = 0x02,
+	};
+	struct xdpvs_ctl_reply r;
+	struct xdpvs_ctl_req q;
+	struct fixture *f;
+	struct client c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_non_null(t);
+	et_init(t, 1024);
+	et_add_svc(t, "tcp 198.18.100.1 80", "rr");
+	et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.2 80", 'm', 1);
+	assert_int_equal(et_rx_pkt(t, (double)loop_now() / 1e9, &syn),
+			 XDPVS_TX);
+	f = fixture_new_on(false, t->e);
+	c = connect_client(f);
+	cmd_req("-Lnc", &q);
+	assert_int_equal(call(&c, &q, &r), 0);
+	assert_int_equal(r.nconns, 1);
+	assert_string_equal(r.conns[0].state_name, "SYN_RECV");
+	assert_true(r.conns[0].expires_ms > 50000);
+	assert_true(r.conns[0].expires_ms <= 60000);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(xdpvs_ctl_print_conns(out, r.conns, r.nconns,
+					       XDPVS_CTL_FMT_NUMERIC), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nTCP 00:5"));
+	assert_non_null(strstr(buf, " SYN_RECV    198.18.0.2:40000   "
+				    "198.18.100.1:80    198.18.1.2:80\n"));
+	free(buf);
+	xdpvs_ctl_reply_free(&r);
+	cmd_req("-Ln --stats", &q);
+	assert_int_equal(call(&c, &q, &r), 0);
+	assert_int_equal(r.svcs[0].stats.conns, 1);
+	assert_int_equal(r.svcs[0].stats.inpkts, 1);
+	assert_int_equal(r.svcs[0].dests[0].activeconns +
+			 r.svcs[0].dests[0].inactconns, 1);
+	xdpvs_ctl_reply_free(&r);
+	memset(&q, 0, sizeof(q));
+	q.type = XDPVS_CTL_INFO_GET;
+	assert_int_equal(call(&c, &q, &r), 0);
+	assert_int_equal(r.info.conn_count, 1);
+	assert_int_equal(r.info.stats.conns, 1);
+	client_close(&c);
+	fixture_stop_thread(f);
+	fixture_free(f);
+	et_fini(t);
+	free(t);
+}
+
 /* ---------------------------------------------------------------------
  * Bad clients
  */
@@ -744,6 +818,7 @@ int main(void)
 						setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts_sysctls_marks,
 						setup_plain, teardown),
+		cmocka_unit_test(test_connections),
 		cmocka_unit_test_setup_teardown(test_daemon_without_ops,
 						setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_daemon_ops_and_changed,
