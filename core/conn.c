@@ -52,10 +52,28 @@ static uint32_t conn_hashkey(const struct xdpvs_conn_tab *t, int af,
 	return (uint32_t)conn_mix(h) & t->mask;
 }
 
+/* The key of a lookup: a persistence engine's key when it has one (SIP
+ * templates hash by Call-ID), else the client address and port. */
+static uint32_t conn_hashkey_param(const struct xdpvs_conn_tab *t,
+				   const struct xdpvs_conn_param *p)
+{
+	if (p->pe_data && p->pe && p->pe->hashkey_raw)
+		return p->pe->hashkey_raw(p->pe_data, p->pe_data_len,
+					  t->seed) & t->mask;
+	return conn_hashkey(t, p->af, p->protocol, p->caddr, p->cport);
+}
+
 static uint32_t conn_hashkey_conn(const struct xdpvs_conn_tab *t,
 				  const struct xdpvs_conn *cp)
 {
-	return conn_hashkey(t, cp->af, cp->protocol, &cp->caddr, cp->cport);
+	struct xdpvs_conn_param p = {
+		.af = cp->af, .protocol = cp->protocol,
+		.caddr = &cp->caddr, .cport = cp->cport,
+		.pe = cp->pe, .pe_data = cp->pe_data,
+		.pe_data_len = cp->pe_data_len,
+	};
+
+	return conn_hashkey_param(t, &p);
 }
 
 static uint32_t conn_pow2(uint32_t n)
@@ -74,9 +92,11 @@ int xdpvs_conn_tab_init(struct xdpvs_conn_tab *t, uint32_t max, uint64_t seed)
 	memset(t, 0, sizeof(*t));
 	t->buckets = calloc(nb, sizeof(*t->buckets));
 	t->pool = calloc(max, sizeof(*t->pool));
-	if (!t->buckets || !t->pool) {
+	t->pe_pool = calloc(max, XDPVS_PEDATA_MAXLEN);
+	if (!t->buckets || !t->pool || !t->pe_pool) {
 		free(t->buckets);
 		free(t->pool);
+		free(t->pe_pool);
 		return -ENOMEM;
 	}
 	t->mask = nb - 1;
@@ -89,6 +109,7 @@ void xdpvs_conn_tab_free(struct xdpvs_conn_tab *t)
 {
 	free(t->buckets);
 	free(t->pool);
+	free(t->pe_pool);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -198,8 +219,7 @@ struct xdpvs_conn *xdpvs_ct_in_get(struct xdpvs_engine *e,
 	/* A fwmark template's "vaddr" is the mark as an IPv4 address. */
 	int vaf = p->protocol == IPPROTO_IP ? AF_INET : p->af;
 
-	cp = t->buckets[conn_hashkey(t, p->af, p->protocol, p->caddr,
-				     p->cport)];
+	cp = t->buckets[conn_hashkey_param(t, p)];
 	for (; cp; cp = cp->hnext) {
 		if (!(cp->flags & XDPVS_CONN_F_TEMPLATE))
 			continue;
@@ -330,8 +350,13 @@ struct xdpvs_conn *xdpvs_conn_new(struct xdpvs_engine *e,
 	cp->fwmark = fwmark;
 	if ((flags & XDPVS_CONN_F_TEMPLATE) && p->pe) {
 		cp->pe = p->pe;
-		cp->pe_data = p->pe_data;
-		cp->pe_data_len = p->pe_data_len;
+		if (p->pe_data) {
+			cp->pe_data = e->conns.pe_pool +
+				      (size_t)(cp - e->conns.pool) *
+					      XDPVS_PEDATA_MAXLEN;
+			memcpy(cp->pe_data, p->pe_data, p->pe_data_len);
+			cp->pe_data_len = p->pe_data_len;
+		}
 	}
 	if (flags & XDPVS_CONN_F_NO_CPORT)
 		e->conns.no_cport++;
@@ -393,10 +418,17 @@ static void conn_control_del(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	/* A template that still controls connections lives on, re-checked
-	 * every 60 s. */
+	 * every 60 s (and keeps 60 s as its timeout).  Counted from when it
+	 * was due, as the kernel's timer would have run then, however late
+	 * the caller's clock brought us here. */
 	if (cp->n_control) {
+		uint64_t due = cp->timer.expires;
+		uint64_t base = due && due < e->now ? due : e->now;
+
 		cp->timeout = CONN_TEMPLATE_REARM_S;
-		xdpvs_conn_put(e, cp);
+		xdpvs_wheel_add(&e->wheel, &cp->timer,
+				base + CONN_TEMPLATE_REARM_S *
+					       XDPVS_NSEC_PER_SEC);
 		return;
 	}
 	xdpvs_wheel_del(&e->wheel, &cp->timer);

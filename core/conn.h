@@ -48,7 +48,7 @@ struct xdpvs_conn {
 	struct xdpvs_dest *dest;
 
 	const struct xdpvs_pe_ops *pe;	/* persistence engine (templates) */
-	char *pe_data;
+	char *pe_data;			/* its key: our slot of the pe pool */
 	uint8_t pe_data_len;
 
 	/* Cached way back to the client (NAT replies, ICMP). */
@@ -66,7 +66,8 @@ struct xdpvs_conn_param {
 	const union xdpvs_addr *vaddr;
 	uint16_t vport;
 	const struct xdpvs_pe_ops *pe;
-	char *pe_data;
+	const char *pe_data;		/* NULL: no PE key (points into the
+					 * packet; copied into a template) */
 	uint8_t pe_data_len;
 };
 
@@ -79,6 +80,10 @@ struct xdpvs_conn_tab {
 	uint32_t count;
 	uint32_t no_cport;		/* connections waiting for a cport */
 	uint64_t seed;
+	/* PE keys (SIP Call-IDs) of templates: one slot of
+	 * XDPVS_PEDATA_MAXLEN bytes per pool entry, the entry's own, so the
+	 * packet path never allocates; pages are touched only when used. */
+	char *pe_pool;
 };
 
 int xdpvs_conn_tab_init(struct xdpvs_conn_tab *t, uint32_t max, uint64_t seed);

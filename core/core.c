@@ -13,6 +13,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <xdpvs/hdr.h>
+
 #include "conn.h"
 #include "core.h"
 #include "dest.h"
@@ -102,14 +104,22 @@ static struct xdpvs_dest *core_sched_pick(struct xdpvs_engine *e,
 	return svc->sched->schedule(svc, &sp);
 }
 
-static uint32_t core_one_packet(const struct xdpvs_svc *svc,
-				const struct core_tuple *t)
+/* One-packet scheduling: UDP only, also on a fwmark service. */
+static uint32_t core_one_packet(const struct xdpvs_svc *svc, uint8_t protocol)
 {
 	return (svc->flags & XDPVS_SVC_F_ONEPACKET) &&
-			       t->protocol == IPPROTO_UDP ?
+			       protocol == IPPROTO_UDP ?
 		       XDPVS_CONN_F_ONE_PACKET :
 		       0;
 }
+
+/* Why core_schedule made no connection (its *ignored). */
+enum {
+	CORE_SCHED_PE = -2,	/* the persistence engine found no key */
+	CORE_SCHED_FULL = -1,	/* the connection table is full */
+	CORE_SCHED_NO_DEST = 0,	/* no real server: ip_vs_leave */
+	CORE_SCHED_IGNORE = 1,	/* not to be scheduled: pass it on */
+};
 
 /* The client's network: its address under the service's netmask. */
 static void core_client_net(const struct xdpvs_svc *svc,
@@ -137,8 +147,10 @@ static void core_client_net(const struct xdpvs_svc *svc,
  * the client network and the virtual address and port, with port 0 for FTP
  * (port 21: its data connections share it), and for port-zero and fwmark
  * services (fwmark: protocol IPPROTO_IP, the mark as the address).
+ * With a persistence engine the key is the engine's (the SIP Call-ID) and
+ * a packet without one is dropped, as the kernel's fill_param failure is.
  * Returns the template, creating it (and choosing its dest) if needed;
- * NULL with *ignored 0 (no dest) or -1 (table full).
+ * NULL with *ignored CORE_SCHED_NO_DEST, _FULL or _PE.
  */
 static struct xdpvs_conn *core_template(struct xdpvs_engine *e,
 					struct xdpvs_svc *svc,
@@ -150,7 +162,6 @@ static struct xdpvs_conn *core_template(struct xdpvs_engine *e,
 	const union xdpvs_addr *vaddr = t->vaddr;
 	struct xdpvs_conn *ct;
 	struct xdpvs_dest *dest;
-	char pe_buf[XDPVS_PEDATA_MAXLEN];
 	uint16_t dport = 0;
 
 	core_client_net(svc, t->caddr, &snet);
@@ -165,15 +176,17 @@ static struct xdpvs_conn *core_template(struct xdpvs_engine *e,
 	param.caddr = &snet;
 	param.vaddr = vaddr;
 	param.pe = svc->pe;
-	if (svc->pe && svc->pe->fill_param && t->pkt &&
-	    svc->pe->fill_param(&param, t->pkt, pe_buf) < 0)
-		param.pe_data = NULL;
+	if (svc->pe && svc->pe->fill_param &&
+	    svc->pe->fill_param(&param, t->pkt) < 0) {
+		*ignored = CORE_SCHED_PE;
+		return NULL;
+	}
 	ct = xdpvs_ct_in_get(e, &param);
 	if (ct && xdpvs_conn_check_template(e, ct, NULL))
 		return ct;
 	dest = core_sched_pick(e, svc, t);
 	if (!dest) {
-		*ignored = 0;
+		*ignored = CORE_SCHED_NO_DEST;
 		return NULL;
 	}
 	if (t->vport == svc->port && svc->port != FTPPORT)
@@ -181,7 +194,7 @@ static struct xdpvs_conn *core_template(struct xdpvs_engine *e,
 	ct = xdpvs_conn_new(e, &param, dest->af, &dest->addr, dport,
 			    XDPVS_CONN_F_TEMPLATE, dest, t->mark);
 	if (!ct) {
-		*ignored = -1;
+		*ignored = CORE_SCHED_FULL;
 		return NULL;
 	}
 	ct->timeout = svc->timeout;
@@ -208,11 +221,13 @@ static struct xdpvs_conn *core_sched_persist(struct xdpvs_engine *e,
 	if (dport == svc->port && dest->port)
 		dport = dest->port;
 	cp = xdpvs_conn_new(e, &param, dest->af, &dest->addr, dport,
-			    core_one_packet(svc, t), dest, t->mark);
-	/* Every connection made through it restarts the template's clock. */
+			    core_one_packet(svc, t->protocol), dest, t->mark);
+	/* Every connection made through it restarts the template's clock,
+	 * at ct->timeout: the service's, or 60 s once it has been re-armed
+	 * (xdpvs_conn_expire), as in the kernel. */
 	xdpvs_conn_put(e, ct);
 	if (!cp) {
-		*ignored = -1;
+		*ignored = CORE_SCHED_FULL;
 		return NULL;
 	}
 	xdpvs_control_add(cp, ct);
@@ -220,10 +235,73 @@ static struct xdpvs_conn *core_sched_persist(struct xdpvs_engine *e,
 	return cp;
 }
 
+/* The template a real server's request makes (ip_vs_new_conn_out): keyed
+ * as a client's would be, bound to that server; NULL when there is no key
+ * or no room. */
+static struct xdpvs_conn *core_template_out(struct xdpvs_engine *e,
+					    struct xdpvs_svc *svc,
+					    struct xdpvs_dest *dest,
+					    const struct xdpvs_pkt *p)
+{
+	union xdpvs_addr snet;
+	struct xdpvs_conn_param param = {
+		.af = svc->af, .protocol = p->protocol, .caddr = &snet,
+		.vaddr = &svc->addr, .vport = svc->port, .pe = svc->pe,
+	};
+	struct xdpvs_conn *ct;
+
+	core_client_net(svc, &p->daddr, &snet);
+	if (svc->pe && svc->pe->fill_param &&
+	    svc->pe->fill_param(&param, p) < 0)
+		return NULL;
+	ct = xdpvs_ct_in_get(e, &param);
+	/* One that leads elsewhere is parked and replaced. */
+	if (ct && xdpvs_conn_check_template(e, ct, dest))
+		return ct;
+	ct = xdpvs_conn_new(e, &param, dest->af, &p->saddr, p->sport,
+			    XDPVS_CONN_F_TEMPLATE, dest, 0);
+	if (ct)
+		ct->timeout = svc->timeout;
+	return ct;
+}
+
+struct xdpvs_conn *xdpvs_core_new_conn_out(struct xdpvs_engine *e,
+					   struct xdpvs_svc *svc,
+					   struct xdpvs_dest *dest,
+					   const struct xdpvs_pkt *p)
+{
+	struct xdpvs_conn_param param = {
+		.af = svc->af, .protocol = p->protocol,
+		.caddr = &p->daddr, .cport = p->dport,
+		.vaddr = &svc->addr, .vport = svc->port,
+	};
+	struct xdpvs_conn *ct = NULL, *cp;
+
+	/* A fwmark service's address and port are unknown; a port-zero one
+	 * would match any service of that server. */
+	if (svc->fwmark || !svc->port || !p->sport)
+		return NULL;
+	if (svc->flags & XDPVS_SVC_F_PERSISTENT) {
+		ct = core_template_out(e, svc, dest, p);
+		if (!ct)
+			return NULL;
+	}
+	cp = xdpvs_conn_new(e, &param, dest->af, &p->saddr, p->sport,
+			    core_one_packet(svc, p->protocol), dest, 0);
+	if (ct) {
+		if (cp)
+			xdpvs_control_add(cp, ct);
+		xdpvs_conn_put(e, ct);
+	}
+	if (cp)
+		core_conn_stats(e, cp, svc);
+	return cp;
+}
+
 /*
  * Choose a real server and create the connection (ip_vs_schedule).
- * NULL with *ignored: 1, not to be scheduled (pass it on); 0, no real
- * server (ip_vs_leave); -1, failure (drop).
+ * NULL with *ignored: CORE_SCHED_IGNORE, not to be scheduled (pass it
+ * on); _NO_DEST, no real server (ip_vs_leave); _FULL or _PE, drop.
  */
 static struct xdpvs_conn *core_schedule(struct xdpvs_engine *e,
 					struct xdpvs_svc *svc,
@@ -238,13 +316,13 @@ static struct xdpvs_conn *core_schedule(struct xdpvs_engine *e,
 	struct xdpvs_dest *dest;
 	struct xdpvs_conn *cp;
 
-	*ignored = 1;
+	*ignored = CORE_SCHED_IGNORE;
 	/* Active FTP data comes from the real server: never scheduled. */
 	if (t->cport == FTPDATA)
 		return NULL;
 	if (svc->flags & XDPVS_SVC_F_PERSISTENT)
 		return core_sched_persist(e, svc, t, ignored);
-	*ignored = 0;
+	*ignored = CORE_SCHED_NO_DEST;
 	/* A port-zero service only works when persistent. */
 	if (!svc->fwmark && t->vport != svc->port)
 		return NULL;
@@ -253,9 +331,9 @@ static struct xdpvs_conn *core_schedule(struct xdpvs_engine *e,
 		return NULL;
 	cp = xdpvs_conn_new(e, &param, dest->af, &dest->addr,
 			    dest->port ? dest->port : t->vport,
-			    core_one_packet(svc, t), dest, t->mark);
+			    core_one_packet(svc, t->protocol), dest, t->mark);
 	if (!cp) {
-		*ignored = -1;
+		*ignored = CORE_SCHED_FULL;
 		return NULL;
 	}
 	core_conn_stats(e, cp, svc);
@@ -294,7 +372,7 @@ static enum xdpvs_verdict core_leave(struct xdpvs_engine *e,
 
 		cp = xdpvs_conn_new(e, &param, svc->af, &none, 0,
 				    XDPVS_CONN_F_BYPASS |
-					    core_one_packet(svc, t),
+					    core_one_packet(svc, t->protocol),
 				    NULL, t->mark);
 		if (!cp) {
 			xdpvs_count_drop(e, XDPVS_DROP_CONN_FULL);
@@ -357,12 +435,14 @@ static struct xdpvs_conn *core_conn_schedule(struct xdpvs_engine *e,
 		return NULL;
 	}
 	cp = core_schedule(e, svc, t, &ignored);
-	if (cp || ignored > 0)
+	if (cp || ignored == CORE_SCHED_IGNORE)
 		return cp;
-	if (ignored == 0) {
+	if (ignored == CORE_SCHED_NO_DEST) {
 		*v = core_leave(e, svc, t, p, f);
 	} else {
-		xdpvs_count_drop(e, XDPVS_DROP_CONN_FULL);
+		xdpvs_count_drop(e, ignored == CORE_SCHED_PE ?
+					    XDPVS_DROP_PE :
+					    XDPVS_DROP_CONN_FULL);
 		*v = XDPVS_DROP;
 	}
 	return NULL;
@@ -516,6 +596,85 @@ static enum xdpvs_verdict core_out(struct xdpvs_engine *e,
 	return xdpvs_xmit_out_finish(e, cp, p, f, NULL, rt);
 }
 
+/* Is daddr one of our addresses (the kernel would see the packet in
+ * LOCAL_IN rather than FORWARD)?  Virtual addresses are: the kernel
+ * needs them local. */
+static bool core_is_local(struct xdpvs_engine *e, int af,
+			  const union xdpvs_addr *daddr)
+{
+	struct xdpvs_route rt;
+
+	if (xdpvs_svc_addr_in_use(e, af, daddr))
+		return true;
+	return !xdpvs_xmit_route(e, af, daddr, &rt) && rt.local;
+}
+
+/* A TCP RST or SCTP ABORT: nothing to answer. */
+static bool core_is_reset(const struct xdpvs_pkt *p)
+{
+	if (p->protocol == IPPROTO_TCP)
+		return p->tcp_flags & XDPVS_TCP_RST;
+	if (p->protocol == IPPROTO_SCTP)
+		return p->has_chunk && p->sctp_chunk == XDPVS_SCTP_CID_ABORT;
+	return false;
+}
+
+/*
+ * A UDP request from a real server of a service whose persistence engine
+ * makes connections for those (__ip_vs_rs_conn_out): the first dest with
+ * that address and port decides.  Not for packets to one of our own
+ * addresses, which the kernel sees in LOCAL_IN.
+ */
+static struct xdpvs_conn *core_rs_conn_out(struct xdpvs_engine *e,
+					   const struct xdpvs_pkt *p)
+{
+	struct xdpvs_dest *dest;
+	struct xdpvs_svc *svc;
+
+	dest = xdpvs_dest_find_real_service(e, p->af, p->protocol, &p->saddr,
+					    p->sport);
+	if (!dest)
+		return NULL;
+	svc = dest->svc;
+	if (!svc || !svc->pe || !svc->pe->conn_out ||
+	    core_is_local(e, p->af, &p->daddr))
+		return NULL;
+	return svc->pe->conn_out(e, svc, dest, p);
+}
+
+/*
+ * A packet that matches no connection as a reply (the end of
+ * ip_vs_out_hook).  A UDP request from a SIP real server may make one
+ * (core_rs_conn_out), and is then sent on as a reply.  With nat_icmp_send,
+ * one from a NAT real service of ours (its address and port, any service)
+ * is answered with port unreachable, sent back to the real server, and
+ * dropped: it belongs to a connection we no longer know (a TCP RST or SCTP
+ * ABORT needs no answer).  XDPVS_PASS: carry on with the packet.
+ */
+static enum xdpvs_verdict core_out_miss(struct xdpvs_engine *e,
+					struct xdpvs_pkt *p,
+					struct xdpvs_frame *f,
+					const struct xdpvs_proto *pp)
+{
+	struct xdpvs_conn *cp;
+
+	if (!p->has_ports)
+		return XDPVS_PASS;
+	if (p->protocol == IPPROTO_UDP) {
+		cp = core_rs_conn_out(e, p);
+		if (cp)
+			return core_out(e, cp, p, f, pp);
+	}
+	if (!e->sysctl.nat_icmp_send ||
+	    !xdpvs_dest_find_real_service(e, p->af, p->protocol, &p->saddr,
+					  p->sport) ||
+	    core_is_reset(p))
+		return XDPVS_PASS;
+	return xdpvs_icmp_send(e, p, f, XDPVS_ICMP_PORT_UNREACH, 0,
+			       core_is_local(e, p->af, &p->daddr),
+			       XDPVS_DROP_NO_CONN);
+}
+
 /* Fragments: the pieces after the first carry no ports, and a
  * frame-at-a-time balancer cannot reassemble, so fragments addressed to
  * a virtual address are dropped (counted); others are not ours. */
@@ -553,7 +712,8 @@ enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	cp = core_out_conn(e, p);
 	if (cp)
 		return core_out(e, cp, p, f, pp);
-	if (e->sysctl.backup_only)
-		return XDPVS_PASS;
+	v = core_out_miss(e, p, f, pp);
+	if (v != XDPVS_PASS || e->sysctl.backup_only)
+		return v;
 	return core_in(e, p, f, pp);
 }

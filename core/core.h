@@ -30,11 +30,26 @@ void xdpvs_core_out_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 /*
  * schedule_icmp: make a connection for the packet quoted (q) in an ICMP
  * error p, as if that packet had come in reversed.  Returns 0 with *cpp
- * set, or -1 with *v telling what became of p.
+ * set (the caller puts it when done: that starts its timer), or -1 with
+ * *v telling what became of p.
  */
 int xdpvs_core_schedule_quote(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 			      struct xdpvs_pkt *q, struct xdpvs_frame *f,
 			      struct xdpvs_conn **cpp, enum xdpvs_verdict *v);
+
+/*
+ * A packet p from real server dest of svc that matches no connection: make
+ * the connection (and, for a persistent service, its template) that the
+ * answer to it will find, as ip_vs_new_conn_out does for a persistence
+ * engine's conn_out.  NULL when svc is a fwmark or port-zero service, the
+ * packet has no source port, the key cannot be found or the table is full.
+ */
+struct xdpvs_dest;
+struct xdpvs_svc;
+struct xdpvs_conn *xdpvs_core_new_conn_out(struct xdpvs_engine *e,
+					   struct xdpvs_svc *svc,
+					   struct xdpvs_dest *dest,
+					   const struct xdpvs_pkt *p);
 
 /* The firewall mark the mark rules give p (0: none). */
 uint32_t xdpvs_mark_lookup(const struct xdpvs_engine *e,

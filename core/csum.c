@@ -59,6 +59,7 @@ uint32_t xdpvs_csum_pseudo(int af, const union xdpvs_addr *saddr,
 
 /* CRC32c (Castagnoli): byte-at-a-time table of the reflected polynomial
  * 0x82F63B78, entry i being the CRC of the single byte i. */
+/* clang-format off */
 static const uint32_t crc32c_table[256] = {
 	0x00000000, 0xf26b8303, 0xe13b70f7, 0x1350f3f4,
 	0xc79a971f, 0x35f1141c, 0x26a1e7e8, 0xd4ca64eb,
@@ -125,6 +126,7 @@ static const uint32_t crc32c_table[256] = {
 	0x79b737ba, 0x8bdcb4b9, 0x988c474d, 0x6ae7c44e,
 	0xbe2da0a5, 0x4c4623a6, 0x5f16d052, 0xad7d5351,
 };
+/* clang-format on */
 
 uint32_t xdpvs_crc32c_sctp(const uint8_t *buf, size_t len)
 {

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "dest.h"
@@ -55,6 +56,96 @@ void xdpvs_dest_update_overload(struct xdpvs_dest *d, int mode)
 	if (conns >= (mode < 0 ? u : l))
 		return;
 	d->flags &= ~XDPVS_DEST_F_OVERLOAD;
+}
+
+/*
+ * The real-service table, as the kernel's rs_table: the NAT dests of every
+ * service by <address, port> and the tunnel dests by <address, tunnel
+ * port> (0 for IPIP and GRE); direct routing is not in it.  A reply from a
+ * NAT real server that matches no connection is looked up here
+ * (nat_icmp_send, the SIP engine's conn_out).  Every lookup wants one
+ * address and port, all of whose entries share a chain, and a chain is
+ * newest first, so the first match is the kernel's.
+ */
+static uint32_t dest_rs_hashkey(int af, const union xdpvs_addr *addr,
+				uint16_t port)
+{
+	uint32_t a = addr->ip, p = ntohs(port);
+
+	if (af == AF_INET6)
+		a = addr->ip6[0] ^ addr->ip6[1] ^ addr->ip6[2] ^ addr->ip6[3];
+	a = ntohl(a) ^ p ^ (p >> XDPVS_RS_TAB_BITS);
+	return (a ^ (a >> 16)) & ((1U << XDPVS_RS_TAB_BITS) - 1);
+}
+
+/* Hash d by the port its real service answers on (ip_vs_rs_hash). */
+static void dest_rs_hash(struct xdpvs_engine *e, struct xdpvs_dest *d)
+{
+	struct xdpvs_dest **head;
+	uint16_t port;
+
+	if (d->rs_pprev)
+		return;
+	switch (d->conn_flags & XDPVS_CONN_F_FWD_MASK) {
+	case XDPVS_CONN_F_MASQ:
+		port = d->port;
+		break;
+	case XDPVS_CONN_F_TUNNEL:
+		port = d->tun_type == XDPVS_TUN_GUE ? d->tun_port : 0;
+		break;
+	default:
+		return;
+	}
+	head = &e->rs_tab[dest_rs_hashkey(d->af, &d->addr, port)];
+	d->rs_next = *head;
+	if (d->rs_next)
+		d->rs_next->rs_pprev = &d->rs_next;
+	d->rs_pprev = head;
+	*head = d;
+}
+
+static void dest_rs_unhash(struct xdpvs_dest *d)
+{
+	if (!d->rs_pprev)
+		return;
+	*d->rs_pprev = d->rs_next;
+	if (d->rs_next)
+		d->rs_next->rs_pprev = d->rs_pprev;
+	d->rs_next = NULL;
+	d->rs_pprev = NULL;
+}
+
+struct xdpvs_dest *xdpvs_dest_find_real_service(struct xdpvs_engine *e,
+						int af, uint16_t protocol,
+						const union xdpvs_addr *addr,
+						uint16_t port)
+{
+	struct xdpvs_dest *d = e->rs_tab[dest_rs_hashkey(af, addr, port)];
+
+	/* A fwmark service's dests serve every protocol. */
+	for (; d; d = d->rs_next)
+		if (d->port == port && d->af == af &&
+		    xdpvs_addr_equal(af, &d->addr, addr) &&
+		    (d->protocol == protocol || d->vfwmark) &&
+		    (d->conn_flags & XDPVS_CONN_F_FWD_MASK) ==
+			    XDPVS_CONN_F_MASQ)
+			return d;
+	return NULL;
+}
+
+struct xdpvs_dest *xdpvs_dest_find_tunnel(struct xdpvs_engine *e, int af,
+					  const union xdpvs_addr *addr,
+					  uint16_t tun_port)
+{
+	struct xdpvs_dest *d = e->rs_tab[dest_rs_hashkey(af, addr, tun_port)];
+
+	for (; d; d = d->rs_next)
+		if (d->tun_port == tun_port && d->af == af &&
+		    xdpvs_addr_equal(af, &d->addr, addr) &&
+		    (d->conn_flags & XDPVS_CONN_F_FWD_MASK) ==
+			    XDPVS_CONN_F_TUNNEL)
+			return d;
+	return NULL;
 }
 
 static void dest_free(struct xdpvs_dest *d)
@@ -162,12 +253,19 @@ static void dest_update(struct xdpvs_svc *svc, struct xdpvs_dest *d,
 	d->weight = u->weight;
 	conn_flags = (u->conn_flags & XDPVS_CONN_F_DEST_MASK) |
 		     XDPVS_CONN_F_INACTIVE;
+	/* A new method or tunnel moves it in the real-service table (to the
+	 * head of its new chain, as the kernel rehashes). */
+	if ((conn_flags & XDPVS_CONN_F_FWD_MASK) !=
+		    (d->conn_flags & XDPVS_CONN_F_FWD_MASK) ||
+	    u->tun_type != d->tun_type || u->tun_port != d->tun_port)
+		dest_rs_unhash(d);
 	if ((conn_flags & XDPVS_CONN_F_FWD_MASK) != XDPVS_CONN_F_MASQ)
 		conn_flags |= XDPVS_CONN_F_NOOUTPUT;
 	d->conn_flags = conn_flags;
 	d->tun_type = u->tun_type;
 	d->tun_port = u->tun_port;
 	d->tun_flags = u->tun_flags;
+	dest_rs_hash(svc->engine, d);
 	dest_bind_svc(d, svc);
 	d->cflags |= XDPVS_DEST_CF_AVAILABLE;
 	dest_set_thresholds(d, u);
@@ -247,6 +345,7 @@ static void dest_unlink(struct xdpvs_svc *svc, struct xdpvs_dest *d,
 	struct xdpvs_engine *e = svc->engine;
 
 	d->cflags &= ~XDPVS_DEST_CF_AVAILABLE;
+	dest_rs_unhash(d);
 	list_del(&d->n_list);
 	svc->num_dests--;
 	if (d->af != svc->af)

@@ -22,6 +22,8 @@ struct xdpvs_svc;
 struct xdpvs_dest {
 	struct list_head n_list;	/* in svc->destinations, newest first */
 	struct list_head t_list;	/* in the engine's trash when deleted */
+	struct xdpvs_dest *rs_next;	/* real-service table chain */
+	struct xdpvs_dest **rs_pprev;	/* NULL: not in the table */
 	struct xdpvs_svc *svc;
 
 	uint16_t af;
@@ -110,6 +112,21 @@ int xdpvs_dest_del_from(struct xdpvs_svc *svc,
 			const struct xdpvs_dest_conf *u);
 
 struct xdpvs_engine;
+
+/*
+ * The real-service table (the kernel's rs_table): NAT dests by address and
+ * port, tunnel dests by address and tunnel port (GUE) or 0 (IPIP, GRE).
+ * The first match, in the order the kernel's chains give (newest hashed
+ * first), or NULL.
+ */
+struct xdpvs_dest *xdpvs_dest_find_real_service(struct xdpvs_engine *e,
+						int af, uint16_t protocol,
+						const union xdpvs_addr *addr,
+						uint16_t port);
+struct xdpvs_dest *xdpvs_dest_find_tunnel(struct xdpvs_engine *e, int af,
+					  const union xdpvs_addr *addr,
+					  uint16_t tun_port);
+
 /* Free trashed dests idle for 120 s (run every 60 s). */
 void xdpvs_dest_trash_expire(struct xdpvs_engine *e, uint64_t now);
 /* Free the whole trash (engine teardown). */

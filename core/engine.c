@@ -300,6 +300,8 @@ static const char *const drop_names[XDPVS_DROP_MAX] = {
 	[XDPVS_DROP_ICMP] = "bad_icmp",
 	[XDPVS_DROP_NOT_TCP_SYN] = "not_syn",
 	[XDPVS_DROP_RESCHED] = "resched",
+	[XDPVS_DROP_NO_CONN] = "no_conn",
+	[XDPVS_DROP_PE] = "pe_no_key",
 };
 
 const char *xdpvs_drop_name(enum xdpvs_drop d)

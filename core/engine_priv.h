@@ -18,6 +18,7 @@
 
 #define XDPVS_SVC_TAB_SIZE 256		/* as IP_VS_SVC_TAB_SIZE */
 #define XDPVS_MARK_RULES_MAX 1024
+#define XDPVS_RS_TAB_BITS 8		/* real-service table: 256 chains */
 #define XDPVS_DEST_TRASH_PERIOD_NS (120 * XDPVS_NSEC_PER_SEC)
 #define XDPVS_HOUSEKEEPING_NS (1 * XDPVS_NSEC_PER_SEC)
 #define XDPVS_ICMP_PEER_BITS 8		/* peers remembered for rate limits */
@@ -102,6 +103,8 @@ struct xdpvs_engine {
 	uint32_t nullsvc_counter;	/* services on port 0 */
 	uint32_t fwm_services;
 	struct list_head dest_trash;
+	/* NAT and tunnel dests by address and port (dest.c); zeroed = empty */
+	struct xdpvs_dest *rs_tab[1 << XDPVS_RS_TAB_BITS];
 	uint32_t mixed_af_dests;	/* dests of another family */
 
 	struct xdpvs_mark_rule marks[XDPVS_MARK_RULES_MAX];

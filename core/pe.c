@@ -8,7 +8,7 @@
 #include "pe.h"
 
 static const struct xdpvs_pe_ops *const pe_table[] = {
-	NULL,	/* sip: see the persistence issue */
+	&xdpvs_pe_sip,
 };
 
 const struct xdpvs_pe_ops *xdpvs_pe_find(const char *name)
@@ -16,7 +16,7 @@ const struct xdpvs_pe_ops *xdpvs_pe_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(pe_table) / sizeof(pe_table[0]); i++)
-		if (pe_table[i] && strcmp(pe_table[i]->name, name) == 0)
+		if (strcmp(pe_table[i]->name, name) == 0)
 			return pe_table[i];
 	return NULL;
 }

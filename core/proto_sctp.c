@@ -59,6 +59,7 @@ static const uint8_t sctp_events[] = {
 	[XDPVS_SCTP_CID_SHUTDOWN_COMPLETE] = EV_SHUTDOWN_COMPLETE,
 };
 
+/* clang-format off */
 /* next state = sctp_states[direction][event][current state] */
 static const uint8_t sctp_states[3][EV_LAST][XDPVS_SCTP_S_LAST] = {
 	[XDPVS_DIR_INPUT] = {
@@ -99,6 +100,8 @@ static const uint8_t sctp_states[3][EV_LAST][XDPVS_SCTP_S_LAST] = {
 		[EV_ABORT] = { sCL, sCL, sCL, sCL, sCL, sRJ, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
 	},
 };
+
+/* clang-format on */
 
 #define SCTP_MAX_RTO 61	/* seconds: (60 + 1) */
 

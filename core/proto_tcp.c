@@ -42,6 +42,7 @@ enum { TCP_EV_SYN, TCP_EV_FIN, TCP_EV_ACK, TCP_EV_RST, TCP_EV_LAST };
 
 typedef uint8_t tcp_table_t[3][TCP_EV_LAST][XDPVS_TCP_S_LAST];
 
+/* clang-format off */
 /* next state = table[direction][event][current state] */
 static const tcp_table_t tcp_states = {
 	[XDPVS_DIR_INPUT] = {
@@ -87,6 +88,8 @@ static const tcp_table_t tcp_states_dos = {
 		[TCP_EV_RST] = { sCL, sCL, sCL, sSR, sCL, sCL, sCL, sCL, sLA, sLI, sCL },
 	},
 };
+
+/* clang-format on */
 
 static const char *const tcp_state_names[XDPVS_TCP_S_LAST] = {
 	[sNO] = "NONE",		[sES] = "ESTABLISHED",	[sSS] = "SYN_SENT",

@@ -83,17 +83,22 @@ unsigned int xdpvs_wheel_run(struct xdpvs_wheel *w, uint64_t now,
 			     void *ctx)
 {
 	uint64_t target = now >> XDPVS_WHEEL_SHIFT;
-	uint64_t tick, last;
+	uint64_t tick;
 	unsigned int n = 0;
 
-	if (target <= w->tick)
-		return 0;
-	/* After a long idle gap one revolution visits every slot. */
-	last = target - w->tick > XDPVS_WHEEL_SLOTS ?
-		       w->tick + XDPVS_WHEEL_SLOTS : target;
-	for (tick = w->tick + 1; tick <= last; tick++)
-		n += wheel_run_slot(w, &w->slot[tick & WHEEL_MASK], now, fire,
-				    ctx);
-	w->tick = target;
+	/*
+	 * Tick by tick, each slot firing only what was due by its boundary,
+	 * so that after an idle gap longer than a revolution the timers
+	 * still fire in the order they were due (a template must see its
+	 * connections expire first).  w->tick follows, so a timer re-armed
+	 * into the past lands in the next slot visited.
+	 */
+	for (tick = w->tick + 1; tick <= target && w->count; tick++) {
+		w->tick = tick;
+		n += wheel_run_slot(w, &w->slot[tick & WHEEL_MASK],
+				    tick << XDPVS_WHEEL_SHIFT, fire, ctx);
+	}
+	if (target > w->tick)
+		w->tick = target;
 	return n;
 }

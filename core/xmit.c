@@ -208,6 +208,23 @@ void xdpvs_xmit_sctp_csum(struct xdpvs_pkt *p)
 	memcpy(l4 + 8, &crc, 4);
 }
 
+/* A whole UDP checksum for an IPv6 packet (after translation). */
+static void xdpvs_xmit_udp6_csum(struct xdpvs_pkt *p)
+{
+	uint8_t *ip = p->data + p->l3_off, *l4 = p->data + p->l4_off;
+	uint32_t len = p->len - p->l4_off, sum;
+	union xdpvs_addr s, d;
+	uint16_t c;
+
+	memcpy(&s, ip + XDPVS_IP6_SADDR, 16);
+	memcpy(&d, ip + XDPVS_IP6_DADDR, 16);
+	sum = xdpvs_csum_pseudo(AF_INET6, &s, &d, IPPROTO_UDP, len);
+	c = xdpvs_csum_finish(xdpvs_csum_partial(l4, len, sum));
+	if (c == 0)
+		c = 0xffff;
+	memcpy(l4 + XDPVS_UDP_CSUM, &c, 2);
+}
+
 /* Translate p's destination (which = XDPVS_NAT_DST) or source to
  * addr:port, with the checksums. */
 static void xmit_nat_rewrite(struct xdpvs_pkt *p, int which,
@@ -225,6 +242,10 @@ static void xmit_nat_rewrite(struct xdpvs_pkt *p, int which,
 	/* SCTP's CRC covers the ports only: redo it when they change. */
 	if (l4 && p->protocol == IPPROTO_SCTP && old != port)
 		xdpvs_xmit_sctp_csum(p);
+	/* IPv6 UDP without a checksum: the kernel gives it a whole one. */
+	if (l4 && p->protocol == IPPROTO_UDP && p->af == AF_INET6 &&
+	    !xdpvs_get16(l4 + XDPVS_UDP_CSUM))
+		xdpvs_xmit_udp6_csum(p);
 }
 
 /* Translate a packet (or, with q, a relayed ICMP error) towards the real

@@ -21,7 +21,25 @@ struct replay_neigh {
 	uint32_t mtu;		/* 0: the default */
 };
 
+#define REPLAY_MAX_LINKS 16
+#define REPLAY_MAX_LINK_ADDRS 8
+
+/* A link of the balancer: its MAC, its addresses with their prefixes
+ * (the subnets reached through it) and its MTU. */
+struct replay_link {
+	uint8_t mac[6];
+	uint32_t mtu;
+	int naddr;
+	struct {
+		int af;
+		union xdpvs_addr addr;
+		unsigned int plen;
+	} addr[REPLAY_MAX_LINK_ADDRS];
+};
+
 struct replay_env {
+	struct replay_link link[REPLAY_MAX_LINKS];
+	int nlinks;
 	uint8_t lb_mac[6];
 	bool have_default_mac;
 	uint8_t default_mac[6];
@@ -39,6 +57,8 @@ int replay_env_default_mac(struct replay_env *env, const char *arg);
 int replay_env_lb_addr(struct replay_env *env, const char *arg);
 /* "IP=MAC" or "IP=MAC/MTU" */
 int replay_env_neigh(struct replay_env *env, const char *arg);
+/* "MAC=ADDR/PLEN[,ADDR/PLEN...][@MTU]": a link of the balancer. */
+int replay_env_link(struct replay_env *env, const char *arg);
 /* The engine's route callback (ctx is the struct replay_env). */
 int replay_env_route(void *ctx, int af, const union xdpvs_addr *daddr,
 		     struct xdpvs_route *rt);

@@ -19,6 +19,7 @@
 
 #include "ctl/cmd.h"
 #include "env.h"
+#include "schedule.h"
 
 #define REPLAY_HEADROOM 256
 #define REPLAY_BUF (REPLAY_HEADROOM + 262144 + 4096)
@@ -30,6 +31,7 @@ struct replay {
 	uint32_t conn_max;
 	uint64_t seed;
 	struct replay_env env;
+	struct replay_schedule sched;
 	struct xdpvs_engine *e;
 	/* ipvsadm-syntax settings from the command line, applied in order
 	 * after the rules file */
@@ -41,7 +43,8 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: xdpvs-replay -r RULES -i IN.pcap -o OUT.pcap [options]\n"
-		"  -r, --rules FILE        ipvsadm -S format rules\n"
+		"  -r, --rules FILE        ipvsadm -S format rules; a line\n"
+		"                          \"@SECONDS ...\" applies at that time\n"
 		"  -i, --in FILE           frames reaching the balancer\n"
 		"  -o, --out FILE          frames the balancer sends\n"
 		"      --pass FILE         frames that are not its business\n"
@@ -49,6 +52,9 @@ static void replay_usage(FILE *f)
 		"      --lb-addr IP        its address (one per family)\n"
 		"      --neigh IP=MAC[/MTU] next-hop MAC (and path MTU)\n"
 		"      --default-mac MAC   next hop for any other address\n"
+		"      --link MAC=ADDR/PLEN[,ADDR/PLEN...][@MTU]  a link of the\n"
+		"                          balancer (repeatable; replaces the\n"
+		"                          single link of --lb-mac/--lb-addr)\n"
 		"      --mtu N             path MTU (default 1500)\n"
 		"      --set TCP TCPFIN UDP  timeouts, as ipvsadm --set\n"
 		"      --mark MARK:PROTO:PREFIX[:PORT[-PORT]]  a mark rule\n"
@@ -80,7 +86,7 @@ static int replay_extra(struct replay *r, const char *a1, const char *a2,
 
 enum {
 	OPT_PASS = 256, OPT_LB_MAC, OPT_LB_ADDR, OPT_NEIGH, OPT_DEFAULT_MAC,
-	OPT_MTU, OPT_SET, OPT_MARK, OPT_SYSCTL, OPT_CONN_MAX, OPT_SEED,
+	OPT_MTU, OPT_LINK, OPT_SET, OPT_MARK, OPT_SYSCTL, OPT_CONN_MAX, OPT_SEED,
 	OPT_LIST, OPT_CONNS, OPT_STATS, OPT_DROPS,
 };
 
@@ -94,6 +100,7 @@ static const struct option replay_opts[] = {
 	{ "neigh", required_argument, NULL, OPT_NEIGH },
 	{ "default-mac", required_argument, NULL, OPT_DEFAULT_MAC },
 	{ "mtu", required_argument, NULL, OPT_MTU },
+	{ "link", required_argument, NULL, OPT_LINK },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
@@ -138,6 +145,7 @@ static int replay_option(struct replay *r, int c, int argc, char **argv)
 	case OPT_LB_ADDR: return replay_env_lb_addr(&r->env, optarg);
 	case OPT_NEIGH: return replay_env_neigh(&r->env, optarg);
 	case OPT_DEFAULT_MAC: return replay_env_default_mac(&r->env, optarg);
+	case OPT_LINK: return replay_env_link(&r->env, optarg);
 	case OPT_MTU:
 		if (replay_number("--mtu", optarg, 65535, &v) || v < 68)
 			return -1;
@@ -186,36 +194,12 @@ static int replay_parse_args(struct replay *r, int argc, char **argv)
 	return 0;
 }
 
-/* Apply one command of the rules file; stop at the first refusal, naming
- * the line. */
-static int replay_rule(const struct xdpvs_ctl_cmd *cmd,
-		       const struct xdpvs_ctl_rule_pos *pos, void *arg,
-		       struct xdpvs_ctl_err *err)
-{
-	struct replay *r = arg;
-	struct xdpvs_ctl_err e;
-	int rc = xdpvs_ctl_apply(r->e, cmd, &e);
-
-	if (rc < 0) {
-		int n = snprintf(err->msg, sizeof(err->msg), "%s:%u: ",
-				 pos->file, pos->line);
-
-		if (n > 0 && (size_t)n < sizeof(err->msg))
-			snprintf(err->msg + n, sizeof(err->msg) - (size_t)n,
-				 "%.*s", (int)(sizeof(err->msg) - (size_t)n - 1),
-				 e.msg);
-		err->status = e.status;
-	}
-	return rc;
-}
-
 static int replay_configure(struct replay *r)
 {
 	struct xdpvs_ctl_err err;
 	int i;
 
-	if (xdpvs_ctl_rules_load(r->rules, "xdpvs-replay", replay_rule, r,
-				 &err) < 0) {
+	if (replay_schedule_load(&r->sched, r->rules, r->e, &err) < 0) {
 		fprintf(stderr, "xdpvs-replay: %s\n", err.msg);
 		return -1;
 	}
@@ -318,9 +302,11 @@ static void replay_close(struct replay_io *io)
 	free(io->buf);
 }
 
-/* Run every frame through the engine; returns the last timestamp. */
-static uint64_t replay_run(struct replay *r, struct replay_io *io)
+/* Run every frame through the engine, applying timed rules as their time
+ * comes; returns 0 with the last timestamp in *last, or -1. */
+static int replay_run(struct replay *r, struct replay_io *io, uint64_t *last)
 {
+	struct xdpvs_ctl_err err;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t now = 0;
@@ -337,6 +323,10 @@ static uint64_t replay_run(struct replay *r, struct replay_io *io)
 		if (h->caplen > REPLAY_BUF - REPLAY_HEADROOM - 4096)
 			continue;	/* larger than any frame */
 		now = replay_ts(h);
+		if (replay_schedule_run(&r->sched, r->e, now, &err)) {
+			fprintf(stderr, "xdpvs-replay: %s\n", err.msg);
+			return -1;
+		}
 		memcpy(f.data, data, h->caplen);
 		switch (xdpvs_engine_rx(r->e, now, &f)) {
 		case XDPVS_TX:
@@ -350,7 +340,8 @@ static uint64_t replay_run(struct replay *r, struct replay_io *io)
 			break;
 		}
 	}
-	return now;
+	*last = now;
+	return 0;
 }
 
 static int replay_print(struct replay *r, uint64_t now)
@@ -410,12 +401,12 @@ int main(int argc, char **argv)
 	}
 	if (replay_open(&r, &io))
 		goto out;
-	now = replay_run(&r, &io);
-	if (replay_print(&r, now) == 0)
+	if (replay_run(&r, &io, &now) == 0 && replay_print(&r, now) == 0)
 		rc = 0;
 out:
 	replay_close(&io);
 out_engine:
+	replay_schedule_free(&r.sched);
 	xdpvs_engine_free(r.e);
 	return rc;
 }

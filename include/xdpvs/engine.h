@@ -200,6 +200,10 @@ enum xdpvs_drop {
 	XDPVS_DROP_ICMP,	/* ICMP error that cannot be forwarded */
 	XDPVS_DROP_NOT_TCP_SYN,	/* (unused by default: such packets pass) */
 	XDPVS_DROP_RESCHED,	/* port reuse: dropped so the client retries */
+	XDPVS_DROP_NO_CONN,	/* nat_icmp_send: real server reply with no
+				 * connection (port unreachable sent) */
+	XDPVS_DROP_PE,		/* persistence engine found no key (a UDP
+				 * datagram without a SIP Call-ID) */
 	XDPVS_DROP_MAX
 };
 const char *xdpvs_drop_name(enum xdpvs_drop d);

@@ -40,8 +40,10 @@ static __always_inline int xdpvs_l4_csum_off(__u8 protocol)
 
 /*
  * Rewrite the transport checksum for an address and a port changing.
- * words is 1 for IPv4, 4 for IPv6.  An IPv4 UDP datagram without a
- * checksum (0) keeps none; a computed 0 is sent as 0xffff (RFC 768).
+ * words is 1 for IPv4, 4 for IPv6.  A UDP datagram without a checksum (0)
+ * is left alone: IPv4 keeps none (RFC 768); an IPv6 one (invalid, RFC
+ * 8200) needs a whole new checksum, which the caller computes.  A
+ * computed 0 is sent as 0xffff.
  */
 static __always_inline void xdpvs_l4_csum_fix(__u8 *l4, __u8 protocol,
 					      int words, const __be32 *oaddr,
@@ -54,7 +56,7 @@ static __always_inline void xdpvs_l4_csum_fix(__u8 *l4, __u8 protocol,
 	if (off < 0)
 		return;
 	sum = xdpvs_get16(l4 + off);
-	if (protocol == 17 && sum == 0 && words == 1)
+	if (protocol == 17 && sum == 0)
 		return;
 	xdpvs_csum_replace_addr_port(&sum, words, oaddr, naddr, oport, nport);
 	if (protocol == 17 && sum == 0)
