@@ -103,11 +103,12 @@ int client_call(struct client *c, struct xdpvs_ctl_req *req,
 	}
 	rc = client_send(c, line, (size_t)len);
 	free(line);
-	if (rc)
+	/* A daemon that turned us away may have said why before closing. */
+	if (rc && rc != -EPIPE && rc != -ECONNRESET)
 		return rc;
 	len = client_read_line(c, why, whylen);
 	if (len < 0)
-		return len;
+		return rc ? rc : len;
 	rc = xdpvs_ctl_reply_decode(c->buf, (size_t)len, req->type, rep, why,
 				    whylen);
 	memmove(c->buf, c->buf + len, c->len - (size_t)len);

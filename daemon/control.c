@@ -60,7 +60,8 @@ struct control_client {
 struct control {
 	struct loop *loop;
 	struct xdpvs_engine *e;
-	const struct control_ops *ops;	/* NULL: no sync daemon */
+	struct control_ops ops_copy;
+	const struct control_ops *ops;	/* &ops_copy, or NULL: none */
 	int fd;
 	dev_t dev;			/* the socket file we made */
 	ino_t ino;
@@ -716,7 +717,10 @@ struct control *control_start(struct loop *l, const char *path,
 	}
 	c->loop = l;
 	c->e = e;
-	c->ops = ops;
+	if (ops) {
+		c->ops_copy = *ops;
+		c->ops = &c->ops_copy;
+	}
 	memcpy(c->path, sun.sun_path, sizeof(c->path));
 	rc = control_defaults(c);
 	rc = rc ? rc : control_mkdir(path);

@@ -775,8 +775,10 @@ static void test_random_input(void **state)
 static void test_client_limit(void **state)
 {
 	struct fixture *f = *state;
-	struct client c[16];
-	char line[128];
+	struct client c[16], extra;
+	char line[128], why[XDPVS_CTL_WHY_LEN];
+	struct xdpvs_ctl_reply r;
+	struct xdpvs_ctl_req q;
 	int i, fd;
 
 	for (i = 0; i < 16; i++) {
@@ -788,6 +790,14 @@ static void test_client_limit(void **state)
 	assert_string_equal(line, "{\"v\":1,\"id\":0,\"err\":-87}");
 	assert_closed(fd);
 	close(fd);
+	/* xdpvsadm's client reads why, even once the socket is closed. */
+	usleep(100000);
+	assert_int_equal(client_connect(&extra, f->path), 0);
+	usleep(100000);
+	cmd_req("-L --timeout", &q);
+	assert_int_equal(client_call(&extra, &q, &r, why, sizeof(why)), 0);
+	assert_int_equal(r.err, -EUSERS);
+	client_close(&extra);
 	client_close(&c[3]);
 	/* The slot frees once the server has seen the close. */
 	for (i = 0; i < 100; i++) {
