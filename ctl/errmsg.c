@@ -36,6 +36,12 @@ static const struct errmsg errmsg_table[] = {
 	{ XDPVS_CTL_CMD_DEL_DEST, ENOENT, "No such destination" },
 	{ XDPVS_CTL_CMD_START_DAEMON, EEXIST, "Daemon has already run" },
 	{ XDPVS_CTL_CMD_STOP_DAEMON, ESRCH, "No daemon is running" },
+	/* an xdpvsd without connection synchronisation (not libipvs's
+	 * "with IPv6" wording, which would mislead here) */
+	{ XDPVS_CTL_CMD_START_DAEMON, EOPNOTSUPP,
+	  "Connection synchronisation is not supported" },
+	{ XDPVS_CTL_CMD_STOP_DAEMON, EOPNOTSUPP,
+	  "Connection synchronisation is not supported" },
 	/* the listings: ipvs_get_services/_get_service/_get_dests */
 	{ XDPVS_CTL_CMD_LIST, ESRCH, "No such service" },
 	{ XDPVS_CTL_CMD_SAVE, ESRCH, "No such service" },

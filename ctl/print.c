@@ -555,6 +555,12 @@ int xdpvs_ctl_print_timeouts(FILE *f, const struct xdpvs_ctl_timeouts *t,
 {
 	if (fmt & XDPVS_CTL_FMT_JSON)
 		return xdpvs_ctl_json_timeouts(f, t);
+	/* xdpvs: -S writes the command that sets them (ipvsadm does not
+	 * save timeouts). */
+	if (fmt & XDPVS_CTL_FMT_RULE) {
+		fprintf(f, "--set %u %u %u\n", t->tcp, t->tcpfin, t->udp);
+		return print_done(f);
+	}
 	fprintf(f, "Timeout (tcp tcpfin udp): %d %d %d\n", (int)t->tcp,
 		(int)t->tcpfin, (int)t->udp);
 	return print_done(f);

@@ -40,7 +40,8 @@ int xdpvs_ctl_print_service(FILE *f, const struct xdpvs_svc_info *svc,
 int xdpvs_ctl_print_conns(FILE *f, const struct xdpvs_conn_info *conns,
 			  int n, unsigned int fmt);
 
-/* ipvsadm -L --timeout. */
+/* ipvsadm -L --timeout; with XDPVS_CTL_FMT_RULE the xdpvs -S line
+ * "--set TCP TCPFIN UDP" that restores them. */
 int xdpvs_ctl_print_timeouts(FILE *f, const struct xdpvs_ctl_timeouts *t,
 			     unsigned int fmt);
 
@@ -59,7 +60,8 @@ void xdpvs_ctl_print_usage(FILE *f, const char *prog);
 int xdpvs_ctl_print_marks(FILE *f, const struct xdpvs_mark_rule *r, int n,
 			  unsigned int fmt);
 
-/* xdpvs: --sysctl [NAME]: "name = value" lines. */
+/* xdpvs: --sysctl [NAME]: "name = value" lines ("--sysctl name=value"
+ * with XDPVS_CTL_FMT_RULE, as -S writes them). */
 int xdpvs_ctl_print_sysctls(FILE *f, const char *const *names,
 			    const int *values, int n, unsigned int fmt);
 

@@ -7,7 +7,8 @@
  *	1          tcp  198.18.100.5/32                               80
  *
  * or, for -S, as the --add-mark lines that recreate them; switches print
- * as "name = value", the way sysctl(8) shows them.
+ * as "name = value", the way sysctl(8) shows them, or for -S as the
+ * "--sysctl name=value" lines that set them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +56,7 @@ int xdpvs_ctl_print_sysctls(FILE *f, const char *const *names,
 	if (fmt & XDPVS_CTL_FMT_JSON)
 		return xdpvs_ctl_json_sysctls(f, names, values, n);
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s = %d\n", names[i], values[i]);
+		fprintf(f, fmt & XDPVS_CTL_FMT_RULE ? "--sysctl %s=%d\n" :
+			"%s = %d\n", names[i], values[i]);
 	return ferror(f) ? -EIO : 0;
 }

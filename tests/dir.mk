@@ -4,9 +4,27 @@
 
 UNIT_SRCS  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BINS  := $(patsubst %.c,$(O)/%,$(UNIT_SRCS))
-TESTLIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard tests/lib/*.c))
+# tests/lib/ctlserver.c is a program of its own (below), not a helper.
+TESTLIB_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out tests/lib/ctlserver.c,\
+		$(wildcard tests/lib/*.c)))
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+# Tests of the programs' modules link the objects they test (and run a
+# server thread): daemon/control.c with its loop, and xdpvsadm's client.
+CTL_TEST_OBJS := $(O)/daemon/control.o $(O)/daemon/loop.o $(O)/cli/client.o
+$(O)/tests/unit/daemon/test_control: $(O)/tests/unit/daemon/test_control.o \
+		$(CTL_TEST_OBJS) $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -pthread -o $@
+
+# A control server without a data path (engine + loop + control socket),
+# for the end-to-end tests of xdpvsadm.
+CTLSERVER := $(O)/tests/lib/ctlserver
+$(CTLSERVER): $(O)/tests/lib/ctlserver.o $(O)/daemon/control.o \
+		$(O)/daemon/loop.o $(LIBCTL) $(LIBXDPVS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
@@ -45,5 +63,5 @@ check-replay: all
 	$(Q)sh tests/replay/run.sh $(O)/xdpvs-replay
 
 # Network-namespace tests of the programs (root; 77 = skipped).
-check-e2e: all
+check-e2e: all $(CTLSERVER)
 	$(Q)V=$(V) sh tests/run-e2e.sh $(O) $(E2E_TESTS)

@@ -522,6 +522,14 @@ static void test_timeouts(void **state)
 	fclose(f);
 	assert_text(buf, "ipvsadm-L--timeout.txt");
 	free(buf);
+	/* -S (xdpvs): the command that sets them */
+	f = open_memstream(&buf, &len);
+	t.tcpfin = 4294967295U;
+	assert_int_equal(xdpvs_ctl_print_timeouts(f, &t, XDPVS_CTL_FMT_RULE),
+			 0);
+	fclose(f);
+	assert_string_equal(buf, "--set 900 4294967295 300\n");
+	free(buf);
 }
 
 static void test_daemons(void **state)
@@ -895,6 +903,14 @@ static void test_sysctls(void **state)
 	fclose(f);
 	assert_string_equal(buf, "conn_reuse_mode = 1\n"
 				 "expire_nodest_conn = 0\n");
+	free(buf);
+	/* -S: as commands -R reads back */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(xdpvs_ctl_print_sysctls(f, names, values, 2,
+						 XDPVS_CTL_FMT_RULE), 0);
+	fclose(f);
+	assert_string_equal(buf, "--sysctl conn_reuse_mode=1\n"
+				 "--sysctl expire_nodest_conn=0\n");
 	free(buf);
 }
 
