@@ -49,6 +49,7 @@ include ctl/dir.mk
 include bpf/dir.mk
 include decap/dir.mk
 include replay/dir.mk
+include daemon/dir.mk
 include mk/rules.mk
 # After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk
