@@ -13,9 +13,10 @@
  * them with the rest, and they must keep the layouts of flow.h.
  *
  * Headers are read with direct packet access: fixed offsets, IPv4 options
- * skipped by the header length.  IPv6 extension headers are not walked:
- * such packets pass (the engine would drop fragments to a virtual address
- * anyway).  One 802.1Q tag is skipped.
+ * skipped by the header length.  IPv6 extension headers are not walked
+ * and IPv4 fragments are not looked into: such packets pass (the engine
+ * would drop fragments to a virtual address anyway).  One 802.1Q tag is
+ * skipped.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -342,11 +343,11 @@ int xdpvs_xdp(struct xdp_md *ctx)
 		count(XDPVS_DP_PASS, bytes);
 		return XDP_PASS;
 	}
+	count(idx, bytes);
 	if (!bpf_map_lookup_elem(&xdpvs_xsks, &qid)) {
 		count(XDPVS_DP_NO_XSK, bytes);
 		return XDP_PASS;
 	}
-	count(idx, bytes);
 	return bpf_redirect_map(&xdpvs_xsks, qid, XDP_PASS);
 }
 

@@ -4,6 +4,7 @@
  * frame loop between the AF_XDP sockets and the engine, the engine's
  * route callback, counters.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ struct dp {
 	uint64_t now;		/* of the frames being handled, ns */
 	uint64_t st[DP_STAT_MAX];
 	struct log_rl rl_egress;
+	struct log_rl rl_neigh;
 };
 
 static const char *const dp_stat_names[DP_STAT_MAX] = {
@@ -70,10 +72,10 @@ static const char *const dp_stat_names[DP_STAT_MAX] = {
 
 static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_RX] = "rx",
-	[XDPVS_DP_XSK_SVC] = "up_service",
-	[XDPVS_DP_XSK_MARK] = "up_mark",
-	[XDPVS_DP_XSK_NAT] = "up_nat_reply",
-	[XDPVS_DP_XSK_ICMP] = "up_icmp",
+	[XDPVS_DP_XSK_SVC] = "service",
+	[XDPVS_DP_XSK_MARK] = "mark",
+	[XDPVS_DP_XSK_NAT] = "nat_reply",
+	[XDPVS_DP_XSK_ICMP] = "icmp_error",
 	[XDPVS_DP_NO_XSK] = "no_socket",
 	[XDPVS_DP_PASS] = "pass",
 };
@@ -111,6 +113,11 @@ static int dp_env_route(void *ctx, int af, const union xdpvs_addr *daddr,
 		err = dp_rtab_route(dp_nl_rtab(dp->nl), af, daddr, rt, &nh);
 	}
 	if (err == -EAGAIN) {
+		char a[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(nh.af, &nh.addr, a, sizeof(a));
+		log_rl(&dp->rl_neigh, dp->now, LOG_LVL_DEBUG, 0,
+		       "%s: next hop not resolved yet, asking the kernel", a);
 		if (dp_nl_resolve(dp->nl, &nh, dp->now) == 0)
 			dp->st[DP_NEIGH_ASKED]++;
 		return err;
@@ -469,6 +476,7 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 	dp->conf = *c;
 	dp->pin_lock = -1;
 	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
+	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
 	if (!dp->conf.conn_max)
 		dp->conf.conn_max = XDPVS_CONN_MAX_DEFAULT;
 	dp->nl = dp_nl_open(dp_nl_changed, dp, err);

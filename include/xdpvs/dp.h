@@ -30,7 +30,9 @@
  *      a masquerading real server.
  *
  * Everything else (ARP, NDP, echo, IPv6 with extension headers before the
- * transport header, non-first fragments, the host's traffic) is XDP_PASS.
+ * transport header, IPv4 fragments, the host's traffic) is XDP_PASS: the
+ * engine would drop fragments to a virtual address, and so does a kernel
+ * that has no route for it.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.
@@ -109,11 +111,11 @@ _Static_assert(sizeof(struct xdpvs_dp_mark_val) == 8, "dp mark value ABI");
 /* Counter indexes of the per-CPU array xdpvs_stats (one per interface). */
 enum xdpvs_dp_stat {
 	XDPVS_DP_RX,		/* every frame the program saw */
-	XDPVS_DP_XSK_SVC,	/* up: to a service (1) */
-	XDPVS_DP_XSK_MARK,	/* up: to a mark-rule prefix (2) */
-	XDPVS_DP_XSK_NAT,	/* up: a NAT reply (3) */
-	XDPVS_DP_XSK_ICMP,	/* up: an ICMP error about one of those (4) */
-	XDPVS_DP_NO_XSK,	/* for us, but no socket on the queue: passed */
+	XDPVS_DP_XSK_SVC,	/* for us: to a service (1) */
+	XDPVS_DP_XSK_MARK,	/* for us: to a mark-rule prefix (2) */
+	XDPVS_DP_XSK_NAT,	/* for us: a NAT reply (3) */
+	XDPVS_DP_XSK_ICMP,	/* for us: an ICMP error about one of those (4) */
+	XDPVS_DP_NO_XSK,	/* of those, no socket on the queue: passed */
 	XDPVS_DP_PASS,		/* not for us: passed to the stack */
 	XDPVS_DP_STAT_MAX,
 };

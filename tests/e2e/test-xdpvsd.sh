@@ -40,6 +40,9 @@ VIP6=2001:db8:100::1
 VIP_DR=198.18.100.2
 VIP_IPIP=198.18.100.3
 VIP_GUE=198.18.100.4
+VIP_MARK=198.18.100.5
+VIP6_DR=2001:db8:100::2
+VIP6_IPIP=2001:db8:100::3
 GUE_PORT=6080
 TMP=
 PIDS=()
@@ -117,8 +120,9 @@ setup_rs() {
 	in_ns "$ns" ip route add default via 198.18.2.1
 	in_ns "$ns" ip -6 route add default via 2001:db8:2::1
 	# The VIPs of the DR and tunnel services, never announced.
-	for v in "$VIP_DR" "$VIP_IPIP" "$VIP_GUE"; do
-		in_ns "$ns" ip addr add "$v/32" dev lo
+	for v in "$VIP_DR/32" "$VIP_IPIP/32" "$VIP_GUE/32" "$VIP6_DR/128" \
+		"$VIP6_IPIP/128"; do
+		in_ns "$ns" ip addr add "$v" dev lo
 	done
 	in_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.rp_filter=0 \
@@ -181,6 +185,10 @@ write_rules() {
 	echo "-A -t $VIP_DR:80 -s rr"
 	echo "-A -t $VIP_IPIP:80 -s rr"
 	echo "-A -t $VIP_GUE:80 -s rr"
+	echo "-A -t [$VIP6_DR]:80 -s rr"
+	echo "-A -t [$VIP6_IPIP]:80 -s rr"
+	echo "-A -f 5 -s rr"
+	echo "--add-mark 5:any:$VIP_MARK/32"
 	for i in 1 2 3; do
 		echo "-a -t $VIP:80 -r 198.18.2.1$i:80 -m -w 1"
 		echo "-a -t [$VIP6]:80 -r [2001:db8:2::1$i]:80 -m -w 1"
@@ -188,6 +196,9 @@ write_rules() {
 		echo "-a -t $VIP_DR:80 -r 198.18.2.1$i:80 -g -w 1"
 		echo "-a -t $VIP_IPIP:80 -r 198.18.2.1$i:80 -i -w 1"
 		echo "-a -t $VIP_GUE:80 -r 198.18.2.1$i:80 -i -w 1 --tun-type gue --tun-port $GUE_PORT"
+		echo "-a -t [$VIP6_DR]:80 -r [2001:db8:2::1$i]:80 -g -w 1"
+		echo "-a -t [$VIP6_IPIP]:80 -r [2001:db8:2::1$i]:80 -i -w 1"
+		echo "-a -f 5 -r 198.18.2.1$i -m -w 1"
 	done
 }
 
@@ -262,6 +273,21 @@ case_tun_gue() {
 	expect "GUE" "$(curls 4 "http://$VIP_GUE/")" "rs3 rs2 rs1 rs3"
 }
 
+case_dr6() {
+	expect "DR IPv6" "$(curls 4 "http://[$VIP6_DR]/")" "rs3 rs2 rs1 rs3"
+}
+
+case_tun_ip6ip6() {
+	expect "IPv6 in IPv6" "$(curls 4 "http://[$VIP6_IPIP]/")" "rs3 rs2 rs1 rs3"
+}
+
+# A firewall-mark service (NAT, real servers without a port): TCP and UDP
+# to the mark rule's address share its scheduler.
+case_fwmark() {
+	expect "fwmark TCP" "$(curls 3 "http://$VIP_MARK/")" "rs3 rs2 rs1" &&
+	expect "fwmark UDP" "$(echo m | in_ns "$NS_CL" socat -t 2 -T 3 - "UDP4:$VIP_MARK:5300")" rs3:m
+}
+
 # The host's own traffic is not taken: the balancer reaches a NAT real
 # server's port itself (a health check), and pings go through.
 case_host_traffic() {
@@ -322,14 +348,9 @@ case_errors() {
 		"1 xdpvsd: $TMP/bad:3: Destination already exists"
 }
 
-# SIGTERM: exit 0, nothing left behind.
-case_clean_exit() {
-	local rc left
-	kill -TERM "$XDPVSD"
-	wait "$XDPVSD"
-	rc=$?
-	XDPVSD=
-	[ "$rc" = 0 ] || { echo "exit status $rc"; cat "$TMP/xdpvsd.log"; return 1; }
+# Nothing left behind by an xdpvsd that exited.
+left_nothing() {
+	local left
 	left=$(in_ns "$NS_LB" ip -d link show | grep -i 'prog/xdp')
 	[ -z "$left" ] || { echo "XDP left attached: $left"; return 1; }
 	# maps.debug and progs.debug: the kernel's own (bpf_preload)
@@ -339,7 +360,37 @@ case_clean_exit() {
 	[ ! -e "$TMP/bpffs/xdpvs" ] || { echo "left $TMP/bpffs/xdpvs"; return 1; }
 	[ ! -e "$TMP/xdpvsd.sock" ] || { echo "control socket left"; return 1; }
 	[ ! -e "$TMP/xdpvsd.pid" ] || { echo "pid file left"; return 1; }
+}
+
+# SIGTERM: exit 0, nothing left behind.
+case_clean_exit() {
+	local rc
+	kill -TERM "$XDPVSD"
+	wait "$XDPVSD"
+	rc=$?
+	XDPVSD=
+	[ "$rc" = 0 ] || { echo "exit status $rc"; cat "$TMP/xdpvsd.log"; return 1; }
+	left_nothing || return 1
 	grep -q "^dp rx" "$TMP/dump" || { echo "no dump at exit"; return 1; }
+}
+
+# Without -f: the parent returns 0 once the daemon runs; it serves, and
+# leaves nothing behind after SIGTERM.
+case_daemon_mode() {
+	local pid
+	in_ns "$NS_LB" "$BIN" -i lb0 -i lb1 -c "$TMP/rules" \
+		--socket "$TMP/xdpvsd.sock" --pidfile "$TMP/xdpvsd.pid" \
+		--bpffs "$TMP/bpffs" --conn-max 4096 >"$TMP/daemon.log" 2>&1 ||
+		{ echo "start failed: $(cat "$TMP/daemon.log")"; return 1; }
+	pid=$(cat "$TMP/xdpvsd.pid")
+	[ -n "$pid" ] && kill -0 "$pid" || { echo "no daemon running"; return 1; }
+	XDPVSD=$pid
+	expect "daemon NAT" "$(curls 1 "http://$VIP/")" rs3 || return 1
+	[ -S "$TMP/xdpvsd.sock" ] || { echo "no control socket"; return 1; }
+	kill -TERM "$pid"
+	wait_for "! kill -0 $pid 2>/dev/null" || return 1
+	XDPVSD=
+	left_nothing
 }
 
 run() {
@@ -361,6 +412,9 @@ run case_nat_udp
 run case_dr
 run case_tun_ipip
 run case_tun_gue
+run case_dr6
+run case_tun_ip6ip6
+run case_fwmark
 run case_host_traffic
 run case_counters
 run case_second_instance
@@ -371,5 +425,6 @@ if [ -n "${XDPVSD_KEEP:-}" ]; then
 	read -r _
 fi
 run case_clean_exit
+run case_daemon_mode
 [ "$FAILED" = 0 ] || { echo "--- xdpvsd log"; cat "$TMP/xdpvsd.log"; }
 exit "$FAILED"
