@@ -310,6 +310,27 @@ static void dp_prime_neighbours(struct dp *dp, const struct xdpvs_svc_info *s,
 				     &s[i].dests[j].conf.addr, &rt);
 }
 
+/* The engine's mark rules in a new array (*out, free() it), *n of them. */
+static int dp_mark_rules(struct xdpvs_engine *e, struct xdpvs_mark_rule **out,
+			 int *n)
+{
+	int max = 16;
+
+	for (;;) {
+		struct xdpvs_mark_rule *r = calloc((size_t)max, sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		*n = xdpvs_mark_get(e, r, max);
+		if (*n <= max) {
+			*out = r;
+			return 0;
+		}
+		free(r);
+		max = *n;
+	}
+}
+
 int dp_sync(struct dp *dp)
 {
 	struct xdpvs_mark_rule *rules = NULL;
@@ -323,13 +344,9 @@ int dp_sync(struct dp *dp)
 		log_err_r(n, "cannot read the services");
 		return n;
 	}
-	nr = xdpvs_mark_get(dp->e, NULL, 0);
-	rules = calloc((size_t)nr + 1, sizeof(*rules));
-	err = rules ? 0 : -ENOMEM;
-	if (!err) {
-		nr = xdpvs_mark_get(dp->e, rules, nr);
+	err = dp_mark_rules(dp->e, &rules, &nr);
+	if (!err)
 		err = dp_sync_build(svcs, n, rules, nr, &set);
-	}
 	if (!err) {
 		err = dp_xdp_sync(&dp->maps, &set);
 		log_debug("XDP filter: %u services, %u NAT real servers, "
@@ -442,7 +459,8 @@ static int dp_open_ifaces(struct dp *dp)
 		struct dp_iface *ifc = &dp->ifs[i];
 
 		err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
-				    dp->conf.conn_max, &dp->maps, &ifc->link);
+				    dp->conf.conn_max, dp->conf.force_skb,
+				    &dp->maps, &ifc->link);
 		if (err)
 			return err;
 		dp->nifs = i + 1;

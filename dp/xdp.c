@@ -129,10 +129,11 @@ static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
 }
 
 int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
-		  struct dp_xdp_maps *maps, struct dp_xdp_link *l)
+		  bool skb_only, struct dp_xdp_maps *maps,
+		  struct dp_xdp_link *l)
 {
 	uint32_t id = xdp_find_ours(ifindex);
-	int err;
+	int err = -EOPNOTSUPP;
 
 	if (id) {
 		log_err("%s: an xdpvsd XDP program is already attached "
@@ -140,16 +141,18 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 			"interface", ifname, id);
 		return -EBUSY;
 	}
-	err = xdp_attach_mode(ifname, ifindex, conn_max, maps,
-			      XDP_MODE_NATIVE, l);
+	if (!skb_only)
+		err = xdp_attach_mode(ifname, ifindex, conn_max, maps,
+				      XDP_MODE_NATIVE, l);
 	if (err == -EEXIST || err == -EBUSY) {
 		log_err_r(err, "%s: cannot attach XDP: another XDP program "
 			  "is attached", ifname);
 		return err;
 	}
-	if (err) {
+	if (err && !skb_only)
 		log_warn_r(err, "%s: no native XDP, using generic (skb) mode, "
 			   "which is slower", ifname);
+	if (err) {
 		err = xdp_attach_mode(ifname, ifindex, conn_max, maps,
 				      XDP_MODE_SKB, l);
 		if (err) {

@@ -40,12 +40,14 @@ struct dp_xdp_link {
 /*
  * Attach an instance to ifname (native mode, else skb mode with a
  * warning); the first one creates the shared maps (flows sized for
- * conn_max connections) and fills *maps, later ones reuse them.  Refuses,
+ * conn_max connections) and fills *maps, later ones reuse them.
+ * skb_only: generic mode without trying native.  Refuses,
  * saying so, an interface where an xdpvsd program is already attached.
  * Returns 0 or -errno after logging what failed.
  */
 int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
-		  struct dp_xdp_maps *maps, struct dp_xdp_link *l);
+		  bool skb_only, struct dp_xdp_maps *maps,
+		  struct dp_xdp_link *l);
 /* Detach (logging a failure) and free. */
 void dp_xdp_detach(struct dp_xdp_link *l);
 int dp_xdp_xskmap_fd(const struct dp_xdp_link *l);

@@ -374,18 +374,22 @@ case_clean_exit() {
 	grep -q "^dp rx" "$TMP/dump" || { echo "no dump at exit"; return 1; }
 }
 
-# Without -f: the parent returns 0 once the daemon runs; it serves, and
-# leaves nothing behind after SIGTERM.
+# Without -f: the parent returns 0 once the daemon runs; it serves (here
+# in generic XDP mode, copy-mode AF_XDP), and leaves nothing behind after
+# SIGTERM.
 case_daemon_mode() {
 	local pid
-	in_ns "$NS_LB" "$BIN" -i lb0 -i lb1 -c "$TMP/rules" \
+	in_ns "$NS_LB" "$BIN" -i lb0 -i lb1 -c "$TMP/rules" --skb-mode \
 		--socket "$TMP/xdpvsd.sock" --pidfile "$TMP/xdpvsd.pid" \
 		--bpffs "$TMP/bpffs" --conn-max 4096 >"$TMP/daemon.log" 2>&1 ||
 		{ echo "start failed: $(cat "$TMP/daemon.log")"; return 1; }
 	pid=$(cat "$TMP/xdpvsd.pid")
 	[ -n "$pid" ] && kill -0 "$pid" || { echo "no daemon running"; return 1; }
 	XDPVSD=$pid
-	expect "daemon NAT" "$(curls 1 "http://$VIP/")" rs3 || return 1
+	in_ns "$NS_LB" ip link show lb0 | grep -q xdpgeneric ||
+		{ echo "not in generic mode"; return 1; }
+	expect "daemon NAT" "$(curls 3 "http://$VIP/")" "rs3 rs2 rs1" || return 1
+	expect "daemon NAT IPv6" "$(curls 1 "http://[$VIP6]/")" rs3 || return 1
 	[ -S "$TMP/xdpvsd.sock" ] || { echo "no control socket"; return 1; }
 	kill -TERM "$pid"
 	wait_for "! kill -0 $pid 2>/dev/null" || return 1
