@@ -46,7 +46,7 @@
 #define XDPVSD_SOCKET	XDPVSD_RUNDIR "/xdpvsd.sock"
 #define XDPVSD_PIDFILE	XDPVSD_RUNDIR "/xdpvsd.pid"
 #define XDPVSD_BPFFS	"/sys/fs/bpf"
-#define XDPVSD_TICK_NS	1000000000L	/* engine timers: every second */
+#define XDPVSD_TICK_S	1	/* engine timers: every second */
 
 struct xdpvsd {
 	struct dp_config dpc;
@@ -67,22 +67,27 @@ struct xdpvsd {
 static void usage(FILE *f)
 {
 	fputs("Usage: xdpvsd [OPTIONS] -i IFACE [-i IFACE]...\n"
-	      "The xdpvs load balancer: IPVS in userspace, packets through XDP and AF_XDP.\n"
-	      "\n"
-	      "  -i, --iface IFACE     interface to balance on (repeatable)\n"
-	      "  -c, --config FILE     rules to start with (ipvsadm -S format)\n"
-	      "  -n, --check           check the configuration and exit\n"
-	      "  -f, --foreground      do not fork; log to stderr\n"
-	      "      --socket PATH     control socket (default " XDPVSD_SOCKET ")\n"
-	      "      --pidfile PATH    pid file and lock (default " XDPVSD_PIDFILE ")\n"
-	      "      --conn-max N      connection table capacity (default 1048576)\n"
-	      "      --bpffs DIR       bpf filesystem for pinned maps (default " XDPVSD_BPFFS ")\n"
-	      "      --skb-mode        generic XDP and copy-mode AF_XDP everywhere\n"
-	      "      --dump FILE       write the tables and counters to FILE on\n"
-	      "                        SIGUSR1 and at exit (a debugging aid)\n"
-	      "  -v, --verbose         more messages (twice: libbpf and libxdp's too)\n"
-	      "  -q, --quiet           errors only\n"
-	      "  -h, --help            this text\n", f);
+	      "The xdpvs load balancer: IPVS in userspace, over XDP and "
+	      "AF_XDP.\n\n"
+	      "  -i, --iface IFACE   interface to balance on (repeatable)\n"
+	      "  -c, --config FILE   rules to start with (ipvsadm -S format)\n"
+	      "  -n, --check         check the configuration and exit\n"
+	      "  -f, --foreground    do not fork; log to stderr\n"
+	      "      --socket PATH   control socket\n"
+	      "                      (default " XDPVSD_SOCKET ")\n"
+	      "      --pidfile PATH  pid file and lock\n"
+	      "                      (default " XDPVSD_PIDFILE ")\n"
+	      "      --conn-max N    connection table capacity (default "
+	      "1048576)\n"
+	      "      --bpffs DIR     bpf filesystem for the pinned maps\n"
+	      "                      (default " XDPVSD_BPFFS ")\n"
+	      "      --skb-mode      generic XDP, copy-mode AF_XDP everywhere\n"
+	      "      --dump FILE     write the tables and counters to FILE\n"
+	      "                      on SIGUSR1 and at exit (debugging)\n"
+	      "  -v, --verbose       more messages (twice: libbpf's and "
+	      "libxdp's)\n"
+	      "  -q, --quiet         errors only\n"
+	      "  -h, --help          this text\n", f);
 }
 
 enum {
@@ -154,7 +159,10 @@ static int parse_args(struct xdpvsd *d, int argc, char **argv)
 			break;
 		case 'q': log_set_level(LOG_LVL_ERR); break;
 		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return 2;
+		default:
+			fputs("Try `xdpvsd --help' for more information.\n",
+			      stderr);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -364,7 +372,8 @@ static void dump_write(struct xdpvsd *d)
 	fprintf(f, "# drops\n");
 	xdpvs_drops(d->e, drops);
 	for (i = 0; i < XDPVS_DROP_MAX; i++)
-		fprintf(f, "drop %s %llu\n", xdpvs_drop_name((enum xdpvs_drop)i),
+		fprintf(f, "drop %s %llu\n",
+			xdpvs_drop_name((enum xdpvs_drop)i),
 			(unsigned long long)drops[i]);
 	fprintf(f, "# data path\n");
 	dp_dump(d->dp, f);
@@ -408,8 +417,8 @@ static void on_tick(void *arg, uint32_t events)
 static int events_start(struct xdpvsd *d, const sigset_t *sigs)
 {
 	struct itimerspec its = {
-		.it_interval = { .tv_nsec = 0, .tv_sec = XDPVSD_TICK_NS / 1000000000L },
-		.it_value = { .tv_sec = XDPVSD_TICK_NS / 1000000000L },
+		.it_interval = { .tv_sec = XDPVSD_TICK_S },
+		.it_value = { .tv_sec = XDPVSD_TICK_S },
 	};
 	int err;
 

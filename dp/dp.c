@@ -25,7 +25,7 @@
 
 #define DP_BATCH	64	/* descriptors per peek */
 #define DP_ROUNDS	8	/* peeks per wake-up, then others' turn */
-#define DP_TX_HEADROOM	256	/* where copies start in a frame, bytes */
+#define DP_TX_HEADROOM	256	/* bytes before a copy in its frame */
 
 struct dp_iface;
 
@@ -57,6 +57,7 @@ struct dp {
 	uint64_t st[DP_STAT_MAX];
 	struct log_rl rl_egress;
 	struct log_rl rl_neigh;
+	struct log_rl rl_pass;
 };
 
 static const char *const dp_stat_names[DP_STAT_MAX] = {
@@ -219,6 +220,9 @@ static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 		return;
 	case XDPVS_PASS:
 		dp->st[DP_PASS_DROPPED]++;
+		log_rl(&dp->rl_pass, dp->now, LOG_LVL_DEBUG, 0,
+		       "%s: a frame the engine passed came up through "
+		       "AF_XDP and cannot go back: dropped", s->ifc->name);
 		break;
 	case XDPVS_DROP:
 		dp->st[DP_ENGINE_DROP]++;
@@ -495,6 +499,7 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 	dp->pin_lock = -1;
 	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
 	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
+	dp->rl_pass = (struct log_rl)LOG_RL_INIT(10, 5);
 	if (!dp->conf.conn_max)
 		dp->conf.conn_max = XDPVS_CONN_MAX_DEFAULT;
 	dp->nl = dp_nl_open(dp_nl_changed, dp, err);

@@ -43,7 +43,7 @@ struct dp_config {
 	int nifs;
 	const char *bpffs;	/* bpf filesystem for the pins */
 	uint32_t conn_max;	/* engine capacity: sizes the flow map */
-	bool force_skb;		/* generic XDP and copy mode everywhere */
+	bool force_skb;		/* generic XDP, copy-mode AF_XDP */
 };
 
 /* Counters of the userspace side. */
@@ -51,7 +51,7 @@ enum dp_stat {
 	DP_RX,			/* frames read from the sockets */
 	DP_TX,			/* frames put on a TX ring */
 	DP_TX_COPY,		/* of those, copied to another interface */
-	DP_ENGINE_DROP,		/* the engine dropped (reasons: its own) */
+	DP_ENGINE_DROP,		/* the engine dropped (its reasons) */
 	DP_PASS_DROPPED,	/* the engine passed: cannot go back */
 	DP_NO_EGRESS,		/* egress interface not ours */
 	DP_TX_FAIL,		/* TX ring full or no free frame */

@@ -105,7 +105,8 @@ static void nl_ifaddr(struct dp_nl *nl, const struct nlmsghdr *h)
 {
 	const struct nlattr *tb[NL_TB_MAX] = { 0 };
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(h);
-	struct dp_ifaddr a = { .af = ifa->ifa_family, .plen = ifa->ifa_prefixlen,
+	struct dp_ifaddr a = { .af = ifa->ifa_family,
+			       .plen = ifa->ifa_prefixlen,
 			       .scope = ifa->ifa_scope,
 			       .ifindex = ifa->ifa_index };
 	const struct nlattr *at;
@@ -221,11 +222,24 @@ static int nl_msg_cb(const struct nlmsghdr *h, void *data)
 	size_t need;
 
 	switch (h->nlmsg_type) {
-	case RTM_NEWLINK: case RTM_DELLINK: need = sizeof(struct ifinfomsg); break;
-	case RTM_NEWADDR: case RTM_DELADDR: need = sizeof(struct ifaddrmsg); break;
-	case RTM_NEWROUTE: case RTM_DELROUTE: need = sizeof(struct rtmsg); break;
-	case RTM_NEWNEIGH: case RTM_DELNEIGH: need = sizeof(struct ndmsg); break;
-	default: return MNL_CB_OK;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		need = sizeof(struct ifinfomsg);
+		break;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		need = sizeof(struct ifaddrmsg);
+		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		need = sizeof(struct rtmsg);
+		break;
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		need = sizeof(struct ndmsg);
+		break;
+	default:
+		return MNL_CB_OK;
 	}
 	if (mnl_nlmsg_get_payload_len(h) < need)
 		return MNL_CB_OK;

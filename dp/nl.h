@@ -17,7 +17,7 @@
 
 struct dp_nl;
 
-#define DP_NL_CH_ROUTE	0x1	/* routes, neighbours or links changed */
+#define DP_NL_CH_ROUTE	0x1	/* routes, neighbours, links changed */
 #define DP_NL_CH_ADDR	0x2	/* our addresses changed */
 
 /* Called after a batch of updates that changed what lookups answer. */

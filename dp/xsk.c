@@ -21,7 +21,7 @@
 #include "xsk.h"
 
 #define XSK_AREA_SIZE	((uint64_t)XSK_FRAMES * XSK_FRAME_SIZE)
-#define XSK_FILL_FRAMES	(XSK_FRAMES / 2)	/* kept in the fill ring */
+#define XSK_FILL_FRAMES	(XSK_FRAMES / 2)	/* in the fill ring */
 #define XSK_KICKS	16	/* sendto() calls per flush, at most */
 
 int dp_xsk_fd(const struct dp_xsk *x)
@@ -40,9 +40,11 @@ static void xsk_reap(struct dp_xsk *x)
 {
 	uint32_t idx, i, n = xsk_ring_cons__peek(&x->cq, XSK_RING_SIZE, &idx);
 
-	for (i = 0; i < n; i++)
-		dp_xsk_free(x, dp_xsk_base(*xsk_ring_cons__comp_addr(&x->cq,
-								      idx + i)));
+	for (i = 0; i < n; i++) {
+		uint64_t addr = *xsk_ring_cons__comp_addr(&x->cq, idx + i);
+
+		dp_xsk_free(x, dp_xsk_base(addr));
+	}
 	xsk_ring_cons__release(&x->cq, n);
 	x->tx_queued -= n;
 	x->st.tx_done += n;
@@ -84,9 +86,9 @@ bool dp_xsk_tx(struct dp_xsk *x, uint64_t addr, uint32_t len)
 
 void dp_xsk_refill(struct dp_xsk *x)
 {
-	uint32_t in_fq = XSK_RING_SIZE - xsk_prod_nb_free(&x->fq, XSK_RING_SIZE);
-	uint32_t want, idx, i;
+	uint32_t in_fq, want, idx, i;
 
+	in_fq = XSK_RING_SIZE - xsk_prod_nb_free(&x->fq, XSK_RING_SIZE);
 	want = in_fq < XSK_FILL_FRAMES ? XSK_FILL_FRAMES - in_fq : 0;
 	/* Keep a few free frames for copies from other sockets. */
 	if (want > x->nfree)
@@ -131,7 +133,7 @@ static int xsk_umem_setup(struct dp_xsk *x)
 		.fill_size = XSK_RING_SIZE,
 		.comp_size = XSK_RING_SIZE,
 		.frame_size = XSK_FRAME_SIZE,
-		.frame_headroom = 0,	/* the kernel keeps 256 bytes anyway */
+		.frame_headroom = 0,	/* the kernel keeps 256 bytes */
 	};
 	uint32_t i;
 	int err;

@@ -23,7 +23,7 @@
 
 #define XSK_FRAME_SIZE	4096	/* bytes; one page */
 #define XSK_FRAMES	4096	/* per socket: 16 MiB of UMEM */
-#define XSK_RING_SIZE	2048	/* descriptors in each of the four rings */
+#define XSK_RING_SIZE	2048	/* descriptors in each ring */
 
 struct dp_xsk_stats {
 	uint64_t rx;		/* descriptors received */

@@ -54,7 +54,7 @@
 #define XDPVS_DP_STATS_MAP	"xdpvs_stats"
 
 #define XDPVS_DP_MAX_SVCS	65536	/* service entries */
-#define XDPVS_DP_MAX_NAT_RS	65536	/* masquerading real server entries */
+#define XDPVS_DP_MAX_NAT_RS	65536	/* masquerading real servers */
 #define XDPVS_DP_MAX_LOCAL	4096	/* our addresses */
 #define XDPVS_DP_MAX_MARKS	4096	/* mark-rule prefixes */
 #define XDPVS_DP_MAX_QUEUES	64	/* receive queues per interface */
@@ -68,8 +68,8 @@ struct xdpvs_dp_addr_key {
 };
 _Static_assert(sizeof(struct xdpvs_dp_addr_key) == 20, "dp addr key ABI");
 
-#define XDPVS_DP_SVC_F_FTP	0x0001	/* persistent TCP port 21: also 20
-					 * and unprivileged ports */
+/* A persistent TCP port 21 service: ports 20 and 1024-65535 too. */
+#define XDPVS_DP_SVC_F_FTP	0x0001
 
 /* Value of xdpvs_svcs. */
 struct xdpvs_dp_svc_val {
@@ -114,7 +114,7 @@ enum xdpvs_dp_stat {
 	XDPVS_DP_XSK_SVC,	/* for us: to a service (1) */
 	XDPVS_DP_XSK_MARK,	/* for us: to a mark-rule prefix (2) */
 	XDPVS_DP_XSK_NAT,	/* for us: a NAT reply (3) */
-	XDPVS_DP_XSK_ICMP,	/* for us: an ICMP error about one of those (4) */
+	XDPVS_DP_XSK_ICMP,	/* for us: an ICMP error about those (4) */
 	XDPVS_DP_NO_XSK,	/* of those, no socket on the queue: passed */
 	XDPVS_DP_PASS,		/* not for us: passed to the stack */
 	XDPVS_DP_STAT_MAX,

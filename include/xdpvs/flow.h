@@ -53,7 +53,7 @@
 
 #include <xdpvs/addr.h>
 
-#define XDPVS_PIN_DIR		"xdpvs/v1"	/* under the bpffs mount */
+#define XDPVS_PIN_DIR		"xdpvs/v1"	/* under bpffs */
 #define XDPVS_FLOW_MAP		"xdpvs_flows"
 #define XDPVS_FLOW_SVC_STATS	"xdpvs_svc_st"
 #define XDPVS_FLOW_DEST_STATS	"xdpvs_dest_st"
@@ -80,8 +80,8 @@ enum xdpvs_flow_action {
 };
 
 #define XDPVS_FLOW_F_VLAN	0x01	/* tag with vlan */
-#define XDPVS_FLOW_F_UDP_CSUM	0x02	/* GUE: fill the outer UDP checksum */
-#define XDPVS_FLOW_F_GRE_CSUM	0x04	/* GRE: fill the GRE checksum */
+#define XDPVS_FLOW_F_UDP_CSUM	0x02	/* GUE: fill the UDP checksum */
+#define XDPVS_FLOW_F_GRE_CSUM	0x04	/* GRE: fill its checksum */
 #define XDPVS_FLOW_F_SCTP	0x08	/* ports change: redo the CRC32c */
 
 struct xdpvs_flow_value {
