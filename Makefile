@@ -50,6 +50,7 @@ include bpf/dir.mk
 include decap/dir.mk
 include replay/dir.mk
 include cli/dir.mk
+include daemon/dir.mk
 include mk/rules.mk
 # After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk

@@ -65,3 +65,6 @@ check-replay: all
 # Network-namespace tests of the programs (root; 77 = skipped).
 check-e2e: all $(CTLSERVER)
 	$(Q)V=$(V) sh tests/run-e2e.sh $(O) $(E2E_TESTS)
+
+# tests/unit/dp/test_NAME.c tests dp/NAME.c: it links that object too.
+$(filter $(O)/tests/unit/dp/%,$(UNIT_BINS)): $(O)/tests/unit/dp/test_%: $(O)/dp/%.o

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xdpvsd's data path (dp.h): set-up and tear-down of the interfaces, the
+ * frame loop between the AF_XDP sockets and the engine, the engine's
+ * route callback, counters.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
+#include "daemon/log.h"
+#include "daemon/loop.h"
+#include "dp.h"
+#include "nl.h"
+#include "xdp.h"
+#include "xsk.h"
+
+#define DP_BATCH	64	/* descriptors per peek */
+#define DP_ROUNDS	8	/* peeks per wake-up, then others' turn */
+#define DP_TX_HEADROOM	256	/* bytes before a copy in its frame */
+
+struct dp_iface;
+
+/* One socket, as the loop's callback argument. */
+struct dp_sock {
+	struct dp *dp;
+	struct dp_iface *ifc;
+	struct dp_xsk *x;
+};
+
+struct dp_iface {
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+	struct dp_xdp_link link;
+	uint32_t nqueues;
+	struct dp_sock socks[XDPVS_DP_MAX_QUEUES];
+};
+
+struct dp {
+	struct dp_config conf;
+	struct dp_iface ifs[DP_MAX_IFACES];
+	int nifs;
+	struct dp_xdp_maps maps;
+	int pin_lock;		/* -1: nothing pinned */
+	struct dp_nl *nl;
+	struct xdpvs_engine *e;
+	struct loop *loop;
+	uint64_t now;		/* of the frames being handled, ns */
+	uint64_t st[DP_STAT_MAX];
+	struct log_rl rl_egress;
+	struct log_rl rl_neigh;
+	struct log_rl rl_pass;
+};
+
+static const char *const dp_stat_names[DP_STAT_MAX] = {
+	[DP_RX] = "rx",
+	[DP_TX] = "tx",
+	[DP_TX_COPY] = "tx_copy",
+	[DP_ENGINE_DROP] = "engine_drop",
+	[DP_PASS_DROPPED] = "pass_dropped",
+	[DP_NO_EGRESS] = "no_egress",
+	[DP_TX_FAIL] = "tx_fail",
+	[DP_NEIGH_ASKED] = "neigh_asked",
+};
+
+static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
+	[XDPVS_DP_RX] = "rx",
+	[XDPVS_DP_XSK_SVC] = "service",
+	[XDPVS_DP_XSK_MARK] = "mark",
+	[XDPVS_DP_XSK_NAT] = "nat_reply",
+	[XDPVS_DP_XSK_ICMP] = "icmp_error",
+	[XDPVS_DP_NO_XSK] = "no_socket",
+	[XDPVS_DP_PASS] = "pass",
+};
+
+uint64_t dp_stat(const struct dp *dp, enum dp_stat s)
+{
+	return dp->st[s];
+}
+
+static struct dp_iface *dp_iface_find(struct dp *dp, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < dp->nifs; i++)
+		if (dp->ifs[i].ifindex == ifindex)
+			return &dp->ifs[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------
+ * Routes for the engine
+ */
+
+static int dp_env_route(void *ctx, int af, const union xdpvs_addr *daddr,
+			struct xdpvs_route *rt)
+{
+	struct dp *dp = ctx;
+	struct dp_nexthop nh;
+	int err = dp_rtab_route(dp_nl_rtab(dp->nl), af, daddr, rt, &nh);
+
+	if (err == -EAGAIN) {
+		/* The kernel may have learnt it a moment ago (a client's
+		 * ARP request) and told us in a message not read yet. */
+		dp_nl_mon_read(dp->nl);
+		err = dp_rtab_route(dp_nl_rtab(dp->nl), af, daddr, rt, &nh);
+	}
+	if (err == -EAGAIN) {
+		char a[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(nh.af, &nh.addr, a, sizeof(a));
+		log_rl(&dp->rl_neigh, dp->now, LOG_LVL_DEBUG, 0,
+		       "%s: next hop not resolved yet, asking the kernel", a);
+		if (dp_nl_resolve(dp->nl, &nh, dp->now) == 0)
+			dp->st[DP_NEIGH_ASKED]++;
+		return err;
+	}
+	if (!err && !rt->local && !dp_iface_find(dp, rt->ifindex)) {
+		char ifn[IF_NAMESIZE] = "?";
+
+		if_indextoname(rt->ifindex, ifn);
+		log_rl(&dp->rl_egress, dp->now, LOG_LVL_WARN, 0,
+		       "route to a destination leaves through %s, which "
+		       "xdpvsd does not serve (-i): dropped", ifn);
+		return -ENETUNREACH;
+	}
+	return err;
+}
+
+struct xdpvs_env dp_env(struct dp *dp)
+{
+	return (struct xdpvs_env){ .route = dp_env_route, .ctx = dp };
+}
+
+static void dp_nl_changed(void *ctx, unsigned int what)
+{
+	struct dp *dp = ctx;
+	int err;
+
+	if (what & DP_NL_CH_ADDR) {
+		err = dp_xdp_sync_local(&dp->maps, dp_nl_rtab(dp->nl));
+		if (err)
+			log_err_r(err, "cannot update the local address map");
+	}
+	if (dp->e)
+		xdpvs_engine_routes_changed(dp->e);
+}
+
+/* ------------------------------------------------------------------
+ * Frames
+ */
+
+/* Send frame f (in x's UMEM at base) out of its egress interface; the
+ * frame is consumed either way. */
+static void dp_tx(struct dp *dp, struct dp_sock *s, uint64_t base,
+		  const struct xdpvs_frame *f)
+{
+	struct dp_iface *out = dp_iface_find(dp, f->ifindex);
+	struct dp_xsk *x = s->x, *ox;
+	uint64_t nb;
+
+	if (!out) {
+		dp->st[DP_NO_EGRESS]++;
+		dp_xsk_free(x, base);
+		return;
+	}
+	ox = out->socks[x->queue % out->nqueues].x;
+	if (ox == x) {
+		if (dp_xsk_tx(x, (uint64_t)(f->data - x->area), f->len)) {
+			dp->st[DP_TX]++;
+			return;
+		}
+		dp->st[DP_TX_FAIL]++;
+		dp_xsk_free(x, base);
+		return;
+	}
+	if (dp_xsk_alloc(ox, &nb)) {
+		memcpy(ox->area + nb + DP_TX_HEADROOM, f->data, f->len);
+		if (dp_xsk_tx(ox, nb + DP_TX_HEADROOM, f->len)) {
+			dp->st[DP_TX]++;
+			dp->st[DP_TX_COPY]++;
+		} else {
+			dp_xsk_free(ox, nb);
+			dp->st[DP_TX_FAIL]++;
+		}
+	} else {
+		dp->st[DP_TX_FAIL]++;
+	}
+	dp_xsk_free(x, base);
+}
+
+/* One received frame through the engine. */
+static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
+		     uint32_t len)
+{
+	struct dp_xsk *x = s->x;
+	uint64_t base = dp_xsk_base(addr);
+	uint32_t off = (uint32_t)(addr - base);
+	struct xdpvs_frame f = {
+		.data = x->area + addr,
+		.len = len,
+		.headroom = off,
+		.tailroom = off + len <= XSK_FRAME_SIZE ?
+				    XSK_FRAME_SIZE - off - len : 0,
+		.ifindex = s->ifc->ifindex,
+	};
+
+	dp->st[DP_RX]++;
+	switch (xdpvs_engine_rx(dp->e, dp->now, &f)) {
+	case XDPVS_TX:
+		dp_tx(dp, s, base, &f);
+		return;
+	case XDPVS_PASS:
+		dp->st[DP_PASS_DROPPED]++;
+		log_rl(&dp->rl_pass, dp->now, LOG_LVL_DEBUG, 0,
+		       "%s: a frame the engine passed came up through "
+		       "AF_XDP and cannot go back: dropped", s->ifc->name);
+		break;
+	case XDPVS_DROP:
+		dp->st[DP_ENGINE_DROP]++;
+		break;
+	}
+	dp_xsk_free(x, base);
+}
+
+static void dp_flush_all(struct dp *dp)
+{
+	int i;
+	uint32_t q;
+
+	for (i = 0; i < dp->nifs; i++)
+		for (q = 0; q < dp->ifs[i].nqueues; q++)
+			if (dp->ifs[i].socks[q].x->tx_queued)
+				dp_xsk_flush(dp->ifs[i].socks[q].x);
+}
+
+static void dp_sock_ready(void *arg, uint32_t events)
+{
+	struct dp_sock *s = arg;
+	struct dp *dp = s->dp;
+	struct dp_xsk *x = s->x;
+	uint32_t idx, i, n;
+	int round;
+
+	dp->now = loop_now();
+	for (round = 0; round < DP_ROUNDS; round++) {
+		n = xsk_ring_cons__peek(&x->rx, DP_BATCH, &idx);
+		if (!n)
+			break;
+		for (i = 0; i < n; i++) {
+			const struct xdp_desc *d =
+				xsk_ring_cons__rx_desc(&x->rx, idx + i);
+
+			dp_frame(dp, s, d->addr, d->len);
+		}
+		xsk_ring_cons__release(&x->rx, n);
+		x->st.rx += n;
+		dp_xsk_refill(x);
+	}
+	dp_flush_all(dp);
+}
+
+static void dp_nl_mon_ready(void *arg, uint32_t events)
+{
+	struct dp *dp = arg;
+
+	dp->now = loop_now();
+	dp_nl_mon_read(dp->nl);
+}
+
+static void dp_nl_req_ready(void *arg, uint32_t events)
+{
+	dp_nl_req_read(((struct dp *)arg)->nl);
+}
+
+void dp_tick(struct dp *dp, uint64_t now)
+{
+	int i;
+	uint32_t q;
+
+	dp->now = now;
+	for (i = 0; i < dp->nifs; i++) {
+		for (q = 0; q < dp->ifs[i].nqueues; q++) {
+			dp_xsk_flush(dp->ifs[i].socks[q].x);
+			dp_xsk_refill(dp->ifs[i].socks[q].x);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------
+ * Configuration
+ */
+
+/* Ask for the neighbours of every real server (and count what has no
+ * route, which the engine will answer with ICMP). */
+static void dp_prime_neighbours(struct dp *dp, const struct xdpvs_svc_info *s,
+				int n)
+{
+	struct xdpvs_route rt;
+	uint32_t j;
+	int i;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < s[i].num_dests; j++)
+			dp_env_route(dp, s[i].dests[j].conf.af,
+				     &s[i].dests[j].conf.addr, &rt);
+}
+
+/* The engine's mark rules in a new array (*out, free() it), *n of them. */
+static int dp_mark_rules(struct xdpvs_engine *e, struct xdpvs_mark_rule **out,
+			 int *n)
+{
+	int max = 16;
+
+	for (;;) {
+		struct xdpvs_mark_rule *r = calloc((size_t)max, sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		*n = xdpvs_mark_get(e, r, max);
+		if (*n <= max) {
+			*out = r;
+			return 0;
+		}
+		free(r);
+		max = *n;
+	}
+}
+
+int dp_sync(struct dp *dp)
+{
+	struct xdpvs_mark_rule *rules = NULL;
+	struct xdpvs_svc_info *svcs = NULL;
+	struct dp_sync_set set;
+	int n, nr, err;
+
+	dp->now = loop_now();
+	n = xdpvs_svc_info_get(dp->e, &svcs);
+	if (n < 0) {
+		log_err_r(n, "cannot read the services");
+		return n;
+	}
+	err = dp_mark_rules(dp->e, &rules, &nr);
+	if (!err)
+		err = dp_sync_build(svcs, n, rules, nr, &set);
+	if (!err) {
+		err = dp_xdp_sync(&dp->maps, &set);
+		log_debug("XDP filter: %u services, %u NAT real servers, "
+			  "%u mark prefixes", set.nsvcs, set.nnat_rs,
+			  set.nmarks);
+		dp_sync_free(&set);
+	}
+	if (err)
+		log_err_r(err, "cannot update the XDP filter's maps");
+	else
+		dp_prime_neighbours(dp, svcs, n);
+	free(rules);
+	xdpvs_svc_info_free(svcs, n);
+	return err;
+}
+
+/* ------------------------------------------------------------------
+ * Set-up and tear-down
+ */
+
+/* Receive queues of ifname (ethtool's channels), at least 1. */
+static uint32_t dp_queues(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr;
+	uint32_t n = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ch;
+	if (!ioctl(fd, SIOCETHTOOL, &ifr) && ch.combined_count + ch.rx_count)
+		n = ch.combined_count + ch.rx_count;
+	close(fd);
+	if (n > XDPVS_DP_MAX_QUEUES) {
+		log_warn("%s: %u receive queues, only the first %u served",
+			 ifname, n, XDPVS_DP_MAX_QUEUES);
+		n = XDPVS_DP_MAX_QUEUES;
+	}
+	return n;
+}
+
+/* Name, index and queues of interface i; -errno after saying why. */
+static int dp_iface_init(struct dp *dp, int i, const char *name)
+{
+	struct dp_iface *ifc = &dp->ifs[i];
+	const struct dp_link *l;
+	int j;
+
+	if (strlen(name) >= IF_NAMESIZE) {
+		log_err("%s: %s", name, strerror(ENODEV));
+		return -ENODEV;
+	}
+	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
+	ifc->ifindex = if_nametoindex(name);
+	if (!ifc->ifindex) {
+		log_err_r(-errno, "%s", name);
+		return -ENODEV;
+	}
+	for (j = 0; j < i; j++) {
+		if (dp->ifs[j].ifindex == ifc->ifindex) {
+			log_err("%s: given twice", name);
+			return -EINVAL;
+		}
+	}
+	l = dp_rtab_link(dp_nl_rtab(dp->nl), ifc->ifindex);
+	if (!l || !l->has_mac) {
+		log_err("%s: not an Ethernet interface", name);
+		return -EINVAL;
+	}
+	ifc->nqueues = dp_queues(name);
+	return 0;
+}
+
+static int dp_iface_socks(struct dp *dp, struct dp_iface *ifc)
+{
+	bool copy = dp->conf.force_skb || ifc->link.mode == XDP_MODE_SKB;
+	uint32_t q;
+	int err;
+
+	for (q = 0; q < ifc->nqueues; q++) {
+		struct dp_sock *s = &ifc->socks[q];
+
+		s->dp = dp;
+		s->ifc = ifc;
+		err = dp_xsk_open(&s->x, ifc->name, ifc->ifindex, q,
+				  dp_xdp_xskmap_fd(&ifc->link), copy);
+		if (err) {
+			log_err_r(err, "%s: queue %u: cannot open an AF_XDP "
+				  "socket", ifc->name, q);
+			return err;
+		}
+	}
+	log_debug("%s: %u AF_XDP socket(s)", ifc->name, ifc->nqueues);
+	return 0;
+}
+
+static int dp_open_ifaces(struct dp *dp)
+{
+	int i, err;
+
+	for (i = 0; i < dp->conf.nifs; i++) {
+		err = dp_iface_init(dp, i, dp->conf.ifnames[i]);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < dp->conf.nifs; i++) {
+		struct dp_iface *ifc = &dp->ifs[i];
+
+		err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
+				    dp->conf.conn_max, dp->conf.force_skb,
+				    &dp->maps, &ifc->link);
+		if (err)
+			return err;
+		dp->nifs = i + 1;
+	}
+	if (dp->conf.bpffs) {
+		err = dp_xdp_pin(&dp->ifs[0].link, dp->conf.bpffs,
+				 &dp->pin_lock);
+		if (err < 0)
+			return err;
+	}
+	err = dp_xdp_sync_local(&dp->maps, dp_nl_rtab(dp->nl));
+	if (err) {
+		log_err_r(err, "cannot fill the local address map");
+		return err;
+	}
+	for (i = 0; i < dp->nifs; i++) {
+		err = dp_iface_socks(dp, &dp->ifs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct dp *dp_open(const struct dp_config *c, int *err)
+{
+	struct dp *dp = calloc(1, sizeof(*dp));
+
+	*err = -ENOMEM;
+	if (!dp)
+		return NULL;
+	dp->conf = *c;
+	dp->pin_lock = -1;
+	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
+	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
+	dp->rl_pass = (struct log_rl)LOG_RL_INIT(10, 5);
+	if (!dp->conf.conn_max)
+		dp->conf.conn_max = XDPVS_CONN_MAX_DEFAULT;
+	dp->nl = dp_nl_open(dp_nl_changed, dp, err);
+	if (!dp->nl) {
+		log_err_r(*err, "rtnetlink: cannot read the routing tables");
+		free(dp);
+		return NULL;
+	}
+	*err = dp_open_ifaces(dp);
+	if (*err) {
+		dp_close(dp);
+		return NULL;
+	}
+	return dp;
+}
+
+int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l)
+{
+	int i, err;
+	uint32_t q;
+
+	dp->e = e;
+	dp->loop = l;
+	err = loop_add(l, dp_nl_mon_fd(dp->nl), EPOLLIN, dp_nl_mon_ready, dp);
+	if (!err)
+		err = loop_add(l, dp_nl_req_fd(dp->nl), EPOLLIN,
+			       dp_nl_req_ready, dp);
+	for (i = 0; i < dp->nifs && !err; i++) {
+		for (q = 0; q < dp->ifs[i].nqueues && !err; q++) {
+			struct dp_sock *s = &dp->ifs[i].socks[q];
+
+			err = loop_add(l, dp_xsk_fd(s->x), EPOLLIN,
+				       dp_sock_ready, s);
+		}
+	}
+	if (err)
+		log_err_r(err, "cannot watch the data path's sockets");
+	return err;
+}
+
+void dp_close(struct dp *dp)
+{
+	int i;
+	uint32_t q;
+
+	if (!dp)
+		return;
+	for (i = 0; i < dp->nifs; i++) {
+		struct dp_iface *ifc = &dp->ifs[i];
+
+		for (q = 0; q < ifc->nqueues; q++) {
+			if (!ifc->socks[q].x)
+				continue;
+			if (dp->loop)
+				loop_del(dp->loop, dp_xsk_fd(ifc->socks[q].x));
+			dp_xsk_close(ifc->socks[q].x);
+		}
+	}
+	if (dp->nifs && dp->conf.bpffs)
+		dp_xdp_unpin(&dp->ifs[0].link, dp->conf.bpffs, dp->pin_lock);
+	/* The first instance owns the shared maps: detach it last. */
+	for (i = dp->nifs - 1; i >= 0; i--)
+		dp_xdp_detach(&dp->ifs[i].link);
+	if (dp->loop) {
+		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
+		loop_del(dp->loop, dp_nl_req_fd(dp->nl));
+	}
+	dp_nl_close(dp->nl);
+	free(dp);
+}
+
+void dp_dump(struct dp *dp, FILE *out)
+{
+	struct xdpvs_dp_counter c[XDPVS_DP_STAT_MAX];
+	int i, k;
+	uint32_t q;
+
+	for (i = 0; i < dp->nifs; i++) {
+		struct dp_iface *ifc = &dp->ifs[i];
+
+		fprintf(out, "iface %s ifindex %u mode %s queues %u\n",
+			ifc->name, ifc->ifindex,
+			dp_xdp_mode_name(ifc->link.mode), ifc->nqueues);
+		if (!dp_xdp_stats(&ifc->link, c))
+			for (k = 0; k < XDPVS_DP_STAT_MAX; k++)
+				fprintf(out, "  xdp %-14s %llu packets %llu "
+					"bytes\n", dp_xdp_stat_names[k],
+					(unsigned long long)c[k].packets,
+					(unsigned long long)c[k].bytes);
+		for (q = 0; q < ifc->nqueues; q++) {
+			const struct dp_xsk_stats *s = &ifc->socks[q].x->st;
+
+			fprintf(out, "  xsk %u rx %llu tx %llu tx_done %llu "
+				"tx_ring_full %llu no_frame %llu kick_err "
+				"%llu\n", q, (unsigned long long)s->rx,
+				(unsigned long long)s->tx,
+				(unsigned long long)s->tx_done,
+				(unsigned long long)s->tx_ring_full,
+				(unsigned long long)s->no_frame,
+				(unsigned long long)s->kick_err);
+		}
+	}
+	for (k = 0; k < DP_STAT_MAX; k++)
+		fprintf(out, "dp %s %llu\n", dp_stat_names[k],
+			(unsigned long long)dp->st[k]);
+}

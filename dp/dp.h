@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xdpvsd's data path: the XDP program on each interface (xdp.h), an
+ * AF_XDP socket on each of their receive queues (xsk.h), the kernel's
+ * routes and neighbours (nl.h), and the engine in between.  Everything
+ * runs from the daemon's event loop: a frame read from a socket goes
+ * through xdpvs_engine_rx() and, if the engine transmits it, onto the TX
+ * ring of the egress interface's socket (the same frame when it leaves
+ * where it came in, a copy otherwise).
+ *
+ * A frame that came up through AF_XDP cannot be handed back to the
+ * kernel's stack: when the engine says "pass" it is dropped and counted
+ * (DP_PASS_DROPPED).  The XDP filter is precise (include/xdpvs/dp.h) so
+ * that this stays rare: a packet for a virtual service that no service
+ * takes (an FTP data port, a non-persistent port-zero service, an
+ * engine in backup-only mode) and a NAT real server's packet that
+ * belongs to no connection (a stray reply, or the real server's own
+ * traffic from the service port to a non-local address).
+ *
+ * Unresolved neighbours: the engine's route callback asks the kernel to
+ * resolve (nl.h) and says -EAGAIN; the engine drops that packet and
+ * counts it ("neigh"); the notification of the resolved neighbour makes
+ * the engine look its routes up again.  Real servers' neighbours are
+ * asked for as soon as a configuration names them, so normally only a
+ * client's first reply can meet an unresolved neighbour.
+ */
+#ifndef XDPVS_DP_DP_H
+#define XDPVS_DP_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <xdpvs/engine.h>
+
+struct dp;
+struct loop;
+
+#define DP_MAX_IFACES 32
+
+struct dp_config {
+	const char *ifnames[DP_MAX_IFACES];
+	int nifs;
+	const char *bpffs;	/* bpf filesystem for the pins */
+	uint32_t conn_max;	/* engine capacity: sizes the flow map */
+	bool force_skb;		/* generic XDP, copy-mode AF_XDP */
+};
+
+/* Counters of the userspace side. */
+enum dp_stat {
+	DP_RX,			/* frames read from the sockets */
+	DP_TX,			/* frames put on a TX ring */
+	DP_TX_COPY,		/* of those, copied to another interface */
+	DP_ENGINE_DROP,		/* the engine dropped (its reasons) */
+	DP_PASS_DROPPED,	/* the engine passed: cannot go back */
+	DP_NO_EGRESS,		/* egress interface not ours */
+	DP_TX_FAIL,		/* TX ring full or no free frame */
+	DP_NEIGH_ASKED,		/* resolution requests to the kernel */
+	DP_STAT_MAX,
+};
+
+/*
+ * Read the kernel's tables, attach to every interface, open their
+ * sockets.  Nothing is read from the sockets before dp_start().  Returns
+ * NULL with *err = -errno after logging what failed (naming the
+ * interface); everything done so far is undone.
+ */
+struct dp *dp_open(const struct dp_config *c, int *err);
+/* What the engine needs from us: routes (ctx is dp). */
+struct xdpvs_env dp_env(struct dp *dp);
+/* Start serving engine e from loop l.  0 or -errno. */
+int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l);
+/* The configuration changed: make the filter's maps follow, and ask for
+ * the real servers' neighbours.  0 or -errno (logged). */
+int dp_sync(struct dp *dp);
+/* Once a second: flush TX rings, take completions back. */
+void dp_tick(struct dp *dp, uint64_t now);
+/* Detach, close, unpin; dp is freed. */
+void dp_close(struct dp *dp);
+
+/* Counters: the XDP program's per interface, the sockets', ours. */
+void dp_dump(struct dp *dp, FILE *out);
+uint64_t dp_stat(const struct dp *dp, enum dp_stat s);
+
+#endif

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xdpvsd's XDP program on its interfaces (xdp.h): a libbpf-bootstrap
+ * loader (skeleton opened, maps sized or reused, libxdp loads and
+ * attaches, one cleanup path), pinning, and writing the filter's maps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <xdpvs/flow.h>
+
+#include "daemon/log.h"
+#include "bpf/xdpvs.skel.h"
+#include "xdp.h"
+
+const char *dp_xdp_mode_name(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE: return "native";
+	case XDP_MODE_SKB: return "generic";
+	case XDP_MODE_HW: return "offload";
+	default: return "unknown";
+	}
+}
+
+/* The id of an xdpvsd program attached to ifindex, or 0. */
+static uint32_t xdp_find_ours(int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p;
+	uint32_t id = 0;
+
+	if (libxdp_get_error(mp))
+		return 0;
+	if (xdp_multiprog__is_legacy(mp))
+		p = xdp_multiprog__main_prog(mp);
+	else
+		p = xdp_multiprog__next_prog(NULL, mp);
+	for (; p && !id; p = xdp_multiprog__next_prog(p, mp)) {
+		if (!strcmp(xdp_program__name(p), XDPVS_DP_PROG_NAME))
+			id = xdp_program__id(p);
+		if (xdp_multiprog__is_legacy(mp))
+			break;
+	}
+	xdp_multiprog__close(mp);
+	return id;
+}
+
+/* Make this instance use the shared maps of the first one. */
+static int xdp_reuse_maps(struct xdpvs_bpf *skel, const struct dp_xdp_maps *m)
+{
+	int err = bpf_map__reuse_fd(skel->maps.xdpvs_svcs, m->svcs);
+
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_nat_rs, m->nat_rs);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_local, m->local);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_marks, m->marks);
+	return err;
+}
+
+/* The flow maps are shared through their pins only (the fast path is
+ * not there yet); the first instance's are the ones pinned. */
+static int xdp_open(uint32_t conn_max, const struct dp_xdp_maps *maps,
+		    struct xdpvs_bpf **out)
+{
+	struct xdpvs_bpf *skel = xdpvs_bpf__open();
+	int err;
+
+	if (!skel)
+		return -errno;
+	err = bpf_map__set_max_entries(skel->maps.xdpvs_flows, 2 * conn_max);
+	if (!err && maps->set)
+		err = xdp_reuse_maps(skel, maps);
+	if (err) {
+		xdpvs_bpf__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+/* One attempt in one mode; fills l on success. */
+static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
+			   const struct dp_xdp_maps *maps,
+			   enum xdp_attach_mode mode, struct dp_xdp_link *l)
+{
+	struct xdp_program *prog;
+	struct xdpvs_bpf *skel;
+	int err = xdp_open(conn_max, maps, &skel);
+
+	if (err) {
+		log_err_r(err, "%s: cannot open the BPF object", ifname);
+		return err;
+	}
+	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
+	err = (int)libxdp_get_error(prog);
+	if (err) {
+		log_err_r(err, "%s: libxdp cannot use the BPF object", ifname);
+		xdpvs_bpf__destroy(skel);
+		return err;
+	}
+	err = xdp_program__attach(prog, ifindex, mode, 0);
+	if (err) {
+		xdp_program__close(prog);
+		xdpvs_bpf__destroy(skel);
+		return err;
+	}
+	l->skel = skel;
+	l->prog = prog;
+	l->mode = mode;
+	l->ifindex = ifindex;
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	return 0;
+}
+
+int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
+		  bool skb_only, struct dp_xdp_maps *maps,
+		  struct dp_xdp_link *l)
+{
+	uint32_t id = xdp_find_ours(ifindex);
+	int err = -EOPNOTSUPP;
+
+	if (id) {
+		log_err("%s: an xdpvsd XDP program is already attached "
+			"(program id %u): another xdpvsd serves this "
+			"interface", ifname, id);
+		return -EBUSY;
+	}
+	if (!skb_only)
+		err = xdp_attach_mode(ifname, ifindex, conn_max, maps,
+				      XDP_MODE_NATIVE, l);
+	if (err == -EEXIST || err == -EBUSY) {
+		log_err_r(err, "%s: cannot attach XDP: another XDP program "
+			  "is attached", ifname);
+		return err;
+	}
+	if (err && !skb_only)
+		log_warn_r(err, "%s: no native XDP, using generic (skb) mode, "
+			   "which is slower", ifname);
+	if (err) {
+		err = xdp_attach_mode(ifname, ifindex, conn_max, maps,
+				      XDP_MODE_SKB, l);
+		if (err) {
+			log_err_r(err, "%s: cannot attach XDP", ifname);
+			return err;
+		}
+	}
+	if (!maps->set) {
+		maps->svcs = bpf_map__fd(l->skel->maps.xdpvs_svcs);
+		maps->nat_rs = bpf_map__fd(l->skel->maps.xdpvs_nat_rs);
+		maps->local = bpf_map__fd(l->skel->maps.xdpvs_local);
+		maps->marks = bpf_map__fd(l->skel->maps.xdpvs_marks);
+		maps->set = true;
+	}
+	log_info("%s: XDP program attached (%s mode, program id %u)", ifname,
+		 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog));
+	return 0;
+}
+
+void dp_xdp_detach(struct dp_xdp_link *l)
+{
+	int err;
+
+	if (!l->prog)
+		return;
+	err = xdp_program__detach(l->prog, l->ifindex, l->mode, 0);
+	if (err)
+		log_err_r(err, "%s: cannot detach XDP", l->ifname);
+	else
+		log_debug("%s: XDP program detached", l->ifname);
+	xdp_program__close(l->prog);
+	xdpvs_bpf__destroy(l->skel);
+	l->prog = NULL;
+	l->skel = NULL;
+}
+
+int dp_xdp_xskmap_fd(const struct dp_xdp_link *l)
+{
+	return bpf_map__fd(l->skel->maps.xdpvs_xsks);
+}
+
+int dp_xdp_stats(const struct dp_xdp_link *l,
+		 struct xdpvs_dp_counter out[XDPVS_DP_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, c;
+	struct xdpvs_dp_counter *v;
+	uint32_t k;
+
+	memset(out, 0, sizeof(*out) * XDPVS_DP_STAT_MAX);
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	fd = bpf_map__fd(l->skel->maps.xdpvs_stats);
+	for (k = 0; k < XDPVS_DP_STAT_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, v)) {
+			free(v);
+			return -errno;
+		}
+		for (c = 0; c < ncpu; c++) {
+			out[k].packets += v[c].packets;
+			out[k].bytes += v[c].bytes;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+/* ------------------------------------------------------------------
+ * Pinning
+ */
+
+/* The maps pinned, by their names in the object. */
+static struct bpf_map *xdp_pinned_map(const struct xdpvs_bpf *s, int i)
+{
+	struct bpf_map *m[] = {
+		s->maps.xdpvs_svcs, s->maps.xdpvs_nat_rs, s->maps.xdpvs_local,
+		s->maps.xdpvs_marks, s->maps.xdpvs_flows, s->maps.xdpvs_svc_st,
+		s->maps.xdpvs_dest_st,
+	};
+
+	return i < (int)(sizeof(m) / sizeof(m[0])) ? m[i] : NULL;
+}
+
+static int xdp_mkdir(const char *path)
+{
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Make and lock bpffs/xdpvs/v1; its fd (locked) or -errno. */
+static int xdp_pin_dir(const char *bpffs, char *dir, size_t size)
+{
+	int fd, err;
+
+	snprintf(dir, size, "%s/xdpvs", bpffs);
+	err = xdp_mkdir(dir);
+	snprintf(dir, size, "%s/%s", bpffs, XDPVS_PIN_DIR);
+	if (!err)
+		err = xdp_mkdir(dir);
+	if (err) {
+		log_err_r(err, "%s", dir);
+		return err;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		log_err_r(err, "%s", dir);
+		return err;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		if (err == -EWOULDBLOCK)
+			log_err("%s: in use by another xdpvsd", dir);
+		else
+			log_err_r(err, "%s: cannot lock", dir);
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int dp_xdp_pin(const struct dp_xdp_link *l, const char *bpffs, int *lock_fd)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	struct bpf_map *m;
+	struct statfs sfs;
+	int i, err;
+
+	*lock_fd = -1;
+	if (statfs(bpffs, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		log_info("%s: not a bpf filesystem: maps not pinned", bpffs);
+		return 0;
+	}
+	*lock_fd = xdp_pin_dir(bpffs, dir, sizeof(dir));
+	if (*lock_fd < 0)
+		return *lock_fd;
+	for (i = 0; (m = xdp_pinned_map(l->skel, i)); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(m));
+		/* We hold the lock: whatever is there is a crashed
+		 * instance's. */
+		if (!unlink(path))
+			log_info("%s: removed a stale pin", path);
+		err = bpf_map__pin(m, path);
+		if (err) {
+			log_err_r(err, "%s: cannot pin", path);
+			dp_xdp_unpin(l, bpffs, *lock_fd);
+			*lock_fd = -1;
+			return err;
+		}
+	}
+	log_debug("maps pinned under %s", dir);
+	return 1;
+}
+
+void dp_xdp_unpin(const struct dp_xdp_link *l, const char *bpffs,
+		  int lock_fd)
+{
+	char path[PATH_MAX + 32];
+	struct bpf_map *m;
+	int i;
+
+	if (lock_fd < 0)
+		return;
+	for (i = 0; (m = xdp_pinned_map(l->skel, i)); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+			 bpf_map__name(m));
+		if (unlink(path) && errno != ENOENT)
+			log_warn_r(-errno, "%s: cannot unpin", path);
+	}
+	snprintf(path, sizeof(path), "%s/%s", bpffs, XDPVS_PIN_DIR);
+	rmdir(path);
+	/* Not empty when other versions live there: fine. */
+	snprintf(path, sizeof(path), "%s/xdpvs", bpffs);
+	rmdir(path);
+	close(lock_fd);
+}
+
+/* ------------------------------------------------------------------
+ * Map contents
+ */
+
+/* n entries of key_size + val_size bytes each, sorted by key. */
+struct xdp_entries {
+	uint8_t *base;
+	size_t key_size, val_size;
+	uint32_t n;
+};
+
+static int xdp_cmp_key(const void *a, const void *b, void *arg)
+{
+	return memcmp(a, b, *(const size_t *)arg);
+}
+
+static bool xdp_has_key(const struct xdp_entries *e, const void *key)
+{
+	size_t stride = e->key_size + e->val_size;
+	uint32_t lo = 0, hi = e->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(key, e->base + mid * stride, e->key_size);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+/* Delete every key of map fd that is not among the entries. */
+static int xdp_prune(int fd, const struct xdp_entries *e)
+{
+	uint8_t key[64], next[64], *stale = NULL;
+	uint32_t nstale = 0, cap = 0, i;
+	void *prev = NULL;
+	int err = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, e->key_size);
+		prev = key;
+		if (xdp_has_key(e, key))
+			continue;
+		if (nstale == cap) {
+			uint8_t *p;
+
+			cap = cap ? cap * 2 : 64;
+			p = realloc(stale, cap * e->key_size);
+			if (!p) {
+				free(stale);
+				return -ENOMEM;
+			}
+			stale = p;
+		}
+		memcpy(stale + nstale++ * e->key_size, key, e->key_size);
+	}
+	for (i = 0; i < nstale; i++)
+		if (bpf_map_delete_elem(fd, stale + i * e->key_size) &&
+		    errno != ENOENT)
+			err = -errno;
+	free(stale);
+	return err;
+}
+
+/*
+ * Make map fd hold exactly the entries (sorted here, in place): stale
+ * keys go first, then every entry is written, so a key that stays is
+ * never missing.  A map without values (xdpvs_nat_rs, xdpvs_local) gets
+ * the value 1.
+ */
+static int xdp_map_set(int fd, struct xdp_entries *e)
+{
+	size_t stride = e->key_size + e->val_size;
+	uint8_t one = 1;
+	uint32_t i;
+	int err;
+
+	qsort_r(e->base, e->n, stride, xdp_cmp_key, &e->key_size);
+	err = xdp_prune(fd, e);
+	for (i = 0; i < e->n && !err; i++) {
+		uint8_t *k = e->base + i * stride;
+
+		if (bpf_map_update_elem(fd, k, e->val_size ? k + e->key_size :
+				       (void *)&one, BPF_ANY))
+			err = -errno;
+	}
+	return err;
+}
+
+int dp_xdp_sync(const struct dp_xdp_maps *maps, struct dp_sync_set *set)
+{
+	struct xdp_entries svcs = {
+		.base = (uint8_t *)set->svcs, .n = set->nsvcs,
+		.key_size = sizeof(set->svcs->key),
+		.val_size = sizeof(set->svcs->val),
+	};
+	struct xdp_entries rs = {
+		.base = (uint8_t *)set->nat_rs, .n = set->nnat_rs,
+		.key_size = sizeof(*set->nat_rs),
+	};
+	struct xdp_entries marks = {
+		.base = (uint8_t *)set->marks, .n = set->nmarks,
+		.key_size = sizeof(set->marks->key),
+		.val_size = sizeof(set->marks->val),
+	};
+	int err;
+
+	_Static_assert(sizeof(struct dp_sync_svc) ==
+		       sizeof(struct xdpvs_dp_addr_key) +
+		       sizeof(struct xdpvs_dp_svc_val), "svc entry layout");
+	_Static_assert(sizeof(struct dp_sync_mark) ==
+		       sizeof(struct xdpvs_dp_mark_key) +
+		       sizeof(struct xdpvs_dp_mark_val), "mark entry layout");
+	err = xdp_map_set(maps->svcs, &svcs);
+	if (!err)
+		err = xdp_map_set(maps->marks, &marks);
+	if (!err)
+		err = xdp_map_set(maps->nat_rs, &rs);
+	return err;
+}
+
+int dp_xdp_sync_local(const struct dp_xdp_maps *maps, const struct dp_rtab *t)
+{
+	struct xdpvs_dp_local_key *k = calloc(t->naddrs + 1, sizeof(*k));
+	struct xdp_entries e = { .base = (uint8_t *)k, .n = t->naddrs,
+				 .key_size = sizeof(*k) };
+	uint32_t i;
+	int err;
+
+	if (!k)
+		return -ENOMEM;
+	for (i = 0; i < t->naddrs; i++) {
+		k[i].af = t->addrs[i].af;
+		memcpy(&k[i].addr, &t->addrs[i].addr,
+		       k[i].af == AF_INET6 ? 16 : 4);
+	}
+	err = xdp_map_set(maps->local, &e);
+	free(k);
+	return err;
+}

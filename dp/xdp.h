@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xdpvsd's XDP program (bpf/xdpvs.bpf.c) on its interfaces, through
+ * libxdp: one instance per interface, all sharing the filter's maps and
+ * the flow maps (those of the first interface, reused by the others);
+ * each with its own XSKMAP and counters.  Native mode where the driver
+ * has it, else generic (skb) mode with a warning.  The shared maps are
+ * pinned under BPFFS/xdpvs/v1/ when BPFFS is a bpf filesystem, and
+ * unpinned at exit.
+ */
+#ifndef XDPVS_DP_XDP_H
+#define XDPVS_DP_XDP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xdp/libxdp.h>
+
+#include <xdpvs/dp.h>
+
+#include "route.h"
+#include "sync.h"
+
+struct xdpvs_bpf;
+
+/* The maps every instance shares (fds of the first instance's). */
+struct dp_xdp_maps {
+	int svcs, nat_rs, local, marks;
+	bool set;		/* filled by the first attach */
+};
+
+struct dp_xdp_link {
+	struct xdpvs_bpf *skel;
+	struct xdp_program *prog;
+	enum xdp_attach_mode mode;
+	int ifindex;
+	char ifname[16];
+};
+
+/*
+ * Attach an instance to ifname (native mode, else skb mode with a
+ * warning); the first one creates the shared maps (flows sized for
+ * conn_max connections) and fills *maps, later ones reuse them.
+ * skb_only: generic mode without trying native.  Refuses,
+ * saying so, an interface where an xdpvsd program is already attached.
+ * Returns 0 or -errno after logging what failed.
+ */
+int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
+		  bool skb_only, struct dp_xdp_maps *maps,
+		  struct dp_xdp_link *l);
+/* Detach (logging a failure) and free. */
+void dp_xdp_detach(struct dp_xdp_link *l);
+int dp_xdp_xskmap_fd(const struct dp_xdp_link *l);
+/* Sum the per-CPU counters of l into out; 0 or -errno. */
+int dp_xdp_stats(const struct dp_xdp_link *l,
+		 struct xdpvs_dp_counter out[XDPVS_DP_STAT_MAX]);
+const char *dp_xdp_mode_name(enum xdp_attach_mode mode);
+
+/*
+ * Pin l's shared maps under bpffs/xdpvs/v1 (made if missing; locked so a
+ * second xdpvsd is refused); *lock_fd receives the lock.  Returns 1 when
+ * pinned, 0 when bpffs is not a bpf filesystem (nothing pinned, a
+ * message says so), or -errno.
+ */
+int dp_xdp_pin(const struct dp_xdp_link *l, const char *bpffs, int *lock_fd);
+/* Remove the pins and the directories pinning made. */
+void dp_xdp_unpin(const struct dp_xdp_link *l, const char *bpffs,
+		  int lock_fd);
+
+/* Make the filter's maps hold exactly set's entries (no gap: stale
+ * entries are deleted, the others updated in place; set's arrays get
+ * sorted).  0 or -errno. */
+int dp_xdp_sync(const struct dp_xdp_maps *maps, struct dp_sync_set *set);
+/* Make xdpvs_local hold exactly the addresses of t.  0 or -errno. */
+int dp_xdp_sync_local(const struct dp_xdp_maps *maps,
+		      const struct dp_rtab *t);
+
+#endif

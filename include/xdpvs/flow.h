@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The flow-map ABI: the cache of the engine's decisions that the XDP fast
+ * path (a later step; nothing reads or writes these maps yet but xdpvsd,
+ * which creates, pins and removes them) uses to forward established flows
+ * without going up to userspace.  See ../../DESIGN.md, "Packet path".
+ *
+ * The engine stays the single source of truth.  For each connection it
+ * installs one entry per direction it forwards: the client's packets
+ * (every method) and, for NAT, the real server's replies.  The key is the
+ * packet as it arrives; the value says everything the rewrite needs, so
+ * the BPF side never looks anything else up:
+ *
+ *   XDPVS_FLOW_DNAT   daddr:dport <- new_daddr:new_dport (client -> RS)
+ *   XDPVS_FLOW_SNAT   saddr:sport <- new_saddr:new_sport (RS -> client)
+ *   XDPVS_FLOW_DR     nothing but the MACs and TTL
+ *   XDPVS_FLOW_TUN    push encap[0 .. encap_len): the outer IPv4/IPv6
+ *                     header (+ UDP + GUE, or + GRE) with total length,
+ *                     IPv4 ID and checksums left for the fast path to
+ *                     fill; daf is the outer family.
+ *
+ * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and
+ * bpf_redirect(ifindex) (XDP_TX when ifindex is the receiving interface).
+ * Checksums are updated with the helpers of include/xdpvs/nat.h and
+ * csum.h, the very ones core/ uses.  Packets with SYN, FIN or RST, IP
+ * options, fragments, TTL <= 1 or a length above mtu always go to the
+ * engine (so the TCP state machine and the active/inactive counts stay
+ * exact, and ICMP errors are built in one place).
+ *
+ * The fast path writes last_seen (bpf_ktime_get_ns(), CLOCK_MONOTONIC: the
+ * engine's clock too) and adds to per-CPU stats slots svc_idx and
+ * dest_idx of xdpvs_svc_st / xdpvs_dest_st; the engine reads last_seen on
+ * timer expiry (re-arming while the flow is alive) and folds the slots
+ * into its counters every 2 s, as IPVS's estimator does.  gen is the
+ * engine's connection generation, so a stale entry of a reused connection
+ * slot can be told apart.
+ *
+ * Maps are hash maps without preallocation (BPF_F_NO_PREALLOC), sized
+ * twice the engine's connection capacity (both NAT directions): the engine
+ * owns expiry, so an LRU map, which could evict a live flow behind its
+ * back, is not used.  All xdpvsd maps are pinned under bpffs
+ * XDPVS_PIN_DIR (e.g. /sys/fs/bpf/xdpvs/v1/xdpvs_flows) so a restarted
+ * xdpvsd can find them; the version in the path changes with any layout
+ * change here or in dp.h.
+ *
+ * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
+ * asserted.
+ */
+#ifndef XDPVS_FLOW_H
+#define XDPVS_FLOW_H
+
+#include <linux/types.h>
+
+#include <xdpvs/addr.h>
+
+#define XDPVS_PIN_DIR		"xdpvs/v1"	/* under bpffs */
+#define XDPVS_FLOW_MAP		"xdpvs_flows"
+#define XDPVS_FLOW_SVC_STATS	"xdpvs_svc_st"
+#define XDPVS_FLOW_DEST_STATS	"xdpvs_dest_st"
+#define XDPVS_FLOW_MAX_SLOTS	65536	/* stats slots of each kind */
+#define XDPVS_FLOW_ENCAP_MAX	64	/* IPv6 40 + UDP 8 + GUE 4 + 8 */
+
+/* A packet as it arrives: <af, proto, saddr, daddr, sport, dport>. */
+struct xdpvs_flow_key {
+	__u8 af;		/* AF_INET (2) or AF_INET6 (10) */
+	__u8 proto;		/* IPPROTO_TCP, _UDP or _SCTP */
+	__be16 sport;
+	__be16 dport;
+	__u16 pad;		/* zero */
+	union xdpvs_addr saddr;
+	union xdpvs_addr daddr;
+};
+_Static_assert(sizeof(struct xdpvs_flow_key) == 40, "flow key ABI");
+
+enum xdpvs_flow_action {
+	XDPVS_FLOW_DNAT = 1,
+	XDPVS_FLOW_SNAT = 2,
+	XDPVS_FLOW_DR = 3,
+	XDPVS_FLOW_TUN = 4,
+};
+
+#define XDPVS_FLOW_F_VLAN	0x01	/* tag with vlan */
+#define XDPVS_FLOW_F_UDP_CSUM	0x02	/* GUE: fill the UDP checksum */
+#define XDPVS_FLOW_F_GRE_CSUM	0x04	/* GRE: fill its checksum */
+#define XDPVS_FLOW_F_SCTP	0x08	/* ports change: redo the CRC32c */
+
+struct xdpvs_flow_value {
+	__u8 action;		/* enum xdpvs_flow_action */
+	__u8 flags;		/* XDPVS_FLOW_F_* */
+	__u8 daf;		/* family after the rewrite (TUN: outer) */
+	__u8 encap_len;		/* bytes of encap used (TUN) */
+	__u32 ifindex;		/* egress interface */
+	__u8 smac[6];		/* our MAC on ifindex */
+	__u8 dmac[6];		/* next hop's MAC */
+	__u16 vlan;		/* VLAN id with XDPVS_FLOW_F_VLAN */
+	__u16 mtu;		/* largest IP packet that may go; else slow */
+	__be16 new_sport;	/* SNAT */
+	__be16 new_dport;	/* DNAT */
+	union xdpvs_addr new_saddr;	/* SNAT: the virtual address */
+	union xdpvs_addr new_daddr;	/* DNAT: the real server */
+	__u32 svc_idx;		/* stats slot of the service */
+	__u32 dest_idx;		/* stats slot of the real server */
+	__u32 gen;		/* engine connection generation */
+	__u64 last_seen;	/* written by XDP: ns, CLOCK_MONOTONIC */
+	__u8 encap[XDPVS_FLOW_ENCAP_MAX];	/* TUN: outer headers */
+};
+_Static_assert(sizeof(struct xdpvs_flow_value) == 144, "flow value ABI");
+
+/* Per-CPU counters of a stats slot, added to by the fast path. */
+struct xdpvs_flow_stats {
+	__u64 inpkts;		/* client -> real server */
+	__u64 outpkts;		/* real server -> client (NAT) */
+	__u64 inbytes;
+	__u64 outbytes;
+};
+_Static_assert(sizeof(struct xdpvs_flow_stats) == 32, "flow stats ABI");
+
+#endif

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Helpers for tests/e2e/test-xdpvsd.sh.
+
+  udp-echo --name NAME --port PORT [--timeout S]
+      Dual-stack UDP server on the wildcard address: answers each
+      datagram MSG with "NAME:MSG" (so for NAT only: the answer leaves
+      from the server's own address).  Prints "ready" once bound; exits
+      after --timeout seconds (bounded, like every test process).
+
+  ping --addr IPV4 [--timeout S]
+      One ICMP echo request (raw socket); exit 0 on the reply.
+"""
+import argparse
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def udp_echo(args):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("::", args.port))
+    print("ready", flush=True)
+    end = time.monotonic() + args.timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return 0
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            continue
+        data, peer = s.recvfrom(2048)
+        s.sendto(args.name.encode() + b":" + data, peer)
+
+
+def checksum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def ping(args):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    ident = os.getpid() & 0xFFFF
+    msg = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"xdpvs"
+    msg = msg[:2] + struct.pack("!H", checksum(msg)) + msg[4:]
+    s.sendto(msg, (args.addr, 0))
+    end = time.monotonic() + args.timeout
+    while time.monotonic() < end:
+        r, _, _ = select.select([s], [], [], end - time.monotonic())
+        if not r:
+            break
+        data, peer = s.recvfrom(2048)
+        icmp = data[(data[0] & 15) * 4:]
+        if peer[0] == args.addr and icmp[0] == 0 and \
+                struct.unpack("!H", icmp[4:6])[0] == ident:
+            return 0
+    return 1
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    u = sub.add_parser("udp-echo")
+    u.add_argument("--name", required=True)
+    u.add_argument("--port", type=int, required=True)
+    u.add_argument("--timeout", type=float, default=300)
+    g = sub.add_parser("ping")
+    g.add_argument("--addr", required=True)
+    g.add_argument("--timeout", type=float, default=2)
+    args = p.parse_args()
+    if args.cmd == "udp-echo":
+        return udp_echo(args)
+    if args.cmd == "ping":
+        return ping(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
