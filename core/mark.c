@@ -139,6 +139,7 @@ int xdpvs_mark_get(const struct xdpvs_engine *e, struct xdpvs_mark_rule *out,
 {
 	int n = (int)e->nr_marks < max ? (int)e->nr_marks : max;
 
-	memcpy(out, e->marks, (size_t)n * sizeof(*out));
+	if (n > 0)
+		memcpy(out, e->marks, (size_t)n * sizeof(*out));
 	return (int)e->nr_marks;
 }
