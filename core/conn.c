@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "dest.h"
 #include "engine_priv.h"
+#include "flow.h"
 #include "pe.h"
 
 #define CONN_TEMPLATE_REARM_S 60	/* a template still controlling */
@@ -331,6 +332,7 @@ struct xdpvs_conn *xdpvs_conn_new(struct xdpvs_engine *e,
 
 	if (!cp)
 		return NULL;
+	cp->gen = ++e->conn_gen;
 	cp->af = p->af;
 	cp->daf = (uint16_t)daf;
 	cp->protocol = p->protocol;
@@ -432,6 +434,7 @@ void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 		return;
 	}
 	xdpvs_wheel_del(&e->wheel, &cp->timer);
+	xdpvs_flow_remove(e, cp);
 	conn_unhash(cp);
 	if (cp->control)
 		conn_control_del(e, cp);
@@ -475,8 +478,8 @@ void xdpvs_conn_fill_cport(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 
 /* Call fn on every hashed connection; fn may delete any of them, so the
  * walk restarts a chain whenever the table changed under it. */
-static void conn_for_each(struct xdpvs_engine *e,
-			  void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *))
+void xdpvs_conn_for_each(struct xdpvs_engine *e,
+			 void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *))
 {
 	struct xdpvs_conn_tab *t = &e->conns;
 	uint32_t i;
@@ -508,7 +511,7 @@ void xdpvs_conn_flush(struct xdpvs_engine *e)
 	/* Each pass removes a level of control: connections, then the
 	 * templates they kept alive. */
 	for (pass = 0; pass < 3 && e->conns.count; pass++)
-		conn_for_each(e, conn_flush_one);
+		xdpvs_conn_for_each(e, conn_flush_one);
 }
 
 static void conn_nodest_one(struct xdpvs_engine *e, struct xdpvs_conn *cp)
@@ -524,5 +527,5 @@ static void conn_nodest_one(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 
 void xdpvs_conn_expire_nodest(struct xdpvs_engine *e)
 {
-	conn_for_each(e, conn_nodest_one);
+	xdpvs_conn_for_each(e, conn_nodest_one);
 }

@@ -55,6 +55,9 @@ struct xdpvs_conn {
 	struct xdpvs_route crt;
 	uint64_t crt_gen;
 	int crt_err;
+
+	uint32_t gen;			/* engine-wide creation number */
+	uint8_t flows;			/* directions installed in the cache */
 };
 
 /* What identifies a connection (the kernel's ip_vs_conn_param). */
@@ -124,6 +127,9 @@ bool xdpvs_conn_check_template(struct xdpvs_engine *e, struct xdpvs_conn *ct,
 /* Fill the client port of a NO_CPORT connection and rehash it. */
 void xdpvs_conn_fill_cport(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			   uint16_t cport);
+/* Call fn on every connection in the table; fn may delete any. */
+void xdpvs_conn_for_each(struct xdpvs_engine *e,
+			 void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *));
 /* Expire every connection (engine teardown, -C with expire_nodest). */
 void xdpvs_conn_flush(struct xdpvs_engine *e);
 /* Expire connections whose dest is no longer available

@@ -19,6 +19,7 @@
 #include "core.h"
 #include "dest.h"
 #include "engine_priv.h"
+#include "flow.h"
 #include "icmp.h"
 #include "pe.h"
 #include "pkt.h"
@@ -558,6 +559,7 @@ static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 		cp->control->in_pkts++;
 	else
 		cp->in_pkts++;
+	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return v;
 }
@@ -592,6 +594,7 @@ static enum xdpvs_verdict core_out(struct xdpvs_engine *e,
 	}
 	xdpvs_core_out_stats(e, cp, p);
 	pp->state_transition(e, cp, XDPVS_DIR_OUTPUT, p);
+	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return xdpvs_xmit_out_finish(e, cp, p, f, NULL, rt);
 }

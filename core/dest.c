@@ -18,6 +18,7 @@
 
 #include "dest.h"
 #include "engine_priv.h"
+#include "flow.h"
 #include "sched.h"
 #include "svc.h"
 
@@ -152,6 +153,7 @@ static void dest_free(struct xdpvs_dest *d)
 {
 	struct xdpvs_svc *svc = d->svc;
 
+	xdpvs_flow_slot_put(svc->engine, d->slot);
 	list_del(&d->t_list);
 	free(d);
 	xdpvs_svc_put(svc);
@@ -318,6 +320,7 @@ int xdpvs_dest_add_to(struct xdpvs_svc *svc, const struct xdpvs_dest_conf *u)
 		d->vaddr = svc->addr;
 		d->vport = svc->port;
 		d->vfwmark = svc->fwmark;
+		d->slot = xdpvs_flow_slot_get(svc->engine, d);
 	}
 	dest_update(svc, d, u, true);
 	return 0;
@@ -363,6 +366,9 @@ int xdpvs_dest_del_from(struct xdpvs_svc *svc, const struct xdpvs_dest_conf *u)
 	if (!d)
 		return -ENOENT;
 	dest_unlink(svc, d, true);
+	/* Its connections must come back to the engine, which drops them
+	 * (or expires them with expire_nodest_conn). */
+	xdpvs_flow_drop_unavailable(svc->engine);
 	if (svc->engine->sysctl.expire_nodest_conn)
 		xdpvs_conn_expire_nodest(svc->engine);
 	return 0;
@@ -374,6 +380,7 @@ void xdpvs_dest_unlink_all(struct xdpvs_svc *svc)
 
 	list_for_each_entry_safe(d, next, &svc->destinations, n_list)
 		dest_unlink(svc, d, false);
+	xdpvs_flow_drop_unavailable(svc->engine);
 }
 
 /* The service for a dest command: -ESRCH when missing; a dest of another

@@ -56,6 +56,7 @@ struct xdpvs_dest {
 	uint32_t vfwmark;
 
 	struct xdpvs_stats_est stats;
+	uint32_t slot;			/* fast-path stats slot */
 
 	/* Cached way to the server (xmit), valid while rt_gen matches. */
 	struct xdpvs_route rt;

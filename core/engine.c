@@ -15,6 +15,7 @@
 #include "core.h"
 #include "dest.h"
 #include "engine_priv.h"
+#include "flow.h"
 #include "pkt.h"
 #include "svc.h"
 
@@ -90,6 +91,7 @@ void xdpvs_engine_free(struct xdpvs_engine *e)
 void xdpvs_engine_routes_changed(struct xdpvs_engine *e)
 {
 	e->route_gen++;
+	xdpvs_flow_refresh_all(e);
 }
 
 /* The clock starts with the first time the caller passes. */
@@ -106,7 +108,12 @@ static void engine_start(struct xdpvs_engine *e, uint64_t now)
 
 static void engine_fire(struct xdpvs_timer *t, void *ctx)
 {
-	xdpvs_conn_expire(ctx, container_of(t, struct xdpvs_conn, timer));
+	struct xdpvs_conn *cp = container_of(t, struct xdpvs_conn, timer);
+
+	/* Packets the fast path forwarded did not restart the timer. */
+	if (xdpvs_flow_keep_alive(ctx, cp))
+		return;
+	xdpvs_conn_expire(ctx, cp);
 }
 
 /* Fold the last 2 s into every rate, as the estimation timer does. */

@@ -132,6 +132,11 @@ struct xdpvs_engine {
 	uint16_t ip_id;			/* IDs of the IPv4 packets we make */
 	int drop_counter;		/* drop_packet countdown */
 
+	uint32_t conn_gen;		/* numbers connections as created */
+	uint32_t nr_flows;		/* flow directions installed */
+	uint32_t slot_hint;		/* last stats slot handed out */
+	struct xdpvs_dest *slot_dest[XDPVS_FLOW_MAX_SLOTS];
+
 	uint64_t drops[XDPVS_DROP_MAX];
 	uint8_t scratch[2048];		/* copies of quoted packets */
 };

@@ -49,6 +49,7 @@ static void info_dest(const struct xdpvs_dest *d, struct xdpvs_dest_info *di)
 	c->tun_type = d->tun_type;
 	c->tun_port = d->tun_port;
 	c->tun_flags = d->tun_flags;
+	di->slot = d->slot;
 	di->activeconns = (uint32_t)d->activeconns;
 	di->inactconns = (uint32_t)xdpvs_dest_inactconns(d);
 	di->persistconns = (uint32_t)d->persistconns;

@@ -52,9 +52,8 @@ int xdpvs_xmit_route_dest(struct xdpvs_engine *e, struct xdpvs_dest *dest,
 	return dest->rt_err;
 }
 
-/* The way back to cp's client, cached in cp. */
-static int xmit_route_client(struct xdpvs_engine *e, struct xdpvs_conn *cp,
-			     const struct xdpvs_route **rt)
+int xdpvs_xmit_route_client(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			    const struct xdpvs_route **rt)
 {
 	if (cp->crt_gen != e->route_gen) {
 		cp->crt_err = xdpvs_xmit_route(e, cp->af, &cp->caddr, &cp->crt);
@@ -365,7 +364,7 @@ enum xdpvs_xmit_step xdpvs_xmit_out_check(struct xdpvs_engine *e,
 					  const struct xdpvs_route **rt,
 					  enum xdpvs_verdict *v)
 {
-	int err = xmit_route_client(e, cp, rt);
+	int err = xdpvs_xmit_route_client(e, cp, rt);
 
 	if (err == -EAGAIN) {
 		xdpvs_count_drop(e, XDPVS_DROP_NEIGH);

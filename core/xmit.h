@@ -53,6 +53,19 @@ enum xdpvs_verdict xdpvs_xmit_out_finish(struct xdpvs_engine *e,
 /* The way to dest (cached until routes change); 0 or -errno. */
 int xdpvs_xmit_route_dest(struct xdpvs_engine *e, struct xdpvs_dest *dest,
 			  const struct xdpvs_route **rt);
+/* The way back to cp's client (cached in cp); 0 or -errno. */
+int xdpvs_xmit_route_client(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			    const struct xdpvs_route **rt);
+/*
+ * The outer headers of cp's tunnel, for the fast path: written into
+ * v->encap (encap_len, XDPVS_FLOW_F_*_CSUM set) with the per-packet
+ * fields (lengths, TOS, TTL, DF, ID, checksums) zero.  Returns the bytes
+ * they add to a packet (the MTU overhead).
+ */
+uint32_t xdpvs_xmit_tun_template(struct xdpvs_engine *e,
+				 const struct xdpvs_conn *cp,
+				 const struct xdpvs_route *rt,
+				 struct xdpvs_flow_value *v);
 /* The way to any address (not cached). */
 int xdpvs_xmit_route(struct xdpvs_engine *e, int af,
 		     const union xdpvs_addr *daddr, struct xdpvs_route *rt);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include <xdpvs/addr.h>
+#include <xdpvs/flow.h>
 #include <xdpvs/ipvs.h>
 
 #define XDPVS_NSEC_PER_SEC 1000000000ULL
@@ -142,6 +143,21 @@ struct xdpvs_env {
 	 */
 	int (*route)(void *ctx, int af, const union xdpvs_addr *daddr,
 		     struct xdpvs_route *rt);
+	/*
+	 * Optional: a flow cache, xdpvsd's XDP fast path (ABI in
+	 * <xdpvs/flow.h>).  The engine installs a connection's flows (the
+	 * client's direction, and the real server's for NAT) while the fast
+	 * path may forward its packets on its own: TCP and SCTP in
+	 * ESTABLISHED, UDP always, its way known; it removes them when the
+	 * connection leaves that state, its server goes or it expires.
+	 * flow_add installs or replaces; flow_last_seen tells when the cache
+	 * last forwarded a packet of k (ns, the engine's clock; 0: never),
+	 * asked before a connection with flows expires.
+	 */
+	void (*flow_add)(void *ctx, const struct xdpvs_flow_key *k,
+			 const struct xdpvs_flow_value *v);
+	void (*flow_del)(void *ctx, const struct xdpvs_flow_key *k);
+	uint64_t (*flow_last_seen)(void *ctx, const struct xdpvs_flow_key *k);
 	void *ctx;
 };
 
@@ -232,6 +248,7 @@ struct xdpvs_rates {
 
 struct xdpvs_dest_info {
 	struct xdpvs_dest_conf conf;
+	uint32_t slot;		/* its fast-path stats slot (dest_idx) */
 	uint32_t activeconns;
 	uint32_t inactconns;
 	uint32_t persistconns;
@@ -282,6 +299,17 @@ int xdpvs_conn_info_get(struct xdpvs_engine *e, uint64_t now,
 
 void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
 		       struct xdpvs_rates *rt);
+
+/*
+ * Packets the fast path forwarded for the real server of stats slot slot
+ * (xdpvs_dest_info.slot, the flows' dest_idx): added to its counters, its
+ * service's and the totals, as if the engine had seen them.  -ENOENT for a
+ * slot no real server holds (gone since).
+ */
+int xdpvs_flow_stats_add(struct xdpvs_engine *e, uint32_t slot,
+			 const struct xdpvs_flow_stats *delta);
+/* Flows installed now (both directions counted). */
+uint32_t xdpvs_flow_count(const struct xdpvs_engine *e);
 
 /* Hash table size as ipvsadm -L shows it ("size="). */
 uint32_t xdpvs_conn_tab_size(const struct xdpvs_engine *e);

@@ -205,6 +205,29 @@ def cmd_server(a):
             c.close()
 
 
+def udp_ask(s, a, msg):
+    """Send msg until answered (UDP may lose it on a loaded machine):
+    every 0.5 s, within the timeout; with --sent-file, write how many
+    datagrams went."""
+    end = time.monotonic() + a.timeout
+    sent = 0
+    try:
+        while True:
+            s.sendto(msg, (a.addr, a.port))
+            sent += 1
+            s.settimeout(max(0.01, min(0.5, end - time.monotonic())))
+            try:
+                got, _ = s.recvfrom(65535)
+                return got
+            except socket.timeout:
+                if time.monotonic() >= end:
+                    raise
+    finally:
+        if a.sent_file:
+            with open(a.sent_file, "w") as f:
+                f.write("%d\n" % sent)
+
+
 def cmd_client(a):
     fam = socket.AF_INET6 if ":" in a.addr else socket.AF_INET
     msg = a.msg.encode()
@@ -217,8 +240,7 @@ def cmd_client(a):
             s.sendall(msg)
             got = s.recv(65535)
         else:
-            s.sendto(msg, (a.addr, a.port))
-            got, _ = s.recvfrom(65535)
+            got = udp_ask(s, a, msg)
     except OSError as e:
         print("client: %s %s:%d: %s" % (a.proto, a.addr, a.port, e), file=sys.stderr)
         return 1
@@ -252,6 +274,7 @@ def main():
     c.add_argument("--port", type=int, required=True)
     c.add_argument("--msg", required=True)
     c.add_argument("--timeout", type=float, default=3)
+    c.add_argument("--sent-file", help="write the UDP datagrams sent")
     a = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     return {"director": cmd_director, "server": cmd_server,

@@ -227,14 +227,18 @@ case_gre_csum() { tunnel_case gre 6 --tun gre --csum csum; }
 
 # One UDP datagram through GUE: exactly one more in the gue counter.
 case_stats_count_exactly() {
-	local before after
+	local before after out sent
 	before=$(counter gue)
 	director --src 198.18.2.1 --dst 198.18.2.2 --tun gue || return 1
-	exchange udp "$VIP4" exact || { stop_bg "$DIRECTOR"; return 1; }
+	out=$(in_ns "$NS_CL" python3 "$LAB" client --proto udp --addr "$VIP4" \
+		--port "$PORT" --msg exact --sent-file "$TMP/sent" 2>&1)
 	stop_bg "$DIRECTOR"
+	[ "$out" = "rs:exact" ] || { echo "udp exchange: got '$out'"; return 1; }
+	# one GUE packet per datagram the client had to send
+	sent=$(cat "$TMP/sent")
 	after=$(counter gue)
-	[ $((after - before)) -eq 1 ] ||
-		{ echo "gue counter went from $before to $after, expected +1"; return 1; }
+	[ $((after - before)) -eq "$sent" ] ||
+		{ echo "gue counter went from $before to $after, expected +$sent"; return 1; }
 }
 
 # --addr limits decapsulation to the listed outer destinations.

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine's side of the XDP fast path: which connections the flow cache
+ * may forward by itself, and with what (<xdpvs/flow.h> has the ABI).
+ *
+ * The engine stays the single source of truth.  A connection gets its
+ * flows (the client's direction, plus the real server's for NAT) once its
+ * state is one the fast path cannot change: TCP or SCTP ESTABLISHED (the
+ * fast path sends SYN, FIN, RST and SCTP control chunks up, and in
+ * ESTABLISHED every other packet leaves the state as it is), or UDP.  Its
+ * flows go when it leaves that state, when its real server is removed and
+ * when it expires.  Because packets forwarded by the fast path never
+ * reach the engine, its timer is not restarted by them: when the timer
+ * fires, the cache's last-seen time decides whether the connection is
+ * alive (re-armed from that time, as the kernel re-arms on each packet)
+ * or expires.  Their counters reach the engine through per-real-server
+ * stats slots, folded in by the daemon.
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "dest.h"
+#include "engine_priv.h"
+#include "flow.h"
+#include "svc.h"
+#include "xmit.h"
+
+#define FLOW_IN 0x01	/* the client's direction is installed */
+#define FLOW_OUT 0x02	/* the real server's (NAT) */
+
+static void flow_key_in(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->af = (uint8_t)cp->af;
+	k->proto = (uint8_t)cp->protocol;
+	k->saddr = cp->caddr;
+	k->daddr = cp->vaddr;
+	k->sport = cp->cport;
+	k->dport = cp->vport;
+}
+
+static void flow_key_out(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->af = (uint8_t)cp->daf;
+	k->proto = (uint8_t)cp->protocol;
+	k->saddr = cp->daddr;
+	k->daddr = cp->caddr;
+	k->sport = cp->dport;
+	k->dport = cp->cport;
+}
+
+/* May the fast path keep cp's packets in its present state? */
+static bool flow_state_ok(const struct xdpvs_conn *cp)
+{
+	switch (cp->protocol) {
+	case IPPROTO_TCP:
+		return cp->state == XDPVS_TCP_S_ESTABLISHED;
+	case IPPROTO_SCTP:
+		return cp->state == XDPVS_SCTP_S_ESTABLISHED;
+	case IPPROTO_UDP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool flow_eligible(const struct xdpvs_engine *e,
+			  const struct xdpvs_conn *cp)
+{
+	uint32_t fwd = xdpvs_conn_fwd(cp);
+
+	if (!e->env.flow_add || !cp->dest || !cp->dest->slot ||
+	    !xdpvs_dest_is_available(cp->dest))
+		return false;
+	if (cp->flags & (XDPVS_CONN_F_TEMPLATE | XDPVS_CONN_F_ONE_PACKET |
+			 XDPVS_CONN_F_NO_CPORT))
+		return false;
+	if (fwd != XDPVS_CONN_F_MASQ && fwd != XDPVS_CONN_F_DROUTE &&
+	    fwd != XDPVS_CONN_F_TUNNEL)
+		return false;
+	return flow_state_ok(cp);
+}
+
+/* Our side of a way out: interface, MACs, VLAN, MTU (less overhead). */
+static void flow_value_way(struct xdpvs_flow_value *v,
+			   const struct xdpvs_route *rt, uint32_t overhead)
+{
+	uint32_t mtu = rt->mtu > overhead ? rt->mtu - overhead : 0;
+
+	v->ifindex = rt->ifindex;
+	memcpy(v->smac, rt->smac, 6);
+	memcpy(v->dmac, rt->dmac, 6);
+	if (rt->vlan) {
+		v->flags |= XDPVS_FLOW_F_VLAN;
+		v->vlan = rt->vlan;
+	}
+	v->mtu = (uint16_t)(mtu > 0xffff ? 0xffff : mtu);
+}
+
+/* The client's direction: false when there is no usable way yet. */
+static bool flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
+			  struct xdpvs_flow_value *v)
+{
+	const struct xdpvs_route *rt;
+	uint32_t overhead = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (xdpvs_xmit_route_dest(e, cp->dest, &rt) || rt->local)
+		return false;
+	v->daf = (uint8_t)cp->af;
+	v->new_daddr = cp->daddr;
+	switch (xdpvs_conn_fwd(cp)) {
+	case XDPVS_CONN_F_MASQ:
+		v->action = XDPVS_FLOW_DNAT;
+		v->new_dport = cp->dport;
+		if (cp->protocol == IPPROTO_SCTP && cp->vport != cp->dport)
+			v->flags |= XDPVS_FLOW_F_SCTP;
+		break;
+	case XDPVS_CONN_F_DROUTE:
+		v->action = XDPVS_FLOW_DR;
+		break;
+	default:
+		v->action = XDPVS_FLOW_TUN;
+		v->daf = (uint8_t)cp->dest->af;
+		overhead = xdpvs_xmit_tun_template(e, cp, rt, v);
+		break;
+	}
+	flow_value_way(v, rt, overhead);
+	v->dest_idx = cp->dest->slot;
+	v->gen = cp->gen;
+	return true;
+}
+
+/* The real server's direction (NAT). */
+static bool flow_value_out(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			   struct xdpvs_flow_value *v)
+{
+	const struct xdpvs_route *rt;
+
+	memset(v, 0, sizeof(*v));
+	if (xdpvs_xmit_route_client(e, cp, &rt) || rt->local)
+		return false;
+	v->action = XDPVS_FLOW_SNAT;
+	v->daf = (uint8_t)cp->af;
+	v->new_saddr = cp->vaddr;
+	v->new_sport = cp->vport;
+	if (cp->protocol == IPPROTO_SCTP && cp->vport != cp->dport)
+		v->flags |= XDPVS_FLOW_F_SCTP;
+	flow_value_way(v, rt, 0);
+	v->dest_idx = cp->dest->slot;
+	v->gen = cp->gen;
+	return true;
+}
+
+static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			 uint8_t dir)
+{
+	struct xdpvs_flow_key k;
+
+	if (!(cp->flows & dir))
+		return;
+	if (dir == FLOW_IN)
+		flow_key_in(cp, &k);
+	else
+		flow_key_out(cp, &k);
+	e->env.flow_del(e->env.ctx, &k);
+	cp->flows &= (uint8_t)~dir;
+	e->nr_flows--;
+}
+
+void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	flow_del_dir(e, cp, FLOW_IN);
+	flow_del_dir(e, cp, FLOW_OUT);
+}
+
+/* Install (or, force, replace) one direction; false if it cannot be. */
+static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			 uint8_t dir, bool force)
+{
+	struct xdpvs_flow_value v;
+	struct xdpvs_flow_key k;
+	bool ok;
+
+	if ((cp->flows & dir) && !force)
+		return true;
+	if (dir == FLOW_IN) {
+		ok = flow_value_in(e, cp, &v);
+		flow_key_in(cp, &k);
+	} else {
+		ok = flow_value_out(e, cp, &v);
+		flow_key_out(cp, &k);
+	}
+	if (!ok)
+		return false;
+	e->env.flow_add(e->env.ctx, &k, &v);
+	if (!(cp->flows & dir))
+		e->nr_flows++;
+	cp->flows |= dir;
+	return true;
+}
+
+static void flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+		      bool force)
+{
+	bool nat = xdpvs_conn_fwd(cp) == XDPVS_CONN_F_MASQ;
+
+	/* Both directions or none: half a NAT connection in the fast path
+	 * would leave the other half's timer blind. */
+	if (flow_eligible(e, cp) && flow_add_dir(e, cp, FLOW_IN, force) &&
+	    (!nat || flow_add_dir(e, cp, FLOW_OUT, force)))
+		return;
+	xdpvs_flow_remove(e, cp);
+}
+
+void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp)))
+		flow_sync(e, cp, false);
+}
+
+bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	uint64_t last = 0, t, timeout, armed;
+	struct xdpvs_flow_key k;
+
+	if (!cp->flows || !e->env.flow_last_seen)
+		return false;
+	if (cp->flows & FLOW_IN) {
+		flow_key_in(cp, &k);
+		last = e->env.flow_last_seen(e->env.ctx, &k);
+	}
+	if (cp->flows & FLOW_OUT) {
+		flow_key_out(cp, &k);
+		t = e->env.flow_last_seen(e->env.ctx, &k);
+		last = t > last ? t : last;
+	}
+	timeout = (uint64_t)cp->timeout * XDPVS_NSEC_PER_SEC;
+	armed = cp->timer.expires > timeout ? cp->timer.expires - timeout : 0;
+	if (last <= armed || last + timeout <= e->now)
+		return false;
+	xdpvs_wheel_add(&e->wheel, &cp->timer, last + timeout);
+	return true;
+}
+
+static void flow_refresh_one(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	if (cp->flows)
+		flow_sync(e, cp, true);
+}
+
+void xdpvs_flow_refresh_all(struct xdpvs_engine *e)
+{
+	if (e->nr_flows)
+		xdpvs_conn_for_each(e, flow_refresh_one);
+}
+
+static void flow_drop_unavailable(struct xdpvs_engine *e,
+				  struct xdpvs_conn *cp)
+{
+	if (cp->flows && cp->dest && !xdpvs_dest_is_available(cp->dest))
+		xdpvs_flow_remove(e, cp);
+}
+
+void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e)
+{
+	if (e->nr_flows)
+		xdpvs_conn_for_each(e, flow_drop_unavailable);
+}
+
+uint32_t xdpvs_flow_count(const struct xdpvs_engine *e)
+{
+	return e->nr_flows;
+}
+
+/* ---- stats slots ---- */
+
+uint32_t xdpvs_flow_slot_get(struct xdpvs_engine *e, struct xdpvs_dest *d)
+{
+	uint32_t i, s;
+
+	for (i = 1; i < XDPVS_FLOW_MAX_SLOTS; i++) {
+		s = (e->slot_hint + i) % XDPVS_FLOW_MAX_SLOTS;
+		if (s && !e->slot_dest[s]) {
+			e->slot_dest[s] = d;
+			e->slot_hint = s;
+			return s;
+		}
+	}
+	return 0;	/* none left: this server is slow-path only */
+}
+
+void xdpvs_flow_slot_put(struct xdpvs_engine *e, uint32_t slot)
+{
+	if (slot)
+		e->slot_dest[slot] = NULL;
+}
+
+static void flow_stats_add(struct xdpvs_stats_est *s,
+			   const struct xdpvs_flow_stats *d)
+{
+	s->kstats.inpkts += d->inpkts;
+	s->kstats.outpkts += d->outpkts;
+	s->kstats.inbytes += d->inbytes;
+	s->kstats.outbytes += d->outbytes;
+}
+
+int xdpvs_flow_stats_add(struct xdpvs_engine *e, uint32_t slot,
+			 const struct xdpvs_flow_stats *delta)
+{
+	struct xdpvs_dest *d;
+
+	if (!slot || slot >= XDPVS_FLOW_MAX_SLOTS || !e->slot_dest[slot])
+		return -ENOENT;
+	d = e->slot_dest[slot];
+	/* As the kernel, a removed server's packets count nowhere. */
+	if (!xdpvs_dest_is_available(d))
+		return 0;
+	flow_stats_add(&d->stats, delta);
+	flow_stats_add(&d->svc->stats, delta);
+	flow_stats_add(&e->tot_stats, delta);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The engine's side of the XDP fast path (flow.c): installing, refreshing
+ * and removing connections' flows in the caller's flow cache, keeping
+ * connections alive on the cache's last-seen times, and the stats slots.
+ */
+#ifndef XDPVS_CORE_FLOW_H
+#define XDPVS_CORE_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xdpvs_conn;
+struct xdpvs_dest;
+struct xdpvs_engine;
+
+/* Install cp's flows if it now qualifies, remove them if it no longer
+ * does (call after each packet the engine handled for cp). */
+void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* Remove cp's flows (it expires). */
+void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* cp's timer fired: true if its flows forwarded a packet since it was
+ * armed, in which case it was re-armed from that time. */
+bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* Routes changed: rewrite every installed flow's way out. */
+void xdpvs_flow_refresh_all(struct xdpvs_engine *e);
+/* A server was removed: its connections' flows go. */
+void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e);
+/* A stats slot for a new real server (0: none left), and its release. */
+uint32_t xdpvs_flow_slot_get(struct xdpvs_engine *e, struct xdpvs_dest *d);
+void xdpvs_flow_slot_put(struct xdpvs_engine *e, uint32_t slot);
+
+#endif
