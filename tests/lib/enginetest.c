@@ -56,7 +56,35 @@ static void et_fill(struct xdpvs_route *rt, const char *dmac,
 		et_parse_addr(saddr, &rt->saddr);
 }
 
+static void et_flow_add(void *ctx, const struct xdpvs_flow_key *k,
+			const struct xdpvs_flow_value *v)
+{
+	struct et *t = ctx;
+
+	t->flow->add(t, k, v);
+}
+
+static void et_flow_del(void *ctx, const struct xdpvs_flow_key *k)
+{
+	struct et *t = ctx;
+
+	t->flow->del(t, k);
+}
+
+static uint64_t et_flow_seen(void *ctx, const struct xdpvs_flow_key *k)
+{
+	struct et *t = ctx;
+
+	return t->flow->last_seen(t, k);
+}
+
 void et_init(struct et *t, uint32_t conn_max)
+{
+	et_init_flows(t, conn_max, NULL);
+}
+
+void et_init_flows(struct et *t, uint32_t conn_max,
+		   const struct et_flow_ops *ops)
 {
 	struct xdpvs_engine_params p = {
 		.conn_max = conn_max ? conn_max : 4096,
@@ -65,6 +93,12 @@ void et_init(struct et *t, uint32_t conn_max)
 	};
 
 	memset(t, 0, sizeof(*t));
+	if (ops) {
+		t->flow = ops;
+		p.env.flow_add = et_flow_add;
+		p.env.flow_del = et_flow_del;
+		p.env.flow_last_seen = et_flow_seen;
+	}
 	et_fill(&t->deflt[0].rt, "02:00:00:00:00:01", 1, 1500,
 		"198.18.0.254");
 	et_fill(&t->deflt[1].rt, "02:00:00:00:00:01", 1, 1500,
@@ -79,14 +113,24 @@ void et_fini(struct et *t)
 	t->e = NULL;
 }
 
+/* The table entry for addr: replaced if there is one, else new. */
 static struct et_route *et_new_route(struct et *t, const char *addr)
 {
 	struct et_route *r;
+	union xdpvs_addr a;
+	int af = et_parse_addr(addr, &a), i;
 
-	assert_true(t->nroutes < (int)(sizeof(t->routes) / sizeof(t->routes[0])));
-	r = &t->routes[t->nroutes++];
+	for (i = 0; i < t->nroutes; i++)
+		if (t->routes[i].af == af &&
+		    xdpvs_addr_equal(af, &t->routes[i].addr, &a))
+			break;
+	assert_true(i < (int)(sizeof(t->routes) / sizeof(t->routes[0])));
+	if (i == t->nroutes)
+		t->nroutes++;
+	r = &t->routes[i];
 	memset(r, 0, sizeof(*r));
-	r->af = et_parse_addr(addr, &r->addr);
+	r->af = af;
+	r->addr = a;
 	return r;
 }
 

@@ -23,8 +23,18 @@ struct et_route {
 	struct xdpvs_route rt;
 };
 
+struct et;
+/* A test's flow cache (see et_init_flows). */
+struct et_flow_ops {
+	void (*add)(struct et *t, const struct xdpvs_flow_key *k,
+		    const struct xdpvs_flow_value *v);
+	void (*del)(struct et *t, const struct xdpvs_flow_key *k);
+	uint64_t (*last_seen)(struct et *t, const struct xdpvs_flow_key *k);
+};
+
 struct et {
 	struct xdpvs_engine *e;
+	const struct et_flow_ops *flow;
 	struct et_route routes[64];
 	int nroutes;
 	struct et_route deflt[2];	/* [0] IPv4, [1] IPv6 */
@@ -38,6 +48,9 @@ struct et {
  * routes: IPv4 via 02:00:00:00:00:01 from 198.18.0.254, IPv6 via
  * 02:00:00:00:00:01 from 2001:db8::fe, MTU 1500, interface 1. */
 void et_init(struct et *t, uint32_t conn_max);
+/* The same, the engine also given a flow cache. */
+void et_init_flows(struct et *t, uint32_t conn_max,
+		   const struct et_flow_ops *ops);
 void et_fini(struct et *t);
 /* The way to addr: next hop MAC, interface, MTU, our source there. */
 void et_route(struct et *t, const char *addr, const char *dmac,

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine's side of the fast path, against a recording flow cache: when
+ * flows are installed (TCP/SCTP established, UDP at once; both directions
+ * for NAT), what they say (keys, rewrite, MACs, MTU, tunnel template),
+ * when they go (state change, server removed, expiry), last-seen keeping a
+ * connection alive, route changes rewriting them, and stats folding.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "../../lib/enginetest.h"
+
+#define MAXF 16
+#define RS1_MAC "02:00:00:00:01:02"
+
+static struct cache {
+	struct xdpvs_flow_key k[MAXF];
+	struct xdpvs_flow_value v[MAXF];
+	uint64_t seen[MAXF];
+	int n, adds, dels;
+} C;
+
+static int cache_find(const struct xdpvs_flow_key *k)
+{
+	int i;
+
+	for (i = 0; i < C.n; i++)
+		if (!memcmp(&C.k[i], k, sizeof(*k)))
+			return i;
+	return -1;
+}
+
+static void cache_add(struct et *t, const struct xdpvs_flow_key *k,
+		      const struct xdpvs_flow_value *v)
+{
+	int i = cache_find(k);
+
+	if (i < 0) {
+		assert_true(C.n < MAXF);
+		i = C.n++;
+		C.k[i] = *k;
+		C.seen[i] = 0;
+	}
+	C.v[i] = *v;
+	C.adds++;
+}
+
+static void cache_del(struct et *t, const struct xdpvs_flow_key *k)
+{
+	int i = cache_find(k);
+
+	assert_true(i >= 0);
+	C.n--;
+	C.k[i] = C.k[C.n];
+	C.v[i] = C.v[C.n];
+	C.seen[i] = C.seen[C.n];
+	C.dels++;
+}
+
+static uint64_t cache_seen(struct et *t, const struct xdpvs_flow_key *k)
+{
+	int i = cache_find(k);
+
+	return i < 0 ? 0 : C.seen[i];
+}
+
+static const struct et_flow_ops cache_ops = {
+	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
+};
+
+static int setup(void **state)
+{
+	static struct et t;
+
+	memset(&C, 0, sizeof(C));
+	et_init_flows(&t, 0, &cache_ops);
+	et_route(&t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
+	et_route(&t, "198.18.0.2", "02:00:00:00:00:01", 1, 1500, NULL);
+	*state = &t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	et_fini(*state);
+	assert_int_equal(C.n, 0);	/* nothing left behind */
+	return 0;
+}
+
+static struct tb_pkt in(uint8_t proto, uint8_t flags)
+{
+	return (struct tb_pkt){
+		.dmac = ET_LB_MAC, .src = "198.18.0.2", .dst = "198.18.100.1",
+		.proto = proto, .sport = 40000, .dport = 80, .flags = flags,
+	};
+}
+
+static struct tb_pkt out(uint8_t proto, uint8_t flags)
+{
+	return (struct tb_pkt){
+		.dmac = ET_LB_MAC, .src = "198.18.1.2", .dst = "198.18.0.2",
+		.proto = proto, .sport = 8080, .dport = 40000, .flags = flags,
+	};
+}
+
+static struct xdpvs_flow_key key(const char *s, uint16_t sp, const char *d,
+				 uint16_t dp, uint8_t proto)
+{
+	struct xdpvs_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.af = AF_INET;
+	k.proto = proto;
+	inet_pton(AF_INET, s, &k.saddr.ip);
+	inet_pton(AF_INET, d, &k.daddr.ip);
+	k.sport = htons(sp);
+	k.dport = htons(dp);
+	return k;
+}
+
+static void nat_svc(struct et *t, const char *proto)
+{
+	char svc[64];
+
+	snprintf(svc, sizeof(svc), "%s 198.18.100.1 80", proto);
+	et_add_svc(t, svc, "rr");
+	et_add_dest(t, svc, "198.18.1.2 8080", 'm', 1);
+}
+
+/* NAT TCP: nothing until ESTABLISHED, then both directions with what the
+ * rewrite needs; FIN takes them away. */
+static void nat_tcp_established(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_key kin = key("198.18.0.2", 40000, "198.18.100.1",
+					80, IPPROTO_TCP);
+	struct xdpvs_flow_key kout = key("198.18.1.2", 8080, "198.18.0.2",
+					 40000, IPPROTO_TCP);
+	struct tb_pkt p;
+	int i;
+
+	nat_svc(t, "tcp");
+	p = in(IPPROTO_TCP, 0x02);
+	et_rx_pkt(t, 1, &p);
+	p = out(IPPROTO_TCP, 0x12);
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 0);	/* SYN_RECV: the engine's */
+	p = in(IPPROTO_TCP, 0x10);
+	et_rx_pkt(t, 1, &p);		/* ESTABLISHED */
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+	i = cache_find(&kin);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].action, XDPVS_FLOW_DNAT);
+	assert_int_equal(C.v[i].new_daddr.ip, htonl(0xc6120102));
+	assert_int_equal(C.v[i].new_dport, htons(8080));
+	assert_int_equal(C.v[i].ifindex, 2);
+	assert_int_equal(C.v[i].mtu, 1500);
+	assert_int_equal(C.v[i].dmac[4], 0x01);
+	assert_true(C.v[i].dest_idx != 0);
+	i = cache_find(&kout);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].action, XDPVS_FLOW_SNAT);
+	assert_int_equal(C.v[i].new_saddr.ip, htonl(0xc6126401));
+	assert_int_equal(C.v[i].new_sport, htons(80));
+	assert_int_equal(C.v[i].ifindex, 1);
+	/* More packets through the engine do not re-add. */
+	et_rx_pkt(t, 2, &p);
+	assert_int_equal(C.adds, 2);
+	p = in(IPPROTO_TCP, 0x11);	/* FIN: CLOSE_WAIT */
+	et_rx_pkt(t, 3, &p);
+	assert_int_equal(C.n, 0);
+	assert_int_equal(xdpvs_flow_count(t->e), 0);
+}
+
+/* UDP: at once; expiry asks last-seen: a flow active in the meantime is
+ * re-armed from its last packet, then expires when quiet. */
+static void udp_kept_alive_by_last_seen(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	int i;
+
+	nat_svc(t, "udp");
+	et_rx_pkt(t, 10, &p);
+	assert_int_equal(C.n, 2);
+	i = cache_find(&C.k[0]);
+	/* the fast path forwarded a reply at t = 200 s */
+	C.seen[i] = (uint64_t)200e9;
+	xdpvs_engine_tick(t->e, (uint64_t)311e9);	/* 300 s after 10 */
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	assert_int_equal(C.n, 2);
+	xdpvs_engine_tick(t->e, (uint64_t)499e9);
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	xdpvs_engine_tick(t->e, (uint64_t)501e9);	/* 300 s after 200 */
+	assert_int_equal(xdpvs_conn_count(t->e), 0);
+	assert_int_equal(C.n, 0);
+}
+
+/* Removing the real server takes its flows away (its packets must come
+ * back to the engine, which drops them). */
+static void dest_removed(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_svc_conf s = et_svc_conf("udp 198.18.100.1 80", "rr");
+	struct xdpvs_dest_conf d = et_dest_conf("198.18.1.2 8080", 'm', 1);
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+
+	nat_svc(t, "udp");
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_dest_del(t->e, &s, &d), 0);
+	assert_int_equal(C.n, 0);
+	assert_int_equal(et_rx_pkt(t, 2, &p), XDPVS_DROP);
+	assert_int_equal(C.n, 0);
+}
+
+/* A route change rewrites the way out of installed flows. */
+static void routes_changed_refresh(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	struct xdpvs_flow_key kin = key("198.18.0.2", 40000, "198.18.100.1",
+					80, IPPROTO_UDP);
+
+	nat_svc(t, "udp");
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.v[cache_find(&kin)].ifindex, 2);
+	et_route(t, "198.18.1.2", "02:00:00:00:09:02", 7, 1400, "198.18.9.1");
+	assert_int_equal(C.v[cache_find(&kin)].ifindex, 7);
+	assert_int_equal(C.v[cache_find(&kin)].mtu, 1400);
+	assert_int_equal(C.v[cache_find(&kin)].dmac[4], 0x09);
+	assert_int_equal(C.n, 2);
+}
+
+/* Direct routing: one direction; tunnels: the template for the outer
+ * headers, MTU less the overhead. */
+static void dr_and_tunnel(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_svc_conf s = et_svc_conf("udp 198.18.100.2 53", "rr");
+	struct xdpvs_dest_conf d = et_dest_conf("198.18.1.2 53", 'i', 1);
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	struct xdpvs_flow_key k = key("198.18.0.2", 40000, "198.18.100.2", 53,
+				      IPPROTO_UDP);
+	int i;
+
+	et_add_svc(t, "udp 198.18.100.1 80", "rr");
+	et_add_dest(t, "udp 198.18.100.1 80", "198.18.1.2 80", 'g', 1);
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 1);
+	assert_int_equal(C.v[0].action, XDPVS_FLOW_DR);
+	d.tun_type = XDPVS_TUN_GUE;
+	d.tun_port = htons(6080);
+	d.tun_flags = XDPVS_TUN_F_CSUM;
+	assert_int_equal(xdpvs_svc_add(t->e, &s), 0);
+	assert_int_equal(xdpvs_dest_add(t->e, &s, &d), 0);
+	p.dst = "198.18.100.2";
+	p.dport = 53;
+	et_rx_pkt(t, 1, &p);
+	i = cache_find(&k);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].action, XDPVS_FLOW_TUN);
+	assert_int_equal(C.v[i].encap_len, 20 + 8 + 4);
+	assert_int_equal(C.v[i].mtu, 1500 - 32);
+	assert_true(C.v[i].flags & XDPVS_FLOW_F_UDP_CSUM);
+	assert_int_equal(C.v[i].encap[0], 0x45);
+	assert_int_equal(C.v[i].encap[9], IPPROTO_UDP);
+	assert_int_equal(C.v[i].encap[20 + 2] << 8 | C.v[i].encap[20 + 3],
+			 6080);
+	assert_int_equal(C.v[i].encap[20 + 9], IPPROTO_IPIP);
+	/* the template's source port is the one the engine sends with */
+	assert_memory_equal(C.v[i].encap + 20, t->f.data + 14 + 20, 2);
+	xdpvs_svc_flush(t->e);
+	assert_int_equal(C.n, 0);
+}
+
+/* Packets counted by the fast path reach the real server, its service
+ * and the totals. */
+static void stats_folded(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_stats d = { .inpkts = 10, .inbytes = 1000,
+				      .outpkts = 5, .outbytes = 5000 };
+	struct xdpvs_svc_info *s;
+	struct xdpvs_stats tot;
+	int n;
+
+	nat_svc(t, "udp");
+	n = xdpvs_svc_info_get(t->e, &s);
+	assert_int_equal(n, 1);
+	assert_int_equal(xdpvs_flow_stats_add(t->e, s[0].dests[0].slot, &d),
+			 0);
+	assert_int_equal(xdpvs_flow_stats_add(t->e, 9999, &d), -ENOENT);
+	xdpvs_svc_info_free(s, n);
+	n = xdpvs_svc_info_get(t->e, &s);
+	assert_int_equal(s[0].stats.inpkts, 10);
+	assert_int_equal(s[0].dests[0].stats.outbytes, 5000);
+	xdpvs_svc_info_free(s, n);
+	xdpvs_total_stats(t->e, &tot, NULL);
+	assert_int_equal(tot.outpkts, 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(nat_tcp_established, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(udp_kept_alive_by_last_seen,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(dest_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(routes_changed_refresh, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(dr_and_tunnel, setup, teardown),
+		cmocka_unit_test_setup_teardown(stats_folded, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
