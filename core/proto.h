@@ -35,6 +35,11 @@ struct xdpvs_proto {
 				 enum xdpvs_dir dir,
 				 const struct xdpvs_pkt *p);
 	const char *(*state_name)(unsigned int state);
+	/* Does a connection in this state count as active? */
+	bool (*state_active)(unsigned int state);
+	/* The timeout of a state, seconds (after --set). */
+	uint32_t (*state_timeout)(const struct xdpvs_engine *e,
+				  unsigned int state);
 	unsigned int nr_states;
 };
 

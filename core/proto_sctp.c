@@ -121,6 +121,17 @@ static const char *const sctp_state_names[XDPVS_SCTP_S_LAST] = {
 	[sRJ] = "REJECTED",	[sCL] = "CLOSED",
 };
 
+static bool sctp_state_active(unsigned int state)
+{
+	return state == sES;
+}
+
+static uint32_t sctp_state_timeout(const struct xdpvs_engine *e,
+				   unsigned int state)
+{
+	return state < XDPVS_SCTP_S_LAST ? sctp_timeouts[state] : 2;
+}
+
 static const char *sctp_state_name(unsigned int state)
 {
 	return state < XDPVS_SCTP_S_LAST ? sctp_state_names[state] : "ERR!";
@@ -202,5 +213,7 @@ const struct xdpvs_proto xdpvs_proto_sctp = {
 	.is_new_conn = sctp_is_new_conn,
 	.state_transition = sctp_state_transition,
 	.state_name = sctp_state_name,
+	.state_active = sctp_state_active,
+	.state_timeout = sctp_state_timeout,
 	.nr_states = XDPVS_SCTP_S_LAST,
 };

@@ -104,6 +104,12 @@ static bool tcp_state_active(unsigned int state)
 	return state == sES || state == sSS || state == sSR || state == sSA;
 }
 
+static uint32_t tcp_state_timeout(const struct xdpvs_engine *e,
+				  unsigned int state)
+{
+	return state < XDPVS_TCP_S_LAST ? e->tcp_timeouts[state] : 2;
+}
+
 static const char *tcp_state_name(unsigned int state)
 {
 	return state < XDPVS_TCP_S_LAST ? tcp_state_names[state] : "ERR!";
@@ -186,5 +192,7 @@ const struct xdpvs_proto xdpvs_proto_tcp = {
 	.is_new_conn = tcp_is_new_conn,
 	.state_transition = tcp_state_transition,
 	.state_name = tcp_state_name,
+	.state_active = tcp_state_active,
+	.state_timeout = tcp_state_timeout,
 	.nr_states = XDPVS_TCP_S_LAST,
 };

@@ -31,6 +31,17 @@ static bool udp_is_new_conn(const struct xdpvs_pkt *p)
 	return false;
 }
 
+static bool udp_state_active(unsigned int state)
+{
+	return false;	/* UDP connections never count as active */
+}
+
+static uint32_t udp_state_timeout(const struct xdpvs_engine *e,
+				  unsigned int state)
+{
+	return e->udp_timeout;
+}
+
 static const char *udp_state_name(unsigned int state)
 {
 	return state == 0 ? "UDP" : "ERR!";
@@ -42,5 +53,7 @@ const struct xdpvs_proto xdpvs_proto_udp = {
 	.is_new_conn = udp_is_new_conn,
 	.state_transition = udp_state_transition,
 	.state_name = udp_state_name,
+	.state_active = udp_state_active,
+	.state_timeout = udp_state_timeout,
 	.nr_states = 1,
 };

@@ -297,6 +297,17 @@ void xdpvs_svc_info_free(struct xdpvs_svc_info *s, int n);
 int xdpvs_conn_info_get(struct xdpvs_engine *e, uint64_t now,
 			struct xdpvs_conn_info **out);
 
+/*
+ * Take in a connection or template made elsewhere (a previous xdpvsd, a
+ * sync master), as xdpvs_conn_info_get() gave it: bound to its service's
+ * real server, in its state, with the time it had left (from the engine's
+ * clock now, as of the last call).  -ENOENT when no service or real server
+ * matches, -EEXIST when it is already here, -EINVAL for a bad state,
+ * -ENOSPC when the table is full.
+ */
+int xdpvs_conn_import(struct xdpvs_engine *e,
+		      const struct xdpvs_conn_info *ci);
+
 void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
 		       struct xdpvs_rates *rt);
 
