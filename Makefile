@@ -19,7 +19,7 @@ O          ?= build
 SANFLAGS   :=
 endif
 
-PKGS       := libbpf libxdp libpcap json-c libmnl cmocka
+PKGS       := libbpf libxdp libpcap json-c libmnl cmocka popt
 CPPFLAGS   += -Iinclude -I. -D_GNU_SOURCE
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \

@@ -3,18 +3,19 @@
  * ipvsadm's command line, parsed as ipvsadm 1.31 parses it.
  *
  * The order of events follows ipvsadm's process_options(): options are
- * read left to right with popt's rules (short options cluster, "-ovalue"
- * and "--opt=value" forms, an optional argument is taken only when the
- * next word does not start with '-', "--" ends the options, other words
- * are kept as leftover arguments); the first option must be a command;
+ * read left to right by libpopt, as ipvsadm reads them (so short options
+ * cluster, "-ovalue" and "--opt=value" work, an optional argument is taken
+ * only when the next word does not start with '-', "--" ends the options,
+ * other words are kept as leftover arguments); the first option must be a
+ * command;
  * each option is checked as it is read (a repeated option, a bad value);
  * then the leftover arguments (--set's three timeouts), the scheduler
  * flags, the commands-versus-options table, the service checks, the real
  * server checks and the list conflicts, each with ipvsadm's message and
  * exit status.  The first failure wins, as it does there.
  *
- * xdpvs's own options go through the same tokenizer and tables; their
- * meaning is in parse_ext.c.
+ * xdpvs's own options go through the same table; their meaning is in
+ * parse_ext.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,8 +25,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <popt.h>
+
 #include "internal.h"
-#include "popt.h"
 
 #define PARSE_DEF_SCHED		"wlc"
 #define PARSE_DEF_MCAST_IFN	"eth0"
@@ -53,80 +55,77 @@ enum parse_tag {
 	T_MAX
 };
 
-/* Short names for the table below. */
-#define A_NONE	XDPVS_CTL_POPT_NONE
-#define A_REQ	XDPVS_CTL_POPT_REQ
-#define A_OPT	XDPVS_CTL_POPT_OPT
-
-/* ipvsadm 1.31's option table, then xdpvs's. */
-static const struct xdpvs_ctl_popt_def parse_defs[] = {
-	{ "add-service", 'A', A_NONE, T_ADD_SERVICE },
-	{ "edit-service", 'E', A_NONE, T_EDIT_SERVICE },
-	{ "delete-service", 'D', A_NONE, T_DEL_SERVICE },
-	{ "clear", 'C', A_NONE, T_CLEAR },
-	{ "list", 'L', A_NONE, T_LIST },
-	{ "list", 'l', A_NONE, T_LIST },
-	{ "zero", 'Z', A_NONE, T_ZERO },
-	{ "add-server", 'a', A_NONE, T_ADD_SERVER },
-	{ "edit-server", 'e', A_NONE, T_EDIT_SERVER },
-	{ "delete-server", 'd', A_NONE, T_DEL_SERVER },
-	{ "set", 0, A_NONE, T_SET },
-	{ "help", 'h', A_NONE, T_HELP },
-	{ "version", 'v', A_NONE, T_VERSION },
-	{ "restore", 'R', A_NONE, T_RESTORE },
-	{ "save", 'S', A_NONE, T_SAVE },
-	{ "start-daemon", 0, A_REQ, T_START_DAEMON },
-	{ "stop-daemon", 0, A_REQ, T_STOP_DAEMON },
-	{ "tcp-service", 't', A_REQ, T_TCP },
-	{ "udp-service", 'u', A_REQ, T_UDP },
-	{ "sctp-service", 0, A_REQ, T_SCTP },
-	{ "fwmark-service", 'f', A_REQ, T_FWMARK },
-	{ "scheduler", 's', A_REQ, T_SCHED },
-	{ "persistent", 'p', A_OPT, T_PERSISTENT },
-	{ "netmask", 'M', A_REQ, T_NETMASK },
-	{ "real-server", 'r', A_REQ, T_REAL },
-	{ "masquerading", 'm', A_NONE, T_MASQ },
-	{ "ipip", 'i', A_NONE, T_IPIP },
-	{ "gatewaying", 'g', A_NONE, T_GATE },
-	{ "weight", 'w', A_REQ, T_WEIGHT },
-	{ "u-threshold", 'x', A_REQ, T_UTHRESH },
-	{ "l-threshold", 'y', A_REQ, T_LTHRESH },
-	{ "numeric", 'n', A_NONE, T_NUMERIC },
-	{ "connection", 'c', A_NONE, T_CONN },
-	{ "mcast-interface", 0, A_REQ, T_MCAST_IF },
-	{ "syncid", 0, A_REQ, T_SYNCID },
-	{ "timeout", 0, A_NONE, T_TIMEOUT },
-	{ "daemon", 0, A_NONE, T_DAEMON },
-	{ "stats", 0, A_NONE, T_STATS },
-	{ "rate", 0, A_NONE, T_RATE },
-	{ "thresholds", 0, A_NONE, T_THRESHOLDS },
-	{ "persistent-conn", 0, A_NONE, T_PCONN },
-	{ "nosort", 0, A_NONE, T_NOSORT },
-	{ "sort", 0, A_NONE, T_SORT },
-	{ "exact", 'X', A_NONE, T_EXACT },
-	{ "ipv6", '6', A_NONE, T_IPV6 },
-	{ "ops", 'o', A_NONE, T_OPS },
-	{ "pe", 0, A_REQ, T_PE },
-	{ "sched-flags", 'b', A_REQ, T_SCHED_FLAGS },
-	{ "mcast-group", 0, A_REQ, T_MCAST_GROUP },
-	{ "mcast-port", 0, A_REQ, T_MCAST_PORT },
-	{ "mcast-ttl", 0, A_REQ, T_MCAST_TTL },
-	{ "sync-maxlen", 0, A_REQ, T_SYNC_MAXLEN },
-	{ "tun-info", 0, A_NONE, T_TUN_INFO },
-	{ "tun-type", 0, A_REQ, T_TUN_TYPE },
-	{ "tun-port", 0, A_REQ, T_TUN_PORT },
-	{ "tun-nocsum", 0, A_NONE, T_TUN_NOCSUM },
-	{ "tun-csum", 0, A_NONE, T_TUN_CSUM },
-	{ "tun-remcsum", 0, A_NONE, T_TUN_REMCSUM },
+/* ipvsadm 1.31's option table (read by libpopt, as ipvsadm's is), then
+ * xdpvs's.  Each option returns its tag; arguments are fetched with
+ * poptGetOptArg(). */
+static const struct poptOption parse_defs[] = {
+	{ "add-service", 'A', POPT_ARG_NONE, NULL, T_ADD_SERVICE, NULL, NULL },
+	{ "edit-service", 'E', POPT_ARG_NONE, NULL, T_EDIT_SERVICE, NULL, NULL },
+	{ "delete-service", 'D', POPT_ARG_NONE, NULL, T_DEL_SERVICE, NULL, NULL },
+	{ "clear", 'C', POPT_ARG_NONE, NULL, T_CLEAR, NULL, NULL },
+	{ "list", 'L', POPT_ARG_NONE, NULL, T_LIST, NULL, NULL },
+	{ "list", 'l', POPT_ARG_NONE, NULL, T_LIST, NULL, NULL },
+	{ "zero", 'Z', POPT_ARG_NONE, NULL, T_ZERO, NULL, NULL },
+	{ "add-server", 'a', POPT_ARG_NONE, NULL, T_ADD_SERVER, NULL, NULL },
+	{ "edit-server", 'e', POPT_ARG_NONE, NULL, T_EDIT_SERVER, NULL, NULL },
+	{ "delete-server", 'd', POPT_ARG_NONE, NULL, T_DEL_SERVER, NULL, NULL },
+	{ "set", 0, POPT_ARG_NONE, NULL, T_SET, NULL, NULL },
+	{ "help", 'h', POPT_ARG_NONE, NULL, T_HELP, NULL, NULL },
+	{ "version", 'v', POPT_ARG_NONE, NULL, T_VERSION, NULL, NULL },
+	{ "restore", 'R', POPT_ARG_NONE, NULL, T_RESTORE, NULL, NULL },
+	{ "save", 'S', POPT_ARG_NONE, NULL, T_SAVE, NULL, NULL },
+	{ "start-daemon", 0, POPT_ARG_STRING, NULL, T_START_DAEMON, NULL, NULL },
+	{ "stop-daemon", 0, POPT_ARG_STRING, NULL, T_STOP_DAEMON, NULL, NULL },
+	{ "tcp-service", 't', POPT_ARG_STRING, NULL, T_TCP, NULL, NULL },
+	{ "udp-service", 'u', POPT_ARG_STRING, NULL, T_UDP, NULL, NULL },
+	{ "sctp-service", 0, POPT_ARG_STRING, NULL, T_SCTP, NULL, NULL },
+	{ "fwmark-service", 'f', POPT_ARG_STRING, NULL, T_FWMARK, NULL, NULL },
+	{ "scheduler", 's', POPT_ARG_STRING, NULL, T_SCHED, NULL, NULL },
+	{ "persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, T_PERSISTENT, NULL, NULL },
+	{ "netmask", 'M', POPT_ARG_STRING, NULL, T_NETMASK, NULL, NULL },
+	{ "real-server", 'r', POPT_ARG_STRING, NULL, T_REAL, NULL, NULL },
+	{ "masquerading", 'm', POPT_ARG_NONE, NULL, T_MASQ, NULL, NULL },
+	{ "ipip", 'i', POPT_ARG_NONE, NULL, T_IPIP, NULL, NULL },
+	{ "gatewaying", 'g', POPT_ARG_NONE, NULL, T_GATE, NULL, NULL },
+	{ "weight", 'w', POPT_ARG_STRING, NULL, T_WEIGHT, NULL, NULL },
+	{ "u-threshold", 'x', POPT_ARG_STRING, NULL, T_UTHRESH, NULL, NULL },
+	{ "l-threshold", 'y', POPT_ARG_STRING, NULL, T_LTHRESH, NULL, NULL },
+	{ "numeric", 'n', POPT_ARG_NONE, NULL, T_NUMERIC, NULL, NULL },
+	{ "connection", 'c', POPT_ARG_NONE, NULL, T_CONN, NULL, NULL },
+	{ "mcast-interface", 0, POPT_ARG_STRING, NULL, T_MCAST_IF, NULL, NULL },
+	{ "syncid", 0, POPT_ARG_STRING, NULL, T_SYNCID, NULL, NULL },
+	{ "timeout", 0, POPT_ARG_NONE, NULL, T_TIMEOUT, NULL, NULL },
+	{ "daemon", 0, POPT_ARG_NONE, NULL, T_DAEMON, NULL, NULL },
+	{ "stats", 0, POPT_ARG_NONE, NULL, T_STATS, NULL, NULL },
+	{ "rate", 0, POPT_ARG_NONE, NULL, T_RATE, NULL, NULL },
+	{ "thresholds", 0, POPT_ARG_NONE, NULL, T_THRESHOLDS, NULL, NULL },
+	{ "persistent-conn", 0, POPT_ARG_NONE, NULL, T_PCONN, NULL, NULL },
+	{ "nosort", 0, POPT_ARG_NONE, NULL, T_NOSORT, NULL, NULL },
+	{ "sort", 0, POPT_ARG_NONE, NULL, T_SORT, NULL, NULL },
+	{ "exact", 'X', POPT_ARG_NONE, NULL, T_EXACT, NULL, NULL },
+	{ "ipv6", '6', POPT_ARG_NONE, NULL, T_IPV6, NULL, NULL },
+	{ "ops", 'o', POPT_ARG_NONE, NULL, T_OPS, NULL, NULL },
+	{ "pe", 0, POPT_ARG_STRING, NULL, T_PE, NULL, NULL },
+	{ "sched-flags", 'b', POPT_ARG_STRING, NULL, T_SCHED_FLAGS, NULL, NULL },
+	{ "mcast-group", 0, POPT_ARG_STRING, NULL, T_MCAST_GROUP, NULL, NULL },
+	{ "mcast-port", 0, POPT_ARG_STRING, NULL, T_MCAST_PORT, NULL, NULL },
+	{ "mcast-ttl", 0, POPT_ARG_STRING, NULL, T_MCAST_TTL, NULL, NULL },
+	{ "sync-maxlen", 0, POPT_ARG_STRING, NULL, T_SYNC_MAXLEN, NULL, NULL },
+	{ "tun-info", 0, POPT_ARG_NONE, NULL, T_TUN_INFO, NULL, NULL },
+	{ "tun-type", 0, POPT_ARG_STRING, NULL, T_TUN_TYPE, NULL, NULL },
+	{ "tun-port", 0, POPT_ARG_STRING, NULL, T_TUN_PORT, NULL, NULL },
+	{ "tun-nocsum", 0, POPT_ARG_NONE, NULL, T_TUN_NOCSUM, NULL, NULL },
+	{ "tun-csum", 0, POPT_ARG_NONE, NULL, T_TUN_CSUM, NULL, NULL },
+	{ "tun-remcsum", 0, POPT_ARG_NONE, NULL, T_TUN_REMCSUM, NULL, NULL },
 	/* xdpvs extensions */
-	{ "fullnat", 0, A_NONE, T_FULLNAT },
-	{ "json", 0, A_NONE, T_JSON },
-	{ "sysctl", 0, A_OPT, T_SYSCTL },
-	{ "add-mark", 0, A_REQ, T_ADD_MARK },
-	{ "del-mark", 0, A_REQ, T_DEL_MARK },
-	{ "list-marks", 0, A_NONE, T_LIST_MARKS },
+	{ "fullnat", 0, POPT_ARG_NONE, NULL, T_FULLNAT, NULL, NULL },
+	{ "json", 0, POPT_ARG_NONE, NULL, T_JSON, NULL, NULL },
+	{ "sysctl", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, T_SYSCTL, NULL, NULL },
+	{ "add-mark", 0, POPT_ARG_STRING, NULL, T_ADD_MARK, NULL, NULL },
+	{ "del-mark", 0, POPT_ARG_STRING, NULL, T_DEL_MARK, NULL, NULL },
+	{ "list-marks", 0, POPT_ARG_NONE, NULL, T_LIST_MARKS, NULL, NULL },
+	POPT_TABLEEND
 };
-#define PARSE_NDEFS	(sizeof(parse_defs) / sizeof(parse_defs[0]))
 
 /* ---------------------------------------------------------------------
  * Commands versus options
@@ -136,7 +135,7 @@ struct parse_ctx {
 	struct xdpvs_ctl_cmd *cmd;
 	struct xdpvs_ctl_err *err;
 	const char *prog;
-	struct xdpvs_ctl_popt p;
+	poptContext p;
 	char sched_flags[128];	/* -b's argument, parsed at the end */
 };
 
@@ -706,7 +705,7 @@ static int parse_option(struct parse_ctx *c, int tag, const char *arg)
 		return rc;
 	return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_PARSE,
 			      "invalid option `%s'",
-			      xdpvs_ctl_popt_bad(&c->p));
+			      poptBadOption(c->p, POPT_BADOPTION_NOALIAS));
 }
 
 /* ---------------------------------------------------------------------
@@ -779,35 +778,38 @@ static int parse_cmd_arg(struct parse_ctx *c, int tag, const char *arg)
  * be read (-h, -v), 0 to go on, or an error. */
 static int parse_command(struct parse_ctx *c)
 {
-	const struct xdpvs_ctl_popt_def *d;
-	const char *arg;
-	int rc;
+	int tag = poptGetNextOpt(c->p), rc;
+	char *arg;
 
-	rc = xdpvs_ctl_popt_next(&c->p, &d, &arg);
-	if (rc < 0 || d->tag > T_LAST_COMMAND)
+	if (tag < 0 || tag > T_LAST_COMMAND)
 		return parse_tryhelp(c);
-	c->cmd->cmd = parse_tag_cmd[d->tag];
+	c->cmd->cmd = parse_tag_cmd[tag];
 	if (c->cmd->cmd == XDPVS_CTL_CMD_HELP ||
 	    c->cmd->cmd == XDPVS_CTL_CMD_VERSION)
 		return 1;
-	return parse_cmd_arg(c, d->tag, arg);
+	arg = poptGetOptArg(c->p);
+	rc = parse_cmd_arg(c, tag, arg);
+	free(arg);
+	return rc;
 }
 
 static int parse_options(struct parse_ctx *c)
 {
-	const struct xdpvs_ctl_popt_def *d;
-	const char *arg;
-	int rc;
+	int tag, rc;
 
-	while ((rc = xdpvs_ctl_popt_next(&c->p, &d, &arg)) == 0) {
-		rc = parse_option(c, d->tag, arg);
+	while ((tag = poptGetNextOpt(c->p)) > 0) {
+		char *arg = poptGetOptArg(c->p);
+
+		rc = parse_option(c, tag, arg);
+		free(arg);
 		if (rc)
 			return rc;
 	}
-	if (rc != XDPVS_CTL_POPT_END)
+	if (tag != -1)
 		return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_OTHER, "%s: %s",
-				      xdpvs_ctl_popt_bad(&c->p),
-				      xdpvs_ctl_popt_strerror(rc));
+				      poptBadOption(c->p,
+						    POPT_BADOPTION_NOALIAS),
+				      poptStrerror(tag));
 	return 0;
 }
 
@@ -819,9 +821,9 @@ static int parse_leftovers(struct parse_ctx *c)
 	int rc;
 
 	if (c->cmd->cmd == XDPVS_CTL_CMD_SET_TIMEOUT) {
-		if (!(a[0] = xdpvs_ctl_popt_leftover(&c->p)) ||
-		    !(a[1] = xdpvs_ctl_popt_leftover(&c->p)) ||
-		    !(a[2] = xdpvs_ctl_popt_leftover(&c->p)))
+		if (!(a[0] = poptGetArg(c->p)) ||
+		    !(a[1] = poptGetArg(c->p)) ||
+		    !(a[2] = poptGetArg(c->p)))
 			return parse_fail(c, "--set option requires 3 timeout values");
 		rc = parse_timeout(c, a[0], 0, &t->tcp);
 		rc = rc ? rc : parse_timeout(c, a[1], 0, &t->tcpfin);
@@ -829,7 +831,7 @@ static int parse_leftovers(struct parse_ctx *c)
 		if (rc)
 			return rc;
 	}
-	w = xdpvs_ctl_popt_leftover(&c->p);
+	w = poptGetArg(c->p);
 	if (w)
 		return xdpvs_ctl_fail(c->err, XDPVS_CTL_EXIT_PARSE,
 				      "unexpected argument %s", w);
@@ -1015,8 +1017,6 @@ int xdpvs_ctl_parse(int argc, char *const argv[], struct xdpvs_ctl_cmd *cmd,
 		.cmd = cmd,
 		.err = err,
 		.prog = argc > 0 && argv[0] ? argv[0] : "ipvsadm",
-		.p = { .defs = parse_defs, .ndefs = PARSE_NDEFS,
-		       .argc = argc, .argv = argv, .next = 1 },
 	};
 	int rc;
 
@@ -1028,11 +1028,17 @@ int xdpvs_ctl_parse(int argc, char *const argv[], struct xdpvs_ctl_cmd *cmd,
 	if (argc > XDPVS_CTL_MAX_ARGS)
 		return xdpvs_ctl_fail(err, XDPVS_CTL_EXIT_PARSE,
 				      "too many arguments");
+	c.p = poptGetContext(c.prog, argc, (const char **)argv, parse_defs, 0);
+	if (!c.p)
+		return xdpvs_ctl_fail(err, XDPVS_CTL_EXIT_OTHER,
+				      "out of memory");
 	rc = parse_command(&c);
-	if (rc)
-		return rc > 0 ? 0 : rc;
-	rc = parse_options(&c);
-	rc = rc ? rc : parse_leftovers(&c);
-	rc = rc ? rc : parse_sched_flags(&c);
-	return rc ? rc : parse_check(&c);
+	if (rc == 0) {
+		rc = parse_options(&c);
+		rc = rc ? rc : parse_leftovers(&c);
+		rc = rc ? rc : parse_sched_flags(&c);
+		rc = rc ? rc : parse_check(&c);
+	}
+	poptFreeContext(c.p);
+	return rc > 0 ? 0 : rc;
 }
