@@ -374,27 +374,34 @@ enum xdpvs_verdict xdpvs_icmp_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 {
 	struct xdpvs_pkt q;
 	struct xdpvs_conn *cp;
+	enum xdpvs_verdict v;
+	bool new_cp = false;
 
 	if (icmp_quote(p, &q))
 		return XDPVS_PASS;
 	cp = icmp_in_conn(e, &q);
 	if (!cp) {
-		enum xdpvs_verdict v;
-
 		if (!e->sysctl.schedule_icmp)
 			return XDPVS_PASS;
 		/* Schedule as if the quoted packet came in reversed. */
 		if (xdpvs_core_schedule_quote(e, p, &q, f, &cp, &v))
 			return v;
+		new_cp = true;
 	}
 	if (xdpvs_conn_fwd(cp) == XDPVS_CONN_F_MASQ && !icmp_csum_ok(p)) {
 		xdpvs_count_drop(e, XDPVS_DROP_ICMP);
-		return XDPVS_DROP;
+		v = XDPVS_DROP;
+	} else {
+		xdpvs_core_in_stats(e, cp, p);
+		if (xdpvs_conn_fwd(cp) != XDPVS_CONN_F_MASQ)
+			cp->in_pkts++;
+		v = xdpvs_xmit_in(e, cp, p, f, &q);
 	}
-	xdpvs_core_in_stats(e, cp, p);
-	if (xdpvs_conn_fwd(cp) != XDPVS_CONN_F_MASQ)
-		cp->in_pkts++;
-	return xdpvs_xmit_in(e, cp, p, f, &q);
+	/* A connection made for this error starts its clock, as
+	 * ip_vs_in_icmp() puts a new one; else it would never expire. */
+	if (new_cp)
+		xdpvs_conn_put(e, cp);
+	return v;
 }
 
 enum xdpvs_verdict xdpvs_icmp_out(struct xdpvs_engine *e, struct xdpvs_pkt *p,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ICMP errors the balancer answers with (core/icmp.c): a packet answered
- * is dropped with one reason counted, the caller's, whether or not the
- * frame's buffer has room for the error.
+ * ICMP (core/icmp.c): a packet answered with an error is dropped with one
+ * reason counted, the caller's, whether or not the frame's buffer has
+ * room for the error; an error scheduled as a new connection
+ * (schedule_icmp) gives that connection a timeout like any other.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,42 @@ static void no_room_for_vlan_tag_counts_one_reason(void **state)
 	assert_int_equal(drops_total(t), 2);
 }
 
+/*
+ * With schedule_icmp, an error from a client quoting a packet "from" a
+ * virtual service it has no connection with is scheduled as if that
+ * packet had come in reversed; the connection then runs on the clock
+ * (3 s before any state transition), as ip_vs_in_icmp() puts it.
+ */
+static void scheduled_icmp_connection_expires(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt quoted = {
+		.src = "198.18.100.1", .dst = "198.18.0.2",
+		.proto = IPPROTO_TCP, .sport = 80, .dport = 40000,
+		.flags = XDPVS_TCP_SYN | XDPVS_TCP_ACK, .seq = 5000,
+		.ack = 1001, .df = true,
+	};
+	uint8_t quote[TB_MAX];
+	struct tb_pkt err = {
+		.smac = CLIENT_MAC, .dmac = ET_LB_MAC,
+		.src = "198.18.0.2", .dst = "198.18.100.1",
+		.proto = IPPROTO_ICMP, .icmp_type = 3, .icmp_code = 3,
+		.payload = quote, .plen = 28,
+	};
+
+	tb_build_ip(quote, &quoted);
+	et_route(t, "198.18.1.2", "02:00:00:00:01:02", 2, 1500, NULL);
+	et_add_svc(t, "tcp 198.18.100.1 80", "rr");
+	et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.2 8080", 'm', 1);
+	assert_int_equal(xdpvs_sysctl_set(t->e, "schedule_icmp", 1), 0);
+	assert_int_equal(et_rx_pkt(t, 1.0, &err), XDPVS_TX);
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	xdpvs_engine_tick(t->e, (uint64_t)(3.5 * XDPVS_NSEC_PER_SEC));
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	xdpvs_engine_tick(t->e, (uint64_t)(4.5 * XDPVS_NSEC_PER_SEC));
+	assert_int_equal(xdpvs_conn_count(t->e), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -122,6 +159,7 @@ int main(void)
 		T(no_dest_answered_counts_no_dest),
 		T(no_room_for_error_counts_one_reason),
 		T(no_room_for_vlan_tag_counts_one_reason),
+		T(scheduled_icmp_connection_expires),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
