@@ -40,7 +40,7 @@
 #include "fuzz.h"
 
 #define FZ_MAX_FRAMES 16
-#define FZ_CONN_MAX 64		/* small, so a full table is reachable */
+#define FZ_CONN_MAX 12		/* small, so a full table is reachable */
 #define FZ_NS(s) ((uint64_t)((s) * 1e9))
 
 #define fz_assert(cond, ...) do {					\
@@ -56,8 +56,9 @@
 /* ---- the configuration ---- */
 
 /* A service and its real servers, as text: "tcp ADDR PORT" or
- * "fwm MARK 4|6"; "ADDR PORT METHOD WEIGHT [TUNNEL [csum]]" with METHOD
- * m (NAT), g (direct routing) or i (tunnel: ipip, gue or gre). */
+ * "fwm MARK 4|6"; "ADDR PORT METHOD WEIGHT [TUNNEL] [csum] [u=N]" with
+ * METHOD m (NAT), g (direct routing) or i (tunnel: ipip, gue or gre),
+ * u= an upper connection threshold. */
 struct fz_svc {
 	const char *spec;
 	const char *sched;
@@ -71,7 +72,7 @@ struct fz_svc {
 
 static const struct fz_svc fz_svcs[] = {
 	{ "tcp 198.18.100.1 80", "rr", 0, 0, 0,
-	  { "198.18.1.2 8080 m 1", "198.18.1.3 8080 m 1" } },
+	  { "198.18.1.2 8080 m 1", "198.18.1.3 8080 m 1 u=2" } },
 	{ "udp 198.18.100.1 53", "rr", 0, 0, 0, { "198.18.1.2 53 m 1" } },
 	{ "udp 198.18.100.1 54", "rr", ONEPKT, 0, 0, { "198.18.1.2 0 m 1" } },
 	{ "sctp 198.18.100.1 5060", "rr", 0, 0, 0,
@@ -84,6 +85,8 @@ static const struct fz_svc fz_svcs[] = {
 	{ "udp 198.18.100.3 53", "rr", 0, 0, 0, { "198.18.1.6 53 i 1 gre" } },
 	{ "tcp 198.18.100.4 443", "rr", PERSIST, 300, 24,
 	  { "198.18.1.2 443 m 1", "198.18.1.3 443 m 1" } },
+	{ "sctp 198.18.100.2 5060", "rr", 0, 0, 0, { "198.18.1.4 5060 g 1" } },
+	{ "fwm 3 4", "rr", 0, 0, 0, { NULL } },
 	{ "tcp 198.18.100.5 0", "rr", PERSIST, 60, 0, { "198.18.1.4 0 g 1" } },
 	{ "tcp 198.18.100.6 21", "rr", PERSIST, 120, 0,
 	  { "198.18.1.2 21 m 1" } },
@@ -155,24 +158,31 @@ static struct xdpvs_svc_conf fz_svc_conf(const struct fz_svc *d)
 static struct xdpvs_dest_conf fz_dest_conf(const char *spec)
 {
 	struct xdpvs_dest_conf c;
-	char addr[64], method, tun[8] = "", csum[8] = "";
+	char addr[64], method, opt[3][8] = { "", "", "" };
 	unsigned int port;
-	int weight;
+	int weight, i;
 
 	memset(&c, 0, sizeof(c));
-	fz_assert(sscanf(spec, "%63s %u %c %d %7s %7s", addr, &port, &method,
-			 &weight, tun, csum) >= 4, "%s", spec);
+	fz_assert(sscanf(spec, "%63s %u %c %d %7s %7s %7s", addr, &port,
+			 &method, &weight, opt[0], opt[1], opt[2]) >= 4,
+		  "%s", spec);
 	c.af = (uint16_t)fz_addr(addr, &c.addr);
 	c.port = htons((uint16_t)port);
 	c.conn_flags = method == 'm' ? XDPVS_CONN_F_MASQ :
 		       method == 'i' ? XDPVS_CONN_F_TUNNEL :
 				       XDPVS_CONN_F_DROUTE;
 	c.weight = weight;
-	c.tun_type = strcmp(tun, "gue") == 0 ? XDPVS_TUN_GUE :
-		     strcmp(tun, "gre") == 0 ? XDPVS_TUN_GRE :
-					       XDPVS_TUN_IPIP;
 	c.tun_port = htons(6080);
-	c.tun_flags = *csum ? XDPVS_TUN_F_CSUM : XDPVS_TUN_F_NOCSUM;
+	for (i = 0; i < 3; i++) {
+		if (strcmp(opt[i], "gue") == 0)
+			c.tun_type = XDPVS_TUN_GUE;
+		else if (strcmp(opt[i], "gre") == 0)
+			c.tun_type = XDPVS_TUN_GRE;
+		else if (strcmp(opt[i], "csum") == 0)
+			c.tun_flags = XDPVS_TUN_F_CSUM;
+		else if (strncmp(opt[i], "u=", 2) == 0)
+			c.u_threshold = (uint32_t)atoi(opt[i] + 2);
+	}
 	return c;
 }
 
@@ -198,7 +208,7 @@ static int fz_route(void *ctx, int af, const union xdpvs_addr *daddr,
 		fz_addr("198.18.0.254", &rt->saddr);
 	switch (net) {
 	case 2:
-		rt->mtu = af == AF_INET6 ? 1280 : 576;
+		rt->mtu = af == AF_INET6 ? 1280 : 552;
 		break;
 	case 3:
 		return -ENETUNREACH;
@@ -238,6 +248,7 @@ static struct xdpvs_engine *fz_engine(uint8_t switches)
 	struct xdpvs_mark_rule m2 = { .mark = 2, .af = AF_INET6, .plen = 48,
 				      .protocol = IPPROTO_TCP,
 				      .port_lo = 1000, .port_hi = 2000 };
+	struct xdpvs_mark_rule m3 = { .mark = 3, .af = AF_INET, .plen = 24 };
 	struct xdpvs_engine *e = xdpvs_engine_new(&p);
 	size_t i, j;
 
@@ -259,8 +270,9 @@ static struct xdpvs_engine *fz_engine(uint8_t switches)
 	fz_assert(xdpvs_sysctl_set(e, "run_estimation", 0) == 0, "estimator");
 	fz_addr("198.18.101.0", &m1.prefix);
 	fz_addr("2001:db8:101::", &m2.prefix);
-	fz_assert(xdpvs_mark_add(e, &m1) == 0 && xdpvs_mark_add(e, &m2) == 0,
-		  "marks");
+	fz_addr("198.18.102.0", &m3.prefix);
+	fz_assert(xdpvs_mark_add(e, &m1) == 0 && xdpvs_mark_add(e, &m2) == 0 &&
+		  xdpvs_mark_add(e, &m3) == 0, "marks");
 	for (i = 0; i < 8; i++)
 		if (switches & (1u << i))
 			fz_assert(xdpvs_sysctl_set(e, fz_switches[i].name,
@@ -270,22 +282,38 @@ static struct xdpvs_engine *fz_engine(uint8_t switches)
 }
 
 /* Configuration changes a record's control byte asks for: routes
- * changed, the first real server of the first service quiesced or back
- * (w0: its weight now), the second one removed or added back. */
+ * changed; in the first service and in the first persistent one, the
+ * first real server quiesced or back (w0: its weight now), the second
+ * removed or added back. */
 static void fz_reconfigure(struct xdpvs_engine *e, uint8_t ctl, int *w0)
 {
-	struct xdpvs_svc_conf s = fz_svc_conf(&fz_svcs[0]);
-	struct xdpvs_dest_conf d0 = fz_dest_conf(fz_svcs[0].dests[0]);
-	struct xdpvs_dest_conf d1 = fz_dest_conf(fz_svcs[0].dests[1]);
+	static const char *const svcs[] = { "tcp 198.18.100.1 80",
+					    "tcp 198.18.100.4 443" };
+	size_t i, j;
 
 	if (ctl & 0x20)
 		xdpvs_engine_routes_changed(e);
-	if (ctl & 0x40) {
-		d0.weight = *w0 ^= 1;
-		fz_assert(xdpvs_dest_edit(e, &s, &d0) == 0, "edit");
+	if (ctl & 0x40)
+		*w0 ^= 1;
+	for (i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++) {
+		const struct fz_svc *d;
+		struct xdpvs_svc_conf s;
+		struct xdpvs_dest_conf d0, d1;
+
+		for (j = 0; strcmp(fz_svcs[j].spec, svcs[i]); j++)
+			;
+		d = &fz_svcs[j];
+		s = fz_svc_conf(d);
+		d0 = fz_dest_conf(d->dests[0]);
+		d1 = fz_dest_conf(d->dests[1]);
+
+		if (ctl & 0x40) {
+			d0.weight = *w0;
+			fz_assert(xdpvs_dest_edit(e, &s, &d0) == 0, "edit");
+		}
+		if ((ctl & 0x80) && xdpvs_dest_del(e, &s, &d1) == -ENOENT)
+			fz_assert(xdpvs_dest_add(e, &s, &d1) == 0, "re-add");
 	}
-	if ((ctl & 0x80) && xdpvs_dest_del(e, &s, &d1) == -ENOENT)
-		fz_assert(xdpvs_dest_add(e, &s, &d1) == 0, "re-add");
 }
 
 /* ---- checks ---- */

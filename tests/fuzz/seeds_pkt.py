@@ -263,6 +263,48 @@ def other6():
                     tcp(45014, 80, SYN, data=b"z" * 1400))), ROOMY)]
 
 
+def routes4():
+    """Replies towards clients whose way back is missing (net 3),
+    unresolved (4), local (5) or narrow (2); a tunnel with pmtu_disc
+    off; SCTP by direct routing; the fwmark service without servers
+    (cache_bypass); a full connection table."""
+    v, r = "198.18.100.1", "198.18.1.3"
+    out = []
+    for i, c in enumerate(["198.18.3.9", "198.18.4.9", "198.18.5.9",
+                           "198.18.2.9"]):
+        out.append(rec(eth(ip(c, v, 6, tcp(46000 + i, 80, SYN))), ROOMY))
+        out.append(rec(eth(ip(r if i % 2 == 0 else "198.18.1.2", c, 6,
+                              tcp(8080, 46000 + i, SA, 1, 1001,
+                                  b"r" * 600))), ROOMY))
+    out.append(rec(eth(ip(C4, "198.18.100.2", 132,
+                          sctp(46010, 5060, chunk(1, b"\0" * 16))))))
+    out.append(rec(eth(ip(C4, "198.18.100.2", 132,
+                          sctp(46010, 5060, chunk(10, b"c"))))))
+    out.append(rec(eth(ip(C4, "198.18.102.7", 6, tcp(46011, 25, SYN))),
+                   ROOMY))
+    out.append(rec(eth(ip(C4, "198.18.100.3", 6,
+                          tcp(46012, 80, SYN, data=b"t" * 1460),
+                          df=False)), ROOMY))
+    return out
+
+
+def full_table():
+    return [rec(eth(ip(C4, "198.18.100.4", 6, tcp(47000 + i, 443, SYN))),
+                ROOMY if i & 1 else EXACT) for i in range(14)]
+
+
+def ext6_more():
+    v = "2001:db8:100::1"
+    ah, nh = ext6([51], 6)
+    fr, fnh = ext6([60, 44], 58)
+    quote = ip(C6, "2001:db8:1::2", 6, tcp(44000, 8080, ACK))[:60]
+    return [rec(eth(ip(C6, v, 6, tcp(48000, 80, SYN), ext=ah, nh=nh))),
+            rec(eth(ip("2001:db8:2::2", C6, 58, icmp(1, 4, 0, quote),
+                       ext=fr, nh=fnh))),
+            rec(eth(ip(C6, "2001:db8:100::4", 58, icmp(128, 0, 1)))),
+            rec(eth(ip(C6, v, 17, udp(48001, 53, b"x" * 1300))), ROOMY)]
+
+
 SEEDS = {
     "nat4-tcp": (0x00, nat4_tcp),
     "nat4-tcp-secure": (0x10 | 0x20, nat4_tcp),
@@ -276,6 +318,10 @@ SEEDS = {
     "shapes4": (0x01, shapes4),
     "nat6": (0x01, nat6),
     "other6": (0x00, other6),
+    "routes4": (0x01, routes4),
+    "routes4-bypass-nopmtu": (0x08 | 0x80, routes4),
+    "full-table": (0x40, full_table),
+    "ext6": (0x01, ext6_more),
 }
 
 
