@@ -420,7 +420,8 @@ static void csum_replace_matches_recompute(void **state)
 	(void)state;
 	rng_state = SEED + 3;
 	for (i = 0; i < ROUNDS; i++) {
-		size_t len = 8 + 2 * rnd(28), w = 2 + 2 * rnd((uint32_t)(len - 4) / 2);
+		size_t len = 8 + 2 * rnd(28);
+		size_t w = 2 + 2 * rnd((uint32_t)(len - 4) / 2);
 		uint16_t sum, old16, new16 = (uint16_t)rng();
 		uint32_t old32, new32 = (uint32_t)rng();
 
@@ -569,7 +570,8 @@ static void nat_wrong_checksum_stays_as_wrong(void **state)
 		bool v6 = i & 1;
 		uint8_t proto = i & 2 ? IPPROTO_UDP : IPPROTO_TCP;
 		uint16_t d = (uint16_t)(1 + rnd(0xfffe)), right, wrong;
-		uint16_t ipd = (uint16_t)(1 + rnd(0xfffe)), ipright = 0, ipwrong;
+		uint16_t ipd = (uint16_t)(1 + rnd(0xfffe)), ipright = 0;
+		uint16_t ipwrong;
 
 		rnd_pkt(&got, v6, proto);
 		right = l4_csum_of(&got);

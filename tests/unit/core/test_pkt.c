@@ -200,6 +200,7 @@ static void build_ip6_ext(struct frame *f, const struct spec *s, size_t off)
 /* Build the frame s describes, every length and checksum right. */
 static void build(struct frame *f, const struct spec *s)
 {
+	static const uint8_t ra[4] = { 0x94, 4, 0, 0 };
 	uint8_t *b = f->b, *ip;
 	size_t off = 12, i, l4len, ext = 0;
 
@@ -246,7 +247,7 @@ static void build(struct frame *f, const struct spec *s)
 		inet_pton(AF_INET, CLIENT4, ip + 12);
 		inet_pton(AF_INET, VIP4, ip + 16);
 		for (i = 0; i < s->optlen; i++)	/* router alert, NOPs */
-			ip[20 + i] = i < 4 ? (uint8_t[]){ 0x94, 4, 0, 0 }[i] : 1;
+			ip[20 + i] = i < 4 ? ra[i] : 1;
 		f->l4 = f->l3 + f->hlen;
 		ip4_fix_csum(f);
 	}
