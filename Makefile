@@ -66,11 +66,12 @@ help:
 	@echo "make check      install missing packages, build, run every test"
 	@echo "make check T=core/sched/wrr   one unit test (path under tests/unit)"
 	@echo "make check SAN=1              everything under ASan+UBSan in build-san/"
+	@echo "make fuzz       build the libFuzzer harnesses into build-fuzz/ (clang)"
 	@echo "make clean      remove build output"
 	@echo "V=1             show the commands"
 
 clean:
-	$(Q)rm -rf build build-san
+	$(Q)rm -rf build build-san build-fuzz
 
 install: all
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin

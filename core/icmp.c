@@ -226,6 +226,7 @@ static enum xdpvs_verdict icmp_build(struct xdpvs_engine *e,
 	uint32_t room = (v6 ? ICMP6_ROOM : ICMP4_ROOM) - iphl - ICMP_HLEN;
 	uint32_t qlen = xdpvs_pkt_l3_len(p);
 	uint8_t *l3 = p->data + p->l3_off, *ic = l3 + iphl, tos = l3[1];
+	uint32_t l2len = rt->vlan ? 18 : 14;
 	uint32_t sum;
 	uint16_t c;
 
@@ -233,11 +234,12 @@ static enum xdpvs_verdict icmp_build(struct xdpvs_engine *e,
 		room = rt->mtu - iphl - ICMP_HLEN;
 	if (qlen > room)
 		qlen = room;
+	/* No room for the error: p's drop is counted already, as the
+	 * caller's reason, so this is not a second one. */
 	if (qlen > sizeof(e->scratch) ||
-	    l3 + iphl + ICMP_HLEN + qlen > f->data + f->len + f->tailroom) {
-		xdpvs_count_drop(e, XDPVS_DROP_NO_ROOM);
+	    (uint32_t)(l3 - (f->data - f->headroom)) < l2len ||
+	    l3 + iphl + ICMP_HLEN + qlen > f->data + f->len + f->tailroom)
 		return XDPVS_DROP;
-	}
 	memcpy(e->scratch, l3, qlen);
 	memcpy(ic + ICMP_HLEN, e->scratch, qlen);
 	icmp_type_code(p->af, err, mtu, ic);

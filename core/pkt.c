@@ -214,7 +214,8 @@ static int pkt_parse_l2(struct xdpvs_pkt *p)
 	type = (uint16_t)(p->data[off] << 8 | p->data[off + 1]);
 	for (tags = 0; tags < 2 && (type == ETHERTYPE_VLAN ||
 				    type == ETHERTYPE_QINQ); tags++) {
-		if (p->len < off + 2 + 4 + 2)
+		/* the tag's type, TCI and the encapsulated type */
+		if (p->len < off + 2 + 2 + 2)
 			return -1;
 		if (!p->vlan) {
 			p->vlan = true;

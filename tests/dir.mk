@@ -44,6 +44,37 @@ $(O)/hdrcheck/%.stamp: include/xdpvs/%.h
 		-Wall -Wextra -Werror -fsyntax-only $(@D)/$*.c
 	$(Q)touch $@
 
+# tests/fuzz/: a libFuzzer harness per parser, fuzz_NAME.c.  `make fuzz`
+# builds them with clang into build-fuzz/ (not part of check); run one
+# with e.g. build-fuzz/tests/fuzz/fuzz_pkt -max_total_time=300 DIR
+# tests/fuzz/corpus/pkt.  check-corpus replays each committed corpus,
+# tests/fuzz/corpus/NAME/, through the same entry point with a plain
+# driver, so what the fuzzer once found stays fixed.
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(patsubst %,$(O)/tests/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_REPLAYS := $(patsubst %,$(O)/tests/fuzz/replay_%,$(FUZZ_NAMES))
+FUZZ_SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+		 -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(FUZZ_REPLAYS): $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o \
+		 $(O)/tests/fuzz/replay.o $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+
+$(FUZZ_BINS): $(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ -o $@
+
+.PHONY: fuzz fuzz-bins check-corpus
+fuzz:
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=$(CLANG) \
+		SANFLAGS='$(FUZZ_SANFLAGS)' fuzz-bins
+fuzz-bins: $(FUZZ_BINS)
+
+check-corpus: $(FUZZ_REPLAYS)
+	$(Q)sh tests/fuzz/run-corpus.sh $(O) $(FUZZ_NAMES)
+
+
 E2E_TESTS := $(sort $(wildcard tests/e2e/test-*.sh))
 
 .PHONY: check check-unit check-replay check-headers check-e2e
@@ -51,7 +82,7 @@ ifdef T
 check: $(O)/tests/unit/$(dir $(T))test_$(notdir $(T))
 	$(Q)$<
 else
-check: deps all check-headers check-unit check-replay check-e2e
+check: deps all check-headers check-unit check-corpus check-replay check-e2e
 endif
 
 check-headers: $(HDRCHECK)
