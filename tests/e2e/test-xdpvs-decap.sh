@@ -25,7 +25,10 @@ set -u
 
 BIN=${XDPVS_DECAP:-${XDPVS_BUILD:-build}/xdpvs-decap}
 MODE=${DECAP_MODE:-native}
-LAB="$(cd "$(dirname "$0")" && pwd)/decap-lab.py"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LAB=$HERE/decap-lab.py
+# shellcheck source=../lib/lab.sh
+. "$HERE/../lib/lab.sh"
 SUF=$$
 NS_CL=xdc-cl-$SUF
 NS_DIR=xdc-dir-$SUF
@@ -38,32 +41,12 @@ TMP=
 PIDS=()
 FAILED=0
 
-skip() { echo "SKIP: $*"; exit 77; }
-
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
-
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	ip netns del "$NS_CL" 2>/dev/null
 	ip netns del "$NS_DIR" 2>/dev/null
 	ip netns del "$NS_RS" 2>/dev/null
 	[ -n "$TMP" ] && rm -rf "$TMP"
-}
-
-# Start "$@" in the background in namespace $1, output to $2; remember
-# the PID in LAST_PID and PIDS.
-start_bg() {
-	local ns=$1 out=$2
-	shift 2
-	nsenter --net="/run/netns/$ns" -- "$@" >"$out" 2>&1 &
-	LAST_PID=$!
-	PIDS+=("$LAST_PID")
 }
 
 # Wait (at most 5 s) until file $1 has a line "ready".
@@ -93,14 +76,6 @@ prerequisites() {
 	ip netns del "$NS_CL"
 }
 
-# veth pair $1 (in ns $2) -- $3 (in ns $4), checksum offload off both ends.
-veth() {
-	ip link add "$1" netns "$2" type veth peer name "$3" netns "$4" || return 1
-	in_ns "$2" ethtool -K "$1" tx off >/dev/null || return 1
-	in_ns "$4" ethtool -K "$3" tx off >/dev/null || return 1
-	in_ns "$2" ip link set "$1" up && in_ns "$4" ip link set "$3" up
-}
-
 setup() {
 	local ns
 	TMP=$(mktemp -d) || return 1
@@ -108,8 +83,8 @@ setup() {
 		ip netns add "$ns" || return 1
 		in_ns "$ns" ip link set lo up
 	done
-	veth cl0 "$NS_CL" dir0 "$NS_DIR" || return 1
-	veth dir1 "$NS_DIR" rs0 "$NS_RS" || return 1
+	lab_veth cl0 "$NS_CL" dir0 "$NS_DIR" || return 1
+	lab_veth dir1 "$NS_DIR" rs0 "$NS_RS" || return 1
 	# Room for the outer headers on the tunnel leg.
 	in_ns "$NS_DIR" ip link set dir1 mtu 1600
 	in_ns "$NS_RS" ip link set rs0 mtu 1600
