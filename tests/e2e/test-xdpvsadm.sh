@@ -26,10 +26,8 @@ BIN=$BUILD/xdpvsd
 SYNCSERVER=$BUILD/tests/lib/ctlserver
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DATA=$HERE/../data/ctl
-# shellcheck source=../lib/lab.sh
+# shellcheck source=tests/lib/lab.sh
 . "$HERE/../lib/lab.sh"
-TMP=
-PIDS=()
 FAILED=0
 SRV_PID=
 SOCK=
@@ -468,17 +466,6 @@ case_socket() {
 		{ echo "second server: $(cat "$TMP/second")"; return 1; }
 	adm -A -t 198.18.100.1:80 -s rr && adm -Ln >/dev/null || return 1
 	stop_server
-}
-
-# Run case function $1 in this shell (so PIDS keeps what it starts).
-run_case() {
-	if "$1" >"$TMP/case" 2>&1; then
-		echo "  PASS   ${1#case_}"
-	else
-		echo "  FAIL   ${1#case_}"
-		sed 's/^/         /' "$TMP/case"
-		FAILED=$((FAILED + 1))
-	fi
 }
 
 prerequisites

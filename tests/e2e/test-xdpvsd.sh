@@ -27,7 +27,7 @@ BIN=$BUILD/xdpvsd
 DECAP=$BUILD/xdpvs-decap
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LAB=$HERE/xdpvsd-lab.py
-# shellcheck source=../lib/lab.sh
+# shellcheck source=tests/lib/lab.sh
 . "$HERE/../lib/lab.sh"
 VIP=198.18.100.1
 VIP6=2001:db8:100::1
@@ -240,13 +240,7 @@ case_errors() {
 
 # SIGTERM: exit 0, nothing left behind.
 case_clean_exit() {
-	local rc
-	kill -TERM "$XDPVSD"
-	wait "$XDPVSD"
-	rc=$?
-	XDPVSD=
-	[ "$rc" = 0 ] || { echo "exit status $rc"; cat "$TMP/xdpvsd.log"; return 1; }
-	lab_left_nothing || return 1
+	lab_stop_xdpvsd || return 1
 	grep -q "^dp rx" "$TMP/dump" || { echo "no dump at exit"; return 1; }
 }
 
@@ -273,39 +267,32 @@ case_daemon_mode() {
 	lab_left_nothing
 }
 
-run() {
-	if "$1"; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1"
-		FAILED=1
-	fi
-}
-
 prerequisites
 trap lab_cleanup EXIT
 lab_init xv || exit 1
 setup || { echo "FAIL: setup"; exit 1; }
 start_xdpvsd || { echo "FAIL: xdpvsd did not start"; cat "$TMP/xdpvsd.log"; exit 1; }
-run case_nat_tcp4
-run case_nat_tcp6
-run case_nat_udp
-run case_dr
-run case_tun_ipip
-run case_tun_gue
-run case_dr6
-run case_tun_ip6ip6
-run case_fwmark
-run case_host_traffic
-run case_counters
-run case_second_instance
-run case_errors
+run_case case_nat_tcp4
+run_case case_nat_tcp6
+run_case case_nat_udp
+run_case case_dr
+run_case case_tun_ipip
+run_case case_tun_gue
+run_case case_dr6
+run_case case_tun_ip6ip6
+run_case case_fwmark
+run_case case_host_traffic
+run_case case_counters
+run_case case_second_instance
+run_case case_errors
 if [ -n "${XDPVSD_KEEP:-}" ]; then
 	dump; cat "$TMP/dump"
 	echo "lab kept: namespaces xv-*-$$, files in $TMP; Enter to clean up"
 	read -r _
 fi
-run case_clean_exit
-run case_daemon_mode
-[ "$FAILED" = 0 ] || { echo "--- xdpvsd log"; cat "$TMP/xdpvsd.log"; }
-exit "$FAILED"
+run_case case_clean_exit
+run_case case_daemon_mode
+[ "$FAILED" -eq 0 ] && exit 0
+echo "--- xdpvsd log"
+cat "$TMP/xdpvsd.log"
+exit 1

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The network-namespace lab of xdpvsd's end-to-end tests and of `make
 # demo` (bash, sourced): a client, the balancer, a switch and three real
 # servers, joined by veth pairs.
@@ -20,10 +21,11 @@
 # xdpvsd on both balancer interfaces ($XDPVSD, its socket $SOCK);
 # lab_cleanup (for an EXIT trap) stops what was started (by PID),
 # deletes the namespaces and $TMP.  Every wait is bounded.  The first
-# helpers (skip, in_ns, start_bg, stop_pids, wait_for, lab_veth) serve
+# helpers (skip, in_ns, start_bg, stop_pids, wait_for, run_case,
+# lab_veth) serve
 # scripts with labs of their own too.
 
-NS_CL= NS_LB= NS_SW=
+NS_CL='' NS_LB='' NS_SW=''
 NS_RS=()
 TMP=
 PIDS=()
@@ -73,6 +75,18 @@ lab_veth() {
 	in_ns "$2" ethtool -K "$1" tx off >/dev/null || return 1
 	in_ns "$4" ethtool -K "$3" tx off >/dev/null || return 1
 	in_ns "$2" ip link set "$1" up && in_ns "$4" ip link set "$3" up
+}
+
+# Run case function $1 in this shell (so PIDS keeps what it starts),
+# output to $TMP/case, shown when it fails; FAILED counts the failures.
+run_case() {
+	if "$1" >"$TMP/case" 2>&1; then
+		echo "  PASS   ${1#case_}"
+	else
+		echo "  FAIL   ${1#case_}"
+		sed 's/^/         /' "$TMP/case"
+		FAILED=$((FAILED + 1))
+	fi
 }
 
 # Root, network namespaces and the commands named; exit 77 otherwise.
@@ -183,6 +197,17 @@ lab_xdpvsd() {
 	wait_for "[ -s $TMP/xdpvsd.pid ] || ! kill -0 $XDPVSD 2>/dev/null" ||
 		return 1
 	kill -0 "$XDPVSD" 2>/dev/null || { cat "$TMP/xdpvsd.log"; return 1; }
+}
+
+# SIGTERM to lab_xdpvsd's daemon: it must exit 0 and leave nothing.
+lab_stop_xdpvsd() {
+	local rc
+	kill -TERM "$XDPVSD"
+	wait "$XDPVSD"
+	rc=$?
+	XDPVSD=
+	[ "$rc" = 0 ] || { echo "exit status $rc"; return 1; }
+	lab_left_nothing
 }
 
 # Nothing left behind by an xdpvsd that exited: no XDP program on the
