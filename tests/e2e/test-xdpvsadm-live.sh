@@ -244,7 +244,7 @@ case_nat_http6() { nat_http 2001:db8:1::10 "$VIP6" "${RS6[@]}"; }
 
 # wrk for 2 s (6 connections): no error, every server got connections,
 # rr's spread (no two servers more than one connection apart), at least
-# a connection per request (http.server closes each).
+# a connection per request (http.server closes each), rates in --rate.
 wrk_run() {
 	local svc=$1 url=$2 n
 	adm -Z || return 1
@@ -261,6 +261,10 @@ wrk_run() {
 	{ k++; if (k == 1 || $2 < min) min = $2; if ($2 > max) max = $2 }
 	END { if (k != 3 || min < 1 || max - min > 1 || total < n) exit 1 }' \
 		"$TMP/got" || { echo "wrk: $n requests, counters:"; cat "$TMP/got"; return 1; }
+	# The 2 s estimator has seen the traffic (within its next round).
+	wait_for "adm -Ln --rate --json -t $svc | jq -e '.services[0] |
+		.rates.cps > 0 and .rates.inbps > 0 and
+		all(.dests[]; .rates.outpps > 0)' >/dev/null" 30
 }
 
 case_wrk4() { wrk_run "$VIP:80" "http://$VIP/"; }
@@ -291,18 +295,23 @@ case_nat_dns4() { nat_dns "$VIP" "$VIP:53"; }
 case_nat_dns6() { nat_dns "$VIP6" "[$VIP6]:53"; }
 
 # A TCP session with the echo service: sess_open; sess_say LINE prints
-# the answer (nothing after 1 s); sess_close.
+# the answer (nothing after 1 s); sess_read S the next line (nothing
+# after S s); sess_close.
 sess_open() {
 	coproc SESS { exec nsenter --net="/run/netns/$NS_CL" -- \
 		socat -T 20 - "TCP:$ECHO"; }
 	PIDS+=("$SESS_PID")
 }
 
-sess_say() {
+sess_read() {
 	local line=
-	echo "$1" >&"${SESS[1]}"
-	IFS= read -r -t 1 line <&"${SESS[0]}"
+	IFS= read -r -t "$1" line <&"${SESS[0]}"
 	echo "$line"
+}
+
+sess_say() {
+	echo "$1" >&"${SESS[1]}"
+	sess_read 1
 }
 
 sess_close() {
@@ -348,36 +357,50 @@ dest_gone() {
 		awk '$1 == "drop" && $2 == "dest_gone" { print $3 }' "$TMP/dump"
 }
 
+# Open a session; the address of the real server it went to in RS_ADDR.
+sess_server() {
+	local name
+	sess_open
+	name=$(sess_say "$1")
+	name=${name%:"$1"}
+	case "$name" in
+	rs[123]) RS_ADDR=${RS[${name#rs} - 1]} ;;
+	*) echo "session: '$name'"; return 1 ;;
+	esac
+}
+
 # -d as IPVS does it: the server leaves the listing, new connections go
 # to the others; its connections stay listed but their packets are
-# dropped (expire_nodest_conn=0); with expire_nodest_conn=1 they are
+# dropped (expire_nodest_conn=0) until it is added back (from the
+# trash: the connection goes on); with expire_nodest_conn=1 they are
 # expired at once.
 case_delete_server() {
-	local name gone
-	sess_open
-	name=$(sess_say a)
-	name=${name%:a}
-	case "$name" in rs[123]) ;; *) echo "session: '$name'"; return 1 ;; esac
+	local gone name out
+	sess_server a || return 1
+	name=rs${RS_ADDR##*.1}
 	gone=$(dest_gone)
-	adm -d -t "$ECHO" -r "${RS[${name#rs} - 1]}:7000" || return 1
-	expect "-Ln after -d" "$(rs_field "${RS[${name#rs} - 1]}" 2)" "" &&
+	adm -d -t "$ECHO" -r "$RS_ADDR:7000" || return 1
+	expect "-Ln after -d" "$(rs_field "$RS_ADDR" 2)" "" &&
 	expect "session after -d" "$(sess_say b)" "" || return 1
 	expect "dest_gone drops" "$(( $(dest_gone) > gone ))" 1 || return 1
-	adm -Lnc | grep -q "ESTABLISHED .* ${RS[${name#rs} - 1]}:7000 *$" ||
+	out=$(echoes 2)
+	[[ $out =~ ^rs[123]:m1\ rs[123]:m2$ && $out != *"$name:"* ]] ||
+		{ echo "new connections after -d: $out"; return 1; }
+	adm -Lnc | grep -q "ESTABLISHED .* $RS_ADDR:7000 *$" ||
 		{ echo "the session's connection is no longer listed"; return 1; }
+	adm -a -t "$ECHO" -r "$RS_ADDR:7000" -m -w 1 || return 1
+	# TCP sends "b" again: the server is back, and so is the session.
+	expect "session after -a" "$(sess_read 4)" "$name:b" &&
+	expect "session after -a" "$(sess_say c)" "$name:c" || return 1
 	sess_close
-	adm -a -t "$ECHO" -r "${RS[${name#rs} - 1]}:7000" -m -w 1 &&
-		adm --sysctl expire_nodest_conn=1 || return 1
-	sess_open
-	name=$(sess_say c)
-	name=${name%:c}
-	adm -d -t "$ECHO" -r "${RS[${name#rs} - 1]}:7000" || return 1
-	adm -Lnc | grep -q "ESTABLISHED .* ${RS[${name#rs} - 1]}:7000 *$" &&
+	adm --sysctl expire_nodest_conn=1 && sess_server d || return 1
+	adm -d -t "$ECHO" -r "$RS_ADDR:7000" || return 1
+	adm -Lnc | grep -q "ESTABLISHED .* $RS_ADDR:7000 *$" &&
 		{ echo "expire_nodest_conn=1: connection still listed"; return 1; }
-	expect "session after -d (expired)" "$(sess_say d)" "" || return 1
+	expect "session after -d (expired)" "$(sess_say e)" "" || return 1
 	sess_close
 	adm --sysctl expire_nodest_conn=0 &&
-		adm -a -t "$ECHO" -r "${RS[${name#rs} - 1]}:7000" -m -w 1
+		adm -a -t "$ECHO" -r "$RS_ADDR:7000" -m -w 1
 }
 
 # -p 60: a client stays on its server, another client address may go
