@@ -78,8 +78,7 @@ setup() {
 	local ns
 	TMP=$(mktemp -d) || return 1
 	for ns in "$NS_CL" "$NS_DIR" "$NS_REAL"; do
-		ip netns add "$ns" || return 1
-		in_ns "$ns" ip link set lo up
+		lab_netns "$ns" || return 1
 	done
 	lab_veth cl0 "$NS_CL" dir0 "$NS_DIR" || return 1
 	lab_veth dir1 "$NS_DIR" rs0 "$NS_REAL" || return 1

@@ -22,7 +22,7 @@
 # lab_cleanup (for an EXIT trap) stops what was started (by PID),
 # deletes the namespaces and $TMP.  Every wait is bounded.  The first
 # helpers (skip, in_ns, start_bg, stop_pids, wait_for, run_case,
-# lab_veth) serve
+# lab_netns, lab_veth) serve
 # scripts with labs of their own too.
 
 NS_CL='' NS_LB='' NS_SW=''
@@ -67,6 +67,17 @@ wait_for() {
 	done
 	echo "timed out waiting for: $1"
 	return 1
+}
+
+# Namespace $1, lo up, no duplicate address detection: while a link's
+# link-local address is tentative (a second or two) the kernel sends no
+# neighbour solicitation unless a packet's own source address can be
+# used (not for xdpvsd's requests to resolve, nor for forwarded packets).
+lab_netns() {
+	ip netns add "$1" || return 1
+	in_ns "$1" ip link set lo up
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
 }
 
 # veth $1 (in ns $2) -- $3 (in ns $4), transmit checksum offload off.
@@ -136,8 +147,7 @@ lab_rs() {
 lab_setup() {
 	local ns i
 	for ns in "$NS_CL" "$NS_LB" "$NS_SW" "${NS_RS[@]}"; do
-		ip netns add "$ns" || return 1
-		in_ns "$ns" ip link set lo up
+		lab_netns "$ns" || return 1
 	done
 	in_ns "$NS_SW" ip link add br0 type bridge || return 1
 	in_ns "$NS_SW" ip link set br0 up
