@@ -71,8 +71,9 @@ lab_setup || { echo "lab set-up failed"; exit 1; }
 lab_http || { echo "the HTTP servers did not start"; exit 1; }
 
 say "2. xdpvsd on the balancer's interfaces"
-echo "balancer# xdpvsd -i lb0 -i lb1"
 lab_xdpvsd -q || { echo "xdpvsd did not start"; exit 1; }
+echo "balancer# xdpvsd -f -i lb0 -i lb1 --socket $SOCK ... &"
+echo "balancer# export XDPVS_SOCKET=$SOCK"
 export XDPVS_SOCKET=$SOCK
 
 say "3. A virtual service, NAT to the three real servers (ipvsadm's syntax)"
