@@ -55,14 +55,21 @@ include mk/rules.mk
 # After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk
 
-.PHONY: all deps help clean install
+.PHONY: all deps demo help clean install
 all: $(LIBXDPVS) $(LIBCTL) $(BPF_OBJS) $(BPF_SKELS) $(addprefix $(O)/,$(PROGS))
 
 deps:
 	$(Q)sh mk/deps.sh
 
+# The missing packages first, then a fresh make: pkg-config's flags are
+# read when the Makefile is.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bash demo/demo.sh $(O)
+
 help:
 	@echo "make            build everything into $(O)/"
+	@echo "make demo       xdpvs balancing HTTP in network namespaces (root)"
 	@echo "make check      install missing packages, build, run every test"
 	@echo "make check T=core/sched/wrr   one unit test (path under tests/unit)"
 	@echo "make check SAN=1              everything under ASan+UBSan in build-san/"

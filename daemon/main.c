@@ -66,10 +66,11 @@ struct xdpvsd {
 
 static void usage(FILE *f)
 {
-	fputs("Usage: xdpvsd [OPTIONS] -i IFACE [-i IFACE]...\n"
+	fputs("Usage: xdpvsd [OPTIONS] [-i IFACE]...\n"
 	      "The xdpvs load balancer: IPVS in userspace, over XDP and "
 	      "AF_XDP.\n\n"
-	      "  -i, --iface IFACE   interface to balance on (repeatable)\n"
+	      "  -i, --iface IFACE   interface to balance on (repeatable;\n"
+	      "                      none: control socket only)\n"
 	      "  -c, --config FILE   rules to start with (ipvsadm -S format)\n"
 	      "  -n, --check         check the configuration and exit\n"
 	      "  -f, --foreground    do not fork; log to stderr\n"
@@ -167,10 +168,6 @@ static int parse_args(struct xdpvsd *d, int argc, char **argv)
 	}
 	if (optind < argc) {
 		log_err("unexpected argument `%s'", argv[optind]);
-		return 2;
-	}
-	if (!d->dpc.nifs && !d->check_only) {
-		log_err("no interface given (-i IFACE)");
 		return 2;
 	}
 	return 0;
@@ -376,7 +373,8 @@ static void dump_write(struct xdpvsd *d)
 			xdpvs_drop_name((enum xdpvs_drop)i),
 			(unsigned long long)drops[i]);
 	fprintf(f, "# data path\n");
-	dp_dump(d->dp, f);
+	if (d->dp)
+		dp_dump(d->dp, f);
 	if (fclose(f) || rename(tmp, d->dump))
 		log_err_r(-errno, "%s", d->dump);
 }
@@ -411,7 +409,8 @@ static void on_tick(void *arg, uint32_t events)
 	if (read(d->timer_fd, &n, sizeof(n)) != sizeof(n))
 		return;
 	xdpvs_engine_tick(d->e, loop_now());
-	dp_tick(d->dp, loop_now());
+	if (d->dp)
+		dp_tick(d->dp, loop_now());
 }
 
 static int events_start(struct xdpvsd *d, const sigset_t *sigs)
@@ -462,7 +461,8 @@ static void ctl_changed(void *ctx)
 {
 	struct xdpvsd *d = ctx;
 
-	dp_sync(d->dp);
+	if (d->dp)
+		dp_sync(d->dp);
 }
 
 /* ------------------------------------------------------------------
@@ -486,17 +486,21 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		log_err_r(-errno, "event loop");
 		return -1;
 	}
-	d->dp = dp_open(&d->dpc, &err);
-	if (!d->dp)
-		return -1;
-	d->e = engine_new(d->conn_max, dp_env(d->dp));
+	/* No -i: the control socket and the engine only (no packets). */
+	if (d->dpc.nifs) {
+		d->dp = dp_open(&d->dpc, &err);
+		if (!d->dp)
+			return -1;
+	}
+	d->e = engine_new(d->conn_max, d->dp ? dp_env(d->dp) :
+					      (struct xdpvs_env){ 0 });
 	if (!d->e) {
 		log_err("cannot create the engine: %s", strerror(ENOMEM));
 		return -1;
 	}
 	if (d->config && load_config(d->config, d->e))
 		return -1;
-	if (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp))
+	if (d->dp && (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp)))
 		return -1;
 	make_rundir(d->socket);
 	d->ctl = control_start(d->loop, d->socket, d->e, &ops, &err);
@@ -557,7 +561,11 @@ int main(int argc, char **argv)
 	rc = d.pid_fd < 0 || start(&d, &sigs) ? 1 : 0;
 	if (!rc) {
 		pidfile_write(d.pid_fd);
-		log_info("running on %d interface(s)", d.dpc.nifs);
+		if (d.dpc.nifs)
+			log_info("running on %d interface(s)", d.dpc.nifs);
+		else
+			log_warn("no interface (-i): control socket only, "
+				 "no packet is balanced");
 	}
 	daemon_done(report, rc);
 	if (!rc && loop_run(d.loop)) {

@@ -20,8 +20,8 @@ $(O)/tests/unit/daemon/test_control: $(O)/tests/unit/daemon/test_control.o \
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -pthread -o $@
 
-# A control server without a data path (engine + loop + control socket),
-# for the end-to-end tests of xdpvsadm.
+# A control server without a data path (engine + loop + control socket)
+# and with a stand-in sync daemon, for xdpvsadm's sync daemon commands.
 CTLSERVER := $(O)/tests/lib/ctlserver
 $(CTLSERVER): $(O)/tests/lib/ctlserver.o $(O)/daemon/control.o \
 		$(O)/daemon/loop.o $(LIBCTL) $(LIBXDPVS)

@@ -25,45 +25,26 @@ set -u
 
 BIN=${XDPVS_DECAP:-${XDPVS_BUILD:-build}/xdpvs-decap}
 MODE=${DECAP_MODE:-native}
-LAB="$(cd "$(dirname "$0")" && pwd)/decap-lab.py"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LAB=$HERE/decap-lab.py
+# shellcheck source=tests/lib/lab.sh
+. "$HERE/../lib/lab.sh"
 SUF=$$
 NS_CL=xdc-cl-$SUF
 NS_DIR=xdc-dir-$SUF
-NS_RS=xdc-rs-$SUF
+NS_REAL=xdc-rs-$SUF
 VIP4=198.18.100.1
 VIP6=2001:db8:100::1
 PORT=8080
 GUE_PORT=6080
-TMP=
-PIDS=()
 FAILED=0
 
-skip() { echo "SKIP: $*"; exit 77; }
-
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
-
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	ip netns del "$NS_CL" 2>/dev/null
 	ip netns del "$NS_DIR" 2>/dev/null
-	ip netns del "$NS_RS" 2>/dev/null
+	ip netns del "$NS_REAL" 2>/dev/null
 	[ -n "$TMP" ] && rm -rf "$TMP"
-}
-
-# Start "$@" in the background in namespace $1, output to $2; remember
-# the PID in LAST_PID and PIDS.
-start_bg() {
-	local ns=$1 out=$2
-	shift 2
-	nsenter --net="/run/netns/$ns" -- "$@" >"$out" 2>&1 &
-	LAST_PID=$!
-	PIDS+=("$LAST_PID")
 }
 
 # Wait (at most 5 s) until file $1 has a line "ready".
@@ -93,26 +74,17 @@ prerequisites() {
 	ip netns del "$NS_CL"
 }
 
-# veth pair $1 (in ns $2) -- $3 (in ns $4), checksum offload off both ends.
-veth() {
-	ip link add "$1" netns "$2" type veth peer name "$3" netns "$4" || return 1
-	in_ns "$2" ethtool -K "$1" tx off >/dev/null || return 1
-	in_ns "$4" ethtool -K "$3" tx off >/dev/null || return 1
-	in_ns "$2" ip link set "$1" up && in_ns "$4" ip link set "$3" up
-}
-
 setup() {
 	local ns
 	TMP=$(mktemp -d) || return 1
-	for ns in "$NS_CL" "$NS_DIR" "$NS_RS"; do
-		ip netns add "$ns" || return 1
-		in_ns "$ns" ip link set lo up
+	for ns in "$NS_CL" "$NS_DIR" "$NS_REAL"; do
+		lab_netns "$ns" || return 1
 	done
-	veth cl0 "$NS_CL" dir0 "$NS_DIR" || return 1
-	veth dir1 "$NS_DIR" rs0 "$NS_RS" || return 1
+	lab_veth cl0 "$NS_CL" dir0 "$NS_DIR" || return 1
+	lab_veth dir1 "$NS_DIR" rs0 "$NS_REAL" || return 1
 	# Room for the outer headers on the tunnel leg.
 	in_ns "$NS_DIR" ip link set dir1 mtu 1600
-	in_ns "$NS_RS" ip link set rs0 mtu 1600
+	in_ns "$NS_REAL" ip link set rs0 mtu 1600
 
 	in_ns "$NS_CL" ip addr add 198.18.1.10/24 dev cl0
 	in_ns "$NS_CL" ip addr add 2001:db8:1::10/64 dev cl0 nodad
@@ -128,37 +100,37 @@ setup() {
 	in_ns "$NS_DIR" ip route add blackhole "$VIP4/32"
 	in_ns "$NS_DIR" ip -6 route add blackhole "$VIP6/128"
 
-	in_ns "$NS_RS" ip addr add 198.18.2.2/24 dev rs0
-	in_ns "$NS_RS" ip addr add 2001:db8:2::2/64 dev rs0 nodad
-	in_ns "$NS_RS" ip addr add "$VIP4/32" dev lo
-	in_ns "$NS_RS" ip addr add "$VIP6/128" dev lo
-	in_ns "$NS_RS" ip route add default via 198.18.2.1
-	in_ns "$NS_RS" ip -6 route add default via 2001:db8:2::1
+	in_ns "$NS_REAL" ip addr add 198.18.2.2/24 dev rs0
+	in_ns "$NS_REAL" ip addr add 2001:db8:2::2/64 dev rs0 nodad
+	in_ns "$NS_REAL" ip addr add "$VIP4/32" dev lo
+	in_ns "$NS_REAL" ip addr add "$VIP6/128" dev lo
+	in_ns "$NS_REAL" ip route add default via 198.18.2.1
+	in_ns "$NS_REAL" ip -6 route add default via 2001:db8:2::1
 
-	RS_MAC=$(in_ns "$NS_RS" cat /sys/class/net/rs0/address 2>/dev/null)
+	RS_MAC=$(in_ns "$NS_REAL" cat /sys/class/net/rs0/address 2>/dev/null)
 	case "$RS_MAC" in
 	??:??:??:??:??:??) ;;
-	*) RS_MAC=$(in_ns "$NS_RS" ip -o link show rs0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p') ;;
+	*) RS_MAC=$(in_ns "$NS_REAL" ip -o link show rs0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p') ;;
 	esac
 	[ -n "$RS_MAC" ] || return 1
 
-	start_bg "$NS_RS" "$TMP/server" python3 "$LAB" server --port "$PORT" --timeout 300
+	start_bg "$NS_REAL" "$TMP/server" python3 "$LAB" server --port "$PORT" --timeout 300
 	wait_ready "$TMP/server"
 }
 
 attach() {
-	in_ns "$NS_RS" "$BIN" -i rs0 --mode "$MODE" --gue-port "$GUE_PORT" "$@" \
+	in_ns "$NS_REAL" "$BIN" -i rs0 --mode "$MODE" --gue-port "$GUE_PORT" "$@" \
 		>"$TMP/attach" 2>&1 || { cat "$TMP/attach"; return 1; }
 }
 
 detach() {
-	in_ns "$NS_RS" "$BIN" --detach -i rs0 >"$TMP/detach" 2>&1 ||
+	in_ns "$NS_REAL" "$BIN" --detach -i rs0 >"$TMP/detach" 2>&1 ||
 		{ cat "$TMP/detach"; return 1; }
 }
 
 # Packets of xdpvs-decap counter $1 on rs0.
 counter() {
-	in_ns "$NS_RS" "$BIN" --stats -i rs0 | awk -v c="$1" '$1 == c { print $2 }'
+	in_ns "$NS_REAL" "$BIN" --stats -i rs0 | awk -v c="$1" '$1 == c { print $2 }'
 }
 
 # Run the director with "$@" (--tun ... --src/--dst) in the background.
@@ -209,7 +181,7 @@ case_without_xdp_nothing_arrives() {
 	stop_bg "$DIRECTOR"
 	[ "$out" = "rs:control" ] || return 0
 	# Only a kernel with the ipip module (tunl0) may answer by itself.
-	in_ns "$NS_RS" ip link show tunl0 >/dev/null 2>&1 && return 0
+	in_ns "$NS_REAL" ip link show tunl0 >/dev/null 2>&1 && return 0
 	echo "answered without xdpvs-decap and without tunl0"
 	return 1
 }
@@ -263,7 +235,7 @@ case_addr_filter() {
 
 case_refuses_second_attach() {
 	local out
-	out=$(in_ns "$NS_RS" "$BIN" -i rs0 --mode "$MODE" 2>&1) &&
+	out=$(in_ns "$NS_REAL" "$BIN" -i rs0 --mode "$MODE" 2>&1) &&
 		{ echo "second attach succeeded: $out"; return 1; }
 	case "$out" in
 	*"rs0: already attached"*) return 0 ;;
@@ -273,7 +245,7 @@ case_refuses_second_attach() {
 
 case_missing_interface_is_named() {
 	local out
-	out=$(in_ns "$NS_RS" "$BIN" -i xdcnosuch0 2>&1) &&
+	out=$(in_ns "$NS_REAL" "$BIN" -i xdcnosuch0 2>&1) &&
 		{ echo "attach to a missing interface succeeded"; return 1; }
 	case "$out" in
 	*"interface xdcnosuch0: No such device"*) return 0 ;;
@@ -284,9 +256,9 @@ case_missing_interface_is_named() {
 case_detach() {
 	local out
 	detach || return 1
-	in_ns "$NS_RS" ip link show rs0 | grep -q 'prog/xdp' &&
+	in_ns "$NS_REAL" ip link show rs0 | grep -q 'prog/xdp' &&
 		{ echo "XDP still attached after --detach"; return 1; }
-	out=$(in_ns "$NS_RS" "$BIN" --detach -i rs0 2>&1) &&
+	out=$(in_ns "$NS_REAL" "$BIN" --detach -i rs0 2>&1) &&
 		{ echo "second --detach succeeded"; return 1; }
 	case "$out" in
 	*"rs0: xdpvs-decap is not attached"*) ;;
@@ -297,28 +269,17 @@ case_detach() {
 # -f stays attached until SIGTERM, then detaches.
 case_foreground() {
 	local i
-	start_bg "$NS_RS" "$TMP/fg" "$BIN" -f -i rs0 --mode "$MODE"
+	start_bg "$NS_REAL" "$TMP/fg" "$BIN" -f -i rs0 --mode "$MODE"
 	for i in $(seq 50); do
 		grep -q 'attached to rs0' "$TMP/fg" && break
 		sleep 0.1
 	done
-	in_ns "$NS_RS" ip link show rs0 | grep -q 'prog/xdp' ||
+	in_ns "$NS_REAL" ip link show rs0 | grep -q 'prog/xdp' ||
 		{ echo "not attached with -f: $(cat "$TMP/fg")"; stop_bg "$LAST_PID"; return 1; }
 	stop_bg "$LAST_PID"
-	in_ns "$NS_RS" ip link show rs0 | grep -q 'prog/xdp' &&
+	in_ns "$NS_REAL" ip link show rs0 | grep -q 'prog/xdp' &&
 		{ echo "still attached after SIGTERM"; return 1; }
 	return 0
-}
-
-# Run case function $1 in this shell (so PIDS keeps what it starts).
-run_case() {
-	if "$1" >"$TMP/case" 2>&1; then
-		echo "  PASS   ${1#case_}"
-	else
-		echo "  FAIL   ${1#case_}"
-		sed 's/^/         /' "$TMP/case"
-		FAILED=$((FAILED + 1))
-	fi
 }
 
 prerequisites

@@ -10,56 +10,59 @@
 # --json, the sync daemon commands and a missing daemon behave as
 # documented in xdpvsadm(8).
 #
-# The server is $XDPVS_CTLSERVER, else $XDPVS_BUILD/tests/lib/ctlserver:
-# xdpvsd's control socket over an engine, without a data path (-s: with
-# a stand-in sync daemon).  Each case starts its own server on a socket
-# in a temporary directory and stops it by PID.  No root or namespace is
-# needed.  Exit 0 when every case passed, 1 when one failed, 77 when a
-# prerequisite is missing ("skipped").
+# The server is $XDPVS_BUILD/xdpvsd without an interface (control socket
+# only: no data path, so every counter stays zero).  xdpvsd has no
+# connection synchronisation yet, so the sync daemon commands are tried
+# against $XDPVS_BUILD/tests/lib/ctlserver -s, the same control socket
+# with a stand-in sync daemon.  Each case starts its own server on a
+# socket in a temporary directory and stops it by PID.  No root or
+# namespace is needed.  Exit 0 when every case passed, 1 when one
+# failed, 77 when a prerequisite is missing ("skipped").
 set -u
 
 BUILD=${XDPVS_BUILD:-build}
 ADM=${XDPVS_ADM:-$BUILD/xdpvsadm}
-SERVER=${XDPVS_CTLSERVER:-$BUILD/tests/lib/ctlserver}
-DATA="$(cd "$(dirname "$0")/../data/ctl" && pwd)"
-TMP=
-PIDS=()
+BIN=$BUILD/xdpvsd
+SYNCSERVER=$BUILD/tests/lib/ctlserver
+HERE="$(cd "$(dirname "$0")" && pwd)"
+DATA=$HERE/../data/ctl
+# shellcheck source=tests/lib/lab.sh
+. "$HERE/../lib/lab.sh"
 FAILED=0
 SRV_PID=
 SOCK=
 NSRV=0
 
-skip() { echo "SKIP: $*"; exit 77; }
-
 prerequisites() {
 	[ -x "$ADM" ] || skip "no $ADM (make first)"
-	[ -x "$SERVER" ] || skip "no $SERVER (make check builds it)"
+	[ -x "$BIN" ] || skip "no $BIN (make first)"
+	[ -x "$SYNCSERVER" ] || skip "no $SYNCSERVER (make check builds it)"
 	command -v jq >/dev/null || skip "jq missing"
 }
 
 cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_pids
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 
-# Start a server (arguments: its options) on a new socket; XDPVS_SOCKET
-# names it for xdpvsadm.  Waits (at most 5 s) until it listens.
+# Start a server on a new socket: xdpvsd without an interface, or with
+# -s the stand-in with a sync daemon.  XDPVS_SOCKET names it for
+# xdpvsadm.  Waits (at most 5 s) until it listens.
 start_server() {
-	local i
+	local i cmd
 	NSRV=$((NSRV + 1))
 	SOCK=$TMP/run$NSRV/xdpvsd.sock
-	"$SERVER" "$@" "$SOCK" >"$TMP/server$NSRV.out" 2>&1 &
+	mkdir -p "$TMP/run$NSRV"
+	cmd=("$BIN" -f -q --socket "$SOCK" --conn-max 4096
+	     --pidfile "$TMP/run$NSRV/xdpvsd.pid")
+	[ "${1:-}" = -s ] && cmd=("$SYNCSERVER" -s "$SOCK")
+	"${cmd[@]}" >"$TMP/server$NSRV.out" 2>&1 &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
 	export XDPVS_SOCKET=$SOCK
 	for i in $(seq 50); do
-		grep -q '^ready' "$TMP/server$NSRV.out" && return 0
+		[ -S "$SOCK" ] && return 0
+		kill -0 "$SRV_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	echo "server not ready after 5 s: $(cat "$TMP/server$NSRV.out")"
@@ -67,7 +70,7 @@ start_server() {
 }
 
 # Stop the last server started: it must exit cleanly (0: no sanitizer
-# report either) and remove its socket file.
+# report either) and remove its socket and pid files.
 stop_server() {
 	local rc
 	kill "$SRV_PID" 2>/dev/null
@@ -76,6 +79,8 @@ stop_server() {
 	[ "$rc" -eq 0 ] ||
 		{ echo "server: exit $rc: $(cat "$TMP/server$NSRV.out")"; return 1; }
 	[ ! -e "$SOCK" ] || { echo "socket $SOCK left behind"; return 1; }
+	[ ! -e "${SOCK%/*}/xdpvsd.pid" ] ||
+		{ echo "pid file left behind"; return 1; }
 }
 
 # xdpvsadm found through PATH, so that its messages name "xdpvsadm".
@@ -132,11 +137,13 @@ zero_counts() {
 	{ print }' "$2"
 }
 
-# The reference system's configuration, through xdpvsadm.
+# The reference system's configuration, through xdpvsadm (its sync
+# daemon only with a server that has one: start_server -s).
 apply_setup() {
 	local line
 	while IFS= read -r line; do
 		case "$line" in
+		'ipvsadm --start-daemon '*) [ "${1:-}" = sync ] || continue ;;
 		'ipvsadm '*) ;;
 		*) continue ;;
 		esac
@@ -153,7 +160,7 @@ apply_setup() {
 
 # Every listing of the golden configuration, byte for byte.
 case_golden_listings() {
-	start_server -s && apply_setup || return 1
+	start_server && apply_setup || return 1
 	listing "-Ln" "$DATA/idle-ipvsadm-Ln.txt" -Ln || return 1
 	listing "-Ln --stats" "$DATA/idle-ipvsadm-Ln--stats.txt" \
 		-Ln --stats || return 1
@@ -174,15 +181,14 @@ case_golden_listings() {
 	listing "-S -n" "$DATA/ipvsadm-S-n.txt" -S -n || return 1
 	listing "-L --timeout" "$DATA/ipvsadm-L--timeout.txt" -L --timeout ||
 		return 1
-	listing "-L --daemon" "$DATA/ipvsadm-L--daemon.txt" -L --daemon ||
-		return 1
+	listing "-L --daemon (none)" /dev/null -L --daemon || return 1
 	stop_server
 }
 
 # errors.txt in order: same stderr, same exit status, same final state.
 case_golden_errors() {
 	local line args="" want_status want_msg rc n=0
-	start_server -s && apply_setup || return 1
+	start_server && apply_setup || return 1
 	set -f
 	while IFS= read -r line; do
 		case "$line" in
@@ -223,7 +229,7 @@ case_golden_errors() {
 # on another one.
 case_save_restore() {
 	local first first_pid
-	start_server -s && apply_setup || return 1
+	start_server && apply_setup || return 1
 	first=$SOCK
 	first_pid=$SRV_PID
 	adm --set 7200 60 120 && adm --sysctl expire_nodest_conn=1 &&
@@ -295,7 +301,7 @@ case_restore_errors() {
 # -Z zeroes (all, one service, a fwmark service); -C empties the table.
 case_zero_and_flush() {
 	local head
-	start_server -s && apply_setup || return 1
+	start_server && apply_setup || return 1
 	adm -Z && adm -Z -t 198.18.100.1:80 && adm -Z -f 1 &&
 		adm -Z -f 2 -6 || return 1
 	fails 255 "No such service" -Z -t 198.18.100.99:80 || return 1
@@ -306,9 +312,9 @@ case_zero_and_flush() {
 	head -3 "$DATA/idle-ipvsadm-Ln.txt" >"$TMP/head"
 	listing "-Ln after -C" "$TMP/head" -Ln || return 1
 	listing "-S after -C" /dev/null -S || return 1
-	# The sync daemon and timeouts are not services: still there.
-	listing "-L --daemon after -C" "$DATA/ipvsadm-L--daemon.txt" \
-		-L --daemon || return 1
+	# Timeouts are not services: still there.
+	listing "-L --timeout after -C" "$DATA/ipvsadm-L--timeout.txt" \
+		-L --timeout || return 1
 	adm -C || { echo "-C of an empty table failed"; return 1; }
 	stop_server
 }
@@ -366,7 +372,7 @@ case_marks() {
 # --json: every listing parses and holds the table's values.
 case_json() {
 	local n
-	start_server -s && apply_setup || return 1
+	start_server && apply_setup || return 1
 	n=$(grep -c '^-A' "$DATA/ipvsadm-S-n.txt")
 	adm -Ln --json | jq -e ".size == 4096 and (.services | length) == $n
 		and .services[0].dests[0].weight == 3" >/dev/null ||
@@ -380,8 +386,6 @@ case_json() {
 		{ echo "-Lnc --json"; return 1; }
 	adm -L --timeout --json | jq -e '.tcp == 900 and .udp == 300' \
 		>/dev/null || { echo "-L --timeout --json"; return 1; }
-	adm -L --daemon --json | jq -e '.daemons[0].syncid == 7' >/dev/null ||
-		{ echo "-L --daemon --json"; return 1; }
 	adm --sysctl --json | jq -e '.sysctls.conn_reuse_mode == 1' \
 		>/dev/null || { echo "--sysctl --json"; return 1; }
 	adm --add-mark 1:tcp:198.18.100.5/32:80 || return 1
@@ -392,9 +396,15 @@ case_json() {
 	stop_server
 }
 
-# The sync daemon commands, with and without a sync daemon behind.
+# The sync daemon commands, with and without a sync daemon behind: the
+# reference system's daemon listed as ipvsadm lists it, kept by -C.
 case_sync_daemon() {
-	start_server -s || return 1
+	start_server -s && apply_setup sync || return 1
+	listing "-L --daemon" "$DATA/ipvsadm-L--daemon.txt" -L --daemon ||
+		return 1
+	adm -L --daemon --json | jq -e '.daemons[0].syncid == 7' >/dev/null ||
+		{ echo "-L --daemon --json"; return 1; }
+	adm -C && adm --stop-daemon master || return 1
 	adm --start-daemon backup --mcast-interface rvsync --syncid 9 || return 1
 	fails 255 "Daemon has already run" \
 		--start-daemon backup --mcast-interface rvsync || return 1
@@ -446,7 +456,9 @@ case_socket() {
 	start_server || return 1
 	[ "$(stat -c %a "$SOCK")" = 600 ] ||
 		{ echo "mode $(stat -c %a "$SOCK")"; return 1; }
-	"$SERVER" "$SOCK" >"$TMP/second" 2>&1 &
+	# Another pid file: only the live socket stops it.
+	"$BIN" -f --socket "$SOCK" --pidfile "$TMP/second.pid" \
+		>"$TMP/second" 2>&1 &
 	local pid=$!
 	PIDS+=("$pid")
 	wait "$pid"
@@ -454,17 +466,6 @@ case_socket() {
 		{ echo "second server: $(cat "$TMP/second")"; return 1; }
 	adm -A -t 198.18.100.1:80 -s rr && adm -Ln >/dev/null || return 1
 	stop_server
-}
-
-# Run case function $1 in this shell (so PIDS keeps what it starts).
-run_case() {
-	if "$1" >"$TMP/case" 2>&1; then
-		echo "  PASS   ${1#case_}"
-	else
-		echo "  FAIL   ${1#case_}"
-		sed 's/^/         /' "$TMP/case"
-		FAILED=$((FAILED + 1))
-	fi
 }
 
 prerequisites

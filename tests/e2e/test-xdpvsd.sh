@@ -1,19 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# End-to-end test of xdpvsd: a client, the balancer and three real servers
-# in network namespaces, real HTTP servers and a UDP echo server, xdpvsd
-# on both of the balancer's interfaces.
-#
-#  client ns            balancer ns (xdpvsd -i lb0 -i lb1)       switch ns     rsN ns (N = 1..3)
-#  cl0 198.18.1.10 --- lb0 198.18.1.1    lb1 198.18.2.1 --- sw0  [br0]  swN --- eth0 198.18.2.1N
-#      2001:db8:1::10      2001:db8:1::1     2001:db8:2::1                          2001:db8:2::1N
-#                                                                          lo: 198.18.100.2-4 (DR, tunnels)
+# End-to-end test of xdpvsd: the lab of tests/lib/lab.sh (a client, the
+# balancer with xdpvsd on both of its interfaces, three real servers),
+# real HTTP servers and a UDP echo server.
 #
 # Real servers answer HTTP on port 80 with their name (python3 -m
 # http.server) and UDP on 5300 with "name:message"; their default route
 # is the balancer (NAT, and the way back for DR and tunnel replies, which
-# the balancer's kernel forwards).  Tunnel cases run xdpvs-decap on the
-# real servers (this kernel has no ipip/fou modules).
+# the balancer's kernel forwards).  They hold the DR and tunnel VIPs
+# (198.18.100.2-4, 2001:db8:100::2-3) on lo.  Tunnel cases run
+# xdpvs-decap on the real servers (this kernel has no ipip/fou modules).
 #
 # Services (the -c file): NAT TCP 198.18.100.1:80 and [2001:db8:100::1]:80,
 # NAT UDP 198.18.100.1:5300, DR 198.18.100.2:80, IPIP 198.18.100.3:80,
@@ -29,12 +25,10 @@ set -u
 BUILD=${XDPVS_BUILD:-build}
 BIN=$BUILD/xdpvsd
 DECAP=$BUILD/xdpvs-decap
-LAB="$(cd "$(dirname "$0")" && pwd)/xdpvsd-lab.py"
-SUF=$$
-NS_CL=xv-cl-$SUF
-NS_LB=xv-lb-$SUF
-NS_SW=xv-sw-$SUF
-NS_RS=(xv-rs1-$SUF xv-rs2-$SUF xv-rs3-$SUF)
+HERE="$(cd "$(dirname "$0")" && pwd)"
+LAB=$HERE/xdpvsd-lab.py
+# shellcheck source=tests/lib/lab.sh
+. "$HERE/../lib/lab.sh"
 VIP=198.18.100.1
 VIP6=2001:db8:100::1
 VIP_DR=198.18.100.2
@@ -44,81 +38,17 @@ VIP_MARK=198.18.100.5
 VIP6_DR=2001:db8:100::2
 VIP6_IPIP=2001:db8:100::3
 GUE_PORT=6080
-TMP=
-PIDS=()
-XDPVSD=
 FAILED=0
 
-skip() { echo "SKIP: $*"; exit 77; }
-
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
-
-cleanup() {
-	local p ns
-	[ -n "$XDPVSD" ] && kill "$XDPVSD" 2>/dev/null
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	for ns in "$NS_CL" "$NS_LB" "$NS_SW" "${NS_RS[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [ -n "$TMP" ]; then
-		umount "$TMP/bpffs" 2>/dev/null
-		rm -rf "$TMP"
-	fi
-}
-
-# Start "$@" in namespace $1 in the background, output to $2.
-start_bg() {
-	local ns=$1 out=$2
-	shift 2
-	nsenter --net="/run/netns/$ns" -- "$@" >"$out" 2>&1 &
-	LAST_PID=$!
-	PIDS+=("$LAST_PID")
-}
-
-# Wait (at most $2 tenths of a second, default 50) until command $1 is true.
-wait_for() {
-	local i
-	for i in $(seq "${2:-50}"); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	echo "timed out waiting for: $1"
-	return 1
-}
-
 prerequisites() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
-	local c
-	for c in ip ethtool nsenter python3 curl socat seq mount; do
-		command -v "$c" >/dev/null || skip "$c not installed"
-	done
+	lab_prerequisites socat
 	[ -x "$BIN" ] || { echo "FAIL: $BIN not built"; exit 1; }
 	[ -x "$DECAP" ] || { echo "FAIL: $DECAP not built"; exit 1; }
-	ip netns add "$NS_CL" 2>/dev/null || skip "cannot create network namespaces"
-	ip netns del "$NS_CL"
 }
 
-# veth $1 (in ns $2) -- $3 (in ns $4), transmit checksum offload off.
-veth() {
-	ip link add "$1" netns "$2" type veth peer name "$3" netns "$4" || return 1
-	in_ns "$2" ethtool -K "$1" tx off >/dev/null || return 1
-	in_ns "$4" ethtool -K "$3" tx off >/dev/null || return 1
-	in_ns "$2" ip link set "$1" up && in_ns "$4" ip link set "$3" up
-}
-
+# Real server $1's VIPs for DR and tunnels, and its UDP echo server.
 setup_rs() {
 	local i=$1 ns=${NS_RS[$1 - 1]} v
-	veth eth0 "$ns" "sw$i" "$NS_SW" || return 1
-	in_ns "$NS_SW" ip link set "sw$i" master br0 || return 1
-	in_ns "$ns" ip addr add "198.18.2.1$i/24" dev eth0
-	in_ns "$ns" ip addr add "2001:db8:2::1$i/64" dev eth0 nodad
-	in_ns "$ns" ip route add default via 198.18.2.1
-	in_ns "$ns" ip -6 route add default via 2001:db8:2::1
 	# The VIPs of the DR and tunnel services, never announced.
 	for v in "$VIP_DR/32" "$VIP_IPIP/32" "$VIP_GUE/32" "$VIP6_DR/128" \
 		"$VIP6_IPIP/128"; do
@@ -127,53 +57,20 @@ setup_rs() {
 	in_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.eth0.rp_filter=0
-	mkdir -p "$TMP/www$i" && echo "rs$i" >"$TMP/www$i/index.html"
-	start_bg "$ns" "$TMP/http$i.log" timeout 600 python3 -m http.server \
-		--bind :: --directory "$TMP/www$i" 80
 	start_bg "$ns" "$TMP/udp$i.log" python3 "$LAB" udp-echo --name "rs$i" \
 		--port 5300 --timeout 600
 }
 
 setup() {
-	local ns i
-	TMP=$(mktemp -d) || return 1
-	for ns in "$NS_CL" "$NS_LB" "$NS_SW" "${NS_RS[@]}"; do
-		ip netns add "$ns" || return 1
-		in_ns "$ns" ip link set lo up
-	done
-	in_ns "$NS_SW" ip link add br0 type bridge || return 1
-	in_ns "$NS_SW" ip link set br0 up
-	veth cl0 "$NS_CL" lb0 "$NS_LB" || return 1
-	veth lb1 "$NS_LB" sw0 "$NS_SW" || return 1
-	in_ns "$NS_SW" ip link set sw0 master br0 || return 1
-	# Room for the tunnel headers on the real servers' side.
-	in_ns "$NS_LB" ip link set lb1 mtu 1600
-	in_ns "$NS_LB" ethtool -K lb0 gro on >/dev/null
-	in_ns "$NS_LB" ethtool -K lb1 gro on >/dev/null
-
-	in_ns "$NS_CL" ip addr add 198.18.1.10/24 dev cl0
-	in_ns "$NS_CL" ip addr add 2001:db8:1::10/64 dev cl0 nodad
-	in_ns "$NS_CL" ip route add default via 198.18.1.1
-	in_ns "$NS_CL" ip -6 route add default via 2001:db8:1::1
-
-	in_ns "$NS_LB" ip addr add 198.18.1.1/24 dev lb0
-	in_ns "$NS_LB" ip addr add 2001:db8:1::1/64 dev lb0 nodad
-	in_ns "$NS_LB" ip addr add 198.18.2.1/24 dev lb1
-	in_ns "$NS_LB" ip addr add 2001:db8:2::1/64 dev lb1 nodad
-	in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.lb1.rp_filter=0
+	local i
+	lab_setup || return 1
 	for i in 1 2 3; do
 		setup_rs "$i" || return 1
-		in_ns "${NS_RS[$i - 1]}" ip link set eth0 mtu 1600
-		in_ns "$NS_SW" ip link set "sw$i" mtu 1600
 	done
-	in_ns "$NS_SW" ip link set sw0 mtu 1600
+	lab_http || return 1
 	for i in 1 2 3; do
 		wait_for "grep -q ready $TMP/udp$i.log" || return 1
-		wait_for "in_ns $NS_LB curl -s -o /dev/null http://198.18.2.1$i/" || return 1
 	done
-	mkdir "$TMP/bpffs" && mount -t bpf bpf "$TMP/bpffs" || return 1
 	write_rules >"$TMP/rules"
 }
 
@@ -203,14 +100,7 @@ write_rules() {
 }
 
 start_xdpvsd() {
-	start_bg "$NS_LB" "$TMP/xdpvsd.log" "$BIN" -f -i lb0 -i lb1 \
-		-c "$TMP/rules" --socket "$TMP/xdpvsd.sock" \
-		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" \
-		--dump "$TMP/dump" --conn-max 4096 -v
-	XDPVSD=$LAST_PID
-	wait_for "[ -s $TMP/xdpvsd.pid ] || ! kill -0 $XDPVSD 2>/dev/null" ||
-		return 1
-	kill -0 "$XDPVSD" 2>/dev/null || { cat "$TMP/xdpvsd.log"; return 1; }
+	lab_xdpvsd -c "$TMP/rules" --dump "$TMP/dump" --conn-max 4096 -v
 }
 
 # Fresh counters in $TMP/dump.
@@ -348,29 +238,9 @@ case_errors() {
 		"1 xdpvsd: $TMP/bad:3: Destination already exists"
 }
 
-# Nothing left behind by an xdpvsd that exited.
-left_nothing() {
-	local left
-	left=$(in_ns "$NS_LB" ip -d link show | grep -i 'prog/xdp')
-	[ -z "$left" ] || { echo "XDP left attached: $left"; return 1; }
-	# maps.debug and progs.debug: the kernel's own (bpf_preload)
-	left=$(find "$TMP/bpffs" -mindepth 1 -not -type d \
-		-not -name maps.debug -not -name progs.debug)
-	[ -z "$left" ] || { echo "pinned objects left: $left"; return 1; }
-	[ ! -e "$TMP/bpffs/xdpvs" ] || { echo "left $TMP/bpffs/xdpvs"; return 1; }
-	[ ! -e "$TMP/xdpvsd.sock" ] || { echo "control socket left"; return 1; }
-	[ ! -e "$TMP/xdpvsd.pid" ] || { echo "pid file left"; return 1; }
-}
-
 # SIGTERM: exit 0, nothing left behind.
 case_clean_exit() {
-	local rc
-	kill -TERM "$XDPVSD"
-	wait "$XDPVSD"
-	rc=$?
-	XDPVSD=
-	[ "$rc" = 0 ] || { echo "exit status $rc"; cat "$TMP/xdpvsd.log"; return 1; }
-	left_nothing || return 1
+	lab_stop_xdpvsd || return 1
 	grep -q "^dp rx" "$TMP/dump" || { echo "no dump at exit"; return 1; }
 }
 
@@ -394,41 +264,35 @@ case_daemon_mode() {
 	kill -TERM "$pid"
 	wait_for "! kill -0 $pid 2>/dev/null" || return 1
 	XDPVSD=
-	left_nothing
-}
-
-run() {
-	if "$1"; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1"
-		FAILED=1
-	fi
+	lab_left_nothing
 }
 
 prerequisites
-trap cleanup EXIT
+trap lab_cleanup EXIT
+lab_init xv || exit 1
 setup || { echo "FAIL: setup"; exit 1; }
 start_xdpvsd || { echo "FAIL: xdpvsd did not start"; cat "$TMP/xdpvsd.log"; exit 1; }
-run case_nat_tcp4
-run case_nat_tcp6
-run case_nat_udp
-run case_dr
-run case_tun_ipip
-run case_tun_gue
-run case_dr6
-run case_tun_ip6ip6
-run case_fwmark
-run case_host_traffic
-run case_counters
-run case_second_instance
-run case_errors
+run_case case_nat_tcp4
+run_case case_nat_tcp6
+run_case case_nat_udp
+run_case case_dr
+run_case case_tun_ipip
+run_case case_tun_gue
+run_case case_dr6
+run_case case_tun_ip6ip6
+run_case case_fwmark
+run_case case_host_traffic
+run_case case_counters
+run_case case_second_instance
+run_case case_errors
 if [ -n "${XDPVSD_KEEP:-}" ]; then
 	dump; cat "$TMP/dump"
-	echo "lab kept: namespaces *-$SUF, files in $TMP; Enter to clean up"
+	echo "lab kept: namespaces xv-*-$$, files in $TMP; Enter to clean up"
 	read -r _
 fi
-run case_clean_exit
-run case_daemon_mode
-[ "$FAILED" = 0 ] || { echo "--- xdpvsd log"; cat "$TMP/xdpvsd.log"; }
-exit "$FAILED"
+run_case case_clean_exit
+run_case case_daemon_mode
+[ "$FAILED" -eq 0 ] && exit 0
+echo "--- xdpvsd log"
+cat "$TMP/xdpvsd.log"
+exit 1

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Helpers for tests/e2e/test-xdpvsd.sh.
+"""Helpers for the xdpvsd labs (tests/e2e/test-xdpvsd.sh, test-xdpvsadm-live.sh).
 
   udp-echo --name NAME --port PORT [--timeout S]
       Dual-stack UDP server on the wildcard address: answers each
       datagram MSG with "NAME:MSG" (so for NAT only: the answer leaves
       from the server's own address).  Prints "ready" once bound; exits
       after --timeout seconds (bounded, like every test process).
+
+  tcp-echo --name NAME --port PORT [--timeout S]
+      Dual-stack TCP server, a thread per connection: answers each line
+      MSG with "NAME:MSG" at once (a long-lived session shows which
+      server it stays on).  Prints "ready" once listening; exits after
+      --timeout seconds.
 
   ping --addr IPV4 [--timeout S]
       One ICMP echo request (raw socket); exit 0 on the reply.
@@ -15,6 +21,7 @@ import argparse
 import os
 import select
 import socket
+import socketserver
 import struct
 import sys
 import time
@@ -36,6 +43,32 @@ def udp_echo(args):
             continue
         data, peer = s.recvfrom(2048)
         s.sendto(args.name.encode() + b":" + data, peer)
+
+
+class EchoServer(socketserver.ThreadingTCPServer):
+    address_family = socket.AF_INET6
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+
+def tcp_echo(args):
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            for line in self.rfile:
+                self.wfile.write(args.name.encode() + b":" + line)
+                self.wfile.flush()
+
+    srv = EchoServer(("::", args.port), Handler)
+    print("ready", flush=True)
+    end = time.monotonic() + args.timeout
+    while time.monotonic() < end:
+        srv.timeout = end - time.monotonic()
+        srv.handle_request()
+    return 0
 
 
 def checksum(b):
@@ -73,12 +106,18 @@ def main():
     u.add_argument("--name", required=True)
     u.add_argument("--port", type=int, required=True)
     u.add_argument("--timeout", type=float, default=300)
+    t = sub.add_parser("tcp-echo")
+    t.add_argument("--name", required=True)
+    t.add_argument("--port", type=int, required=True)
+    t.add_argument("--timeout", type=float, default=300)
     g = sub.add_parser("ping")
     g.add_argument("--addr", required=True)
     g.add_argument("--timeout", type=float, default=2)
     args = p.parse_args()
     if args.cmd == "udp-echo":
         return udp_echo(args)
+    if args.cmd == "tcp-echo":
+        return tcp_echo(args)
     if args.cmd == "ping":
         return ping(args)
     return 2

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ctlserver: xdpvsd's control socket without a data path, for the
- * end-to-end tests of xdpvsadm until xdpvsd itself can stand in.  An
- * engine, the event loop and control_start() on the path given; no
- * packets, so every counter stays zero.  With -s it also plays a sync
- * daemon that only remembers what it was told (filling in the kernel's
- * defaults, as -L --daemon shows them), so the daemon commands can be
- * tested; without -s they get -EOPNOTSUPP, as from an xdpvsd without
- * sync.  Prints "ready" on stdout once listening; SIGTERM or SIGINT stop
- * it (the socket file is removed).
+ * ctlserver: xdpvsd's control socket without a data path, with a
+ * stand-in sync daemon, for the end-to-end tests of xdpvsadm's sync
+ * daemon commands (xdpvsd, which the other cases run without an
+ * interface, has no connection synchronisation yet).  An engine, the
+ * event loop and control_start() on the path given.  With -s the sync
+ * daemon only remembers what it was told (filling in the kernel's
+ * defaults, as -L --daemon shows them); without -s the daemon commands
+ * get -EOPNOTSUPP, as from xdpvsd.  Prints "ready" on stdout once
+ * listening; SIGTERM or SIGINT stop it (the socket file is removed).
  *
  *	ctlserver [-s] PATH
  */
