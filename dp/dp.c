@@ -79,6 +79,9 @@ static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_XSK_ICMP] = "icmp_error",
 	[XDPVS_DP_NO_XSK] = "no_socket",
 	[XDPVS_DP_PASS] = "pass",
+	[XDPVS_DP_FAST] = "fast",
+	[XDPVS_DP_FAST_UP] = "fast_up",
+	[XDPVS_DP_HELD] = "held",
 };
 
 uint64_t dp_stat(const struct dp *dp, enum dp_stat s)
