@@ -601,7 +601,8 @@ static int dp_attach_all(struct dp *dp, bool adopt)
 		struct dp_iface *ifc = &dp->ifs[i];
 
 		err = adopt ? dp_xdp_adopt(ifc->name, (int)ifc->ifindex,
-					   &dp->maps, &ifc->link) :
+					   dp->conf.bpffs, &dp->maps,
+					   &ifc->link) :
 			      -ENOENT;
 		if (err == -ENOENT)
 			err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,

@@ -248,10 +248,28 @@ static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
 	}
 	if (!err && (l->xsks < 0 || l->stats < 0))
 		err = -ENOENT;
-	for (j = 0; j < XDP_NSHARED && !err && !m->set; j++)
-		if (*xdp_shared_fd(m, j) < 0)
-			err = -ENOENT;
 	return err;
+}
+
+/* The shared maps the program does not use (xdpvs_svc_st) from their
+ * pins under bpffs.  0 or -errno. */
+static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
+{
+	char path[PATH_MAX + 32];
+	unsigned int j;
+	int fd;
+
+	for (j = 0; j < XDP_NSHARED; j++) {
+		if (*xdp_shared_fd(m, j) >= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+			 xdp_shared_names[j]);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+		*xdp_shared_fd(m, j) = fd;
+	}
+	return 0;
 }
 
 /* The attached program named ours in mp, or NULL. */
@@ -271,8 +289,8 @@ static struct xdp_program *xdp_ours_in(struct xdp_multiprog *mp)
 	return NULL;
 }
 
-int dp_xdp_adopt(const char *ifname, int ifindex, struct dp_xdp_maps *maps,
-		 struct dp_xdp_link *l)
+int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
+		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, false, false };
@@ -303,6 +321,8 @@ int dp_xdp_adopt(const char *ifname, int ifindex, struct dp_xdp_maps *maps,
 	if (maps->set)
 		m = *maps;
 	err = xdp_prog_maps(xdp_program__fd(l->prog), &m, l);
+	if (!err && !maps->set)
+		err = xdp_pinned_maps(&m, bpffs);
 	if (err) {
 		log_err_r(err, "%s: cannot find the attached program's maps",
 			  ifname);

@@ -57,11 +57,12 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 /*
  * Take over the xdpvsd program found attached to ifname (left by an
  * xdpvsd that exited with --keep-datapath): its maps are found through
- * the program; the shared ones fill *maps if not set yet.  Returns 0,
+ * the program (or their pins under bpffs, for those it does not use); the
+ * shared ones fill *maps if not set yet.  Returns 0,
  * -ENOENT when no xdpvsd program is attached, or -errno after logging.
  */
-int dp_xdp_adopt(const char *ifname, int ifindex, struct dp_xdp_maps *maps,
-		 struct dp_xdp_link *l);
+int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
+		 struct dp_xdp_maps *maps, struct dp_xdp_link *l);
 /* The id of an xdpvsd program attached to ifindex, or 0. */
 uint32_t dp_xdp_find(int ifindex);
 /* Detach (logging a failure) and free; keep: leave it attached. */
