@@ -15,7 +15,9 @@
  * takes (an FTP data port, a non-persistent port-zero service, an
  * engine in backup-only mode) and a NAT real server's packet that
  * belongs to no connection (a stray reply, or the real server's own
- * traffic from the service port to a non-local address).
+ * traffic from the service port to a non-local address).  Established
+ * connections' packets do not come up at all: the XDP program forwards
+ * them from the flow map (flow.h) unless they are control packets.
  *
  * Unresolved neighbours: the engine's route callback asks the kernel to
  * resolve (nl.h) and says -EAGAIN; the engine drops that packet and
