@@ -177,7 +177,8 @@ int dp_flow_prune(struct dp_flow *f)
 	if (!f->collect)
 		return 0;
 	f->collect = false;
-	qsort(f->kept, f->nkept, sizeof(*f->kept), flow_cmp);
+	if (f->nkept)
+		qsort(f->kept, f->nkept, sizeof(*f->kept), flow_cmp);
 	while (!bpf_map_get_next_key(f->flows_fd, prev, &next)) {
 		key = next;
 		prev = &key;

@@ -239,9 +239,10 @@ case_fast_path_counts() {
 # SIGTERM with --keep-datapath in the middle of a transfer, a new xdpvsd
 # started: the transfer completes intact, the connection is taken over.
 case_restart() {
-	local old=$XDPVSD rc
+	local old=$XDPVSD rc t0
 	fetch_start restart
 	sleep 1.5
+	t0=$(date +%s%N)
 	kill -TERM "$old"
 	wait "$old"
 	rc=$?
@@ -252,6 +253,8 @@ case_restart() {
 	[ -e "$TMP/bpffs/xdpvs/v2/xdpvs_saved" ] ||
 		{ echo "no saved state"; return 1; }
 	start_xdpvsd xdpvsd-2.log || return 1
+	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
+		"to the new xdpvsd serving"
 	grep -q "took over [1-9]" "$TMP/xdpvsd-2.log" ||
 		{ echo "nothing taken over:"; cat "$TMP/xdpvsd-2.log"; return 1; }
 	conn_state | grep -qx ESTABLISHED ||
