@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xdpvsd's XDP program, one instance on each of its interfaces: the filter
- * that hands the packets of the virtual services (and the NAT replies, and
- * the ICMP errors about them) to xdpvsd's AF_XDP socket on the receiving
- * queue, and everything else to the kernel with XDP_PASS.  Which packets
- * go up and why the choice must be precise is in include/xdpvs/dp.h; the
- * maps are filled by dp/xdp.c from the engine's configuration and the
- * kernel's addresses.
+ * xdpvsd's XDP program, one instance on each of its interfaces: the fast
+ * path, then the filter.
  *
- * The fast path (established flows rewritten here, include/xdpvs/flow.h)
- * comes later; its maps are declared here so that xdpvsd creates and pins
- * them with the rest, and they must keep the layouts of flow.h.
+ * The fast path forwards the packets of the flows the engine installed in
+ * xdpvs_flows (include/xdpvs/flow.h): key = the packet as it arrives;
+ * rewrite with the helpers core/ uses (nat.h, encap.h, csum.h), so the
+ * bytes are the engine's (tests/unit/bpf/test_fastpath.c compares them);
+ * stamp last_seen, add to the real server's per-CPU stats slot, and
+ * XDP_TX (out of the receiving interface) or bpf_redirect().  What could
+ * change a connection's state or needs an answer goes to the engine as if
+ * there were no flow: TCP SYN, FIN, RST; SCTP control chunks; IPv4
+ * options, IPv6 extension headers, fragments, TTL <= 1, more than the
+ * flow's mtu; and what this program does not redo (an SCTP CRC32c when
+ * the ports change, a whole UDP checksum for IPv6 UDP without one).
+ *
+ * The filter hands the packets of the virtual services (and the NAT
+ * replies, and the ICMP errors about them) to xdpvsd's AF_XDP socket on
+ * the receiving queue, and everything else to the kernel with XDP_PASS.
+ * Which packets go up and why the choice must be precise is in
+ * include/xdpvs/dp.h; the maps are filled by dp/xdp.c from the engine's
+ * configuration and the kernel's addresses.
  *
  * Headers are read with direct packet access: fixed offsets, IPv4 options
  * skipped by the header length.  IPv6 extension headers are not walked
@@ -27,8 +37,10 @@
 #include <bpf/bpf_endian.h>
 
 #include <xdpvs/dp.h>
+#include <xdpvs/encap.h>
 #include <xdpvs/flow.h>
 #include <xdpvs/hdr.h>
+#include <xdpvs/nat.h>
 
 #define AF_INET		2
 #define AF_INET6	10
@@ -38,6 +50,9 @@
 #define FTP_PORT	21
 #define FTP_DATA_PORT	20
 #define PROT_SOCK	1024	/* below: privileged ports */
+#define IP_DF_HI	0x40	/* DF in the first byte of frag_off */
+#define FP_CHUNK	512	/* bytes per bpf_csum_diff() (its limit) */
+#define FP_MAX_CHUNKS	18	/* tunnel checksums over 9216 bytes at most */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -82,6 +97,13 @@ struct {
 	__type(value, struct xdpvs_dp_counter);
 } xdpvs_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpvs_dp_ctl);
+} xdpvs_ctl SEC(".maps");
+
 /* The fast path's maps (flow.h); sized by the loader from --conn-max. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -104,6 +126,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xdpvs_flow_stats);
 } xdpvs_dest_st SEC(".maps");
+
+/* A chunk of packet to sum, with room for zeros up to a 4-byte word. */
+struct fp_scratch {
+	__u8 b[FP_CHUNK + 4];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fp_scratch);
+} xdpvs_scratch SEC(".maps");
 
 /* Addresses and ports of one packet (or of the packet an ICMP error
  * quotes). */
@@ -328,6 +362,440 @@ static __always_inline __u32 classify(void *data, void *end)
 	return 0;
 }
 
+/* ------------------------------------------------------------------
+ * The fast path
+ */
+
+/* A frame that may belong to a flow: its key, where its IP header is. */
+struct fp_pkt {
+	struct xdpvs_flow_key key;
+	__u8 l3;		/* IP header offset: 14, 18 with a VLAN tag */
+	__u32 iplen;		/* IP packet length, from its header */
+	__u8 ttl;
+};
+
+/* Fill p from a frame with one unfragmented IPv4 header without options
+ * or one IPv6 header, then TCP, UDP or SCTP ports; -1 for anything else. */
+static __always_inline int fp_parse(void *data, void *end, struct fp_pkt *p)
+{
+	struct ethhdr *eth = data;
+	__u32 off = sizeof(*eth);
+	__be16 *ports;
+	__u16 type;
+
+	if ((void *)(eth + 1) > end)
+		return -1;
+	type = bpf_ntohs(eth->h_proto);
+	if (type == ETH_P_8021Q_) {
+		struct xdpvs_vlanhdr *vh = data + off;
+
+		if ((void *)(vh + 1) > end)
+			return -1;
+		type = bpf_ntohs(vh->proto);
+		off += sizeof(*vh);
+	}
+	p->l3 = (__u8)off;
+	if (type == ETH_P_IP) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > end || ip->version != 4 ||
+		    ip->ihl != 5 || (ip->frag_off & bpf_htons(IP_MF_OFFSET)))
+			return -1;
+		p->key.af = AF_INET;
+		p->key.proto = ip->protocol;
+		p->key.saddr.ip = ip->saddr;
+		p->key.daddr.ip = ip->daddr;
+		p->iplen = bpf_ntohs(ip->tot_len);
+		p->ttl = ip->ttl;
+		off += sizeof(*ip);
+	} else if (type == ETH_P_IPV6) {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > end || ip6->version != 6)
+			return -1;
+		p->key.af = AF_INET6;
+		p->key.proto = ip6->nexthdr;	/* extension headers: no */
+		__builtin_memcpy(&p->key.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(&p->key.daddr, &ip6->daddr, 16);
+		p->iplen = sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+		p->ttl = ip6->hop_limit;
+		off += sizeof(*ip6);
+	} else {
+		return -1;
+	}
+	if (!is_l4(p->key.proto))
+		return -1;
+	ports = data + off;
+	if ((void *)(ports + 2) > end)
+		return -1;
+	p->key.sport = ports[0];
+	p->key.dport = ports[1];
+	return 0;
+}
+
+/* SCTP chunks that leave an ESTABLISHED association as it is: those the
+ * engine's table counts as DATA (core/proto_sctp.c). */
+static __always_inline int fp_sctp_data(__u8 type)
+{
+	return type == XDPVS_SCTP_CID_DATA || type == XDPVS_SCTP_CID_SACK ||
+	       type == XDPVS_SCTP_CID_HEARTBEAT ||
+	       type == XDPVS_SCTP_CID_HEARTBEAT_ACK ||
+	       type == XDPVS_SCTP_CID_ECN_ECNE ||
+	       type == XDPVS_SCTP_CID_ECN_CWR ||
+	       type > XDPVS_SCTP_CID_SHUTDOWN_COMPLETE;
+}
+
+/* Is the value one this program can apply (a tunnel template in range,
+ * its checksum within reach)? */
+static __always_inline int fp_value_ok(const struct fp_pkt *p,
+				       const struct xdpvs_flow_value *v)
+{
+	__u32 iphl = v->daf == AF_INET6 ? 40 : 20;
+
+	if (v->action == XDPVS_FLOW_DNAT || v->action == XDPVS_FLOW_SNAT ||
+	    v->action == XDPVS_FLOW_DR)
+		return v->daf == p->key.af;
+	if (v->action != XDPVS_FLOW_TUN)
+		return 0;
+	if (v->encap_len < iphl || v->encap_len > XDPVS_FLOW_ENCAP_MAX ||
+	    (v->encap_len & 3) || v->mtu < 68)
+		return 0;
+	if ((v->flags & (XDPVS_FLOW_F_UDP_CSUM | XDPVS_FLOW_F_GRE_CSUM)) &&
+	    v->encap_len - iphl + p->iplen > FP_CHUNK * FP_MAX_CHUNKS)
+		return 0;
+	return 1;
+}
+
+/* Must this packet of a flow go to the engine (see the top)? */
+static __always_inline int fp_to_engine(void *data, void *end,
+					const struct fp_pkt *p,
+					const struct xdpvs_flow_value *v)
+{
+	__u32 hl = p->key.af == AF_INET ? 20 : 40;
+	__u8 *l4 = data + p->l3 + hl;
+
+	if (p->ttl <= 1 || p->iplen > v->mtu || p->iplen < hl + 8 ||
+	    p->l3 + p->iplen > (__u32)(end - data) || !fp_value_ok(p, v))
+		return 1;
+	if (p->key.proto == IPPROTO_TCP) {
+		if ((void *)(l4 + 20) > end)
+			return 1;
+		return l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST);
+	}
+	if (p->key.proto == IPPROTO_UDP) {
+		if ((void *)(l4 + 8) > end)
+			return 1;
+		return p->key.af == AF_INET6 && !xdpvs_get16(l4 + XDPVS_UDP_CSUM);
+	}
+	if ((void *)(l4 + 16) > end || (v->flags & XDPVS_FLOW_F_SCTP))
+		return 1;
+	return !fp_sctp_data(l4[12]);
+}
+
+/* Make the frame hold the IP packet alone (no link padding) behind head
+ * bytes of new headers.  0, or -1 if the frame could not be resized. */
+static __always_inline int fp_resize(struct xdp_md *ctx,
+				     const struct fp_pkt *p, __u32 head)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 flen = (__u32)(end - data), want = p->l3 + p->iplen;
+	int delta = (int)head - (int)p->l3;
+
+	if (flen > want && bpf_xdp_adjust_tail(ctx, (int)want - (int)flen))
+		return -1;
+	if (delta && bpf_xdp_adjust_head(ctx, -delta))
+		return -1;
+	return 0;
+}
+
+/* The Ethernet header (and VLAN tag) of the way out, at the frame's start. */
+static __always_inline int fp_eth(void *data, void *end,
+				  const struct xdpvs_flow_value *v)
+{
+	__u16 type = v->daf == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP;
+	__u8 *eth = data;
+
+	if ((void *)(eth + 18) > end)
+		return -1;
+	__builtin_memcpy(eth, v->dmac, 6);
+	__builtin_memcpy(eth + 6, v->smac, 6);
+	if (v->flags & XDPVS_FLOW_F_VLAN) {
+		eth[12] = 0x81;
+		eth[13] = 0x00;
+		eth[14] = (__u8)(v->vlan >> 8);
+		eth[15] = (__u8)v->vlan;
+		eth += 4;
+	}
+	eth[12] = (__u8)(type >> 8);
+	eth[13] = (__u8)type;
+	return 0;
+}
+
+/* DNAT or SNAT of ip/l4 (a constant protocol, so that the checksum
+ * offsets are constants the verifier can check). */
+static __always_inline void fp_nat(__u8 *ip, __u8 *l4, __u8 proto, int v6,
+				   const struct xdpvs_flow_value *v)
+{
+	int dst = v->action == XDPVS_FLOW_DNAT;
+	const union xdpvs_addr *a = dst ? &v->new_daddr : &v->new_saddr;
+	__be16 port = dst ? v->new_dport : v->new_sport;
+	int which = dst ? XDPVS_NAT_DST : XDPVS_NAT_SRC;
+
+	if (v6)
+		xdpvs_nat6(ip, l4, proto, which, a->ip6, port);
+	else
+		xdpvs_nat4(ip, l4, proto, which, a->ip, port);
+}
+
+/* NAT and DR of a packet of family v6 (a constant: fixed header sizes
+ * for the verifier), the IP header at data + off: TTL first, then the
+ * addresses, in the engine's order (core/xmit.c). */
+static __always_inline int fp_rewrite_af(void *data, void *end, __u32 off,
+					 int v6, const struct fp_pkt *p,
+					 const struct xdpvs_flow_value *v)
+{
+	__u8 *ip = data + off, *l4 = ip + (v6 ? 40 : 20);
+
+	if ((void *)(ip + (v6 ? 40 : 20) + 20) > end) {
+		/* Short: UDP and SCTP need less than TCP. */
+		if (p->key.proto == IPPROTO_TCP ||
+		    (void *)(ip + (v6 ? 40 : 20) + 8) > end)
+			return -1;
+	}
+	if (v6)
+		xdpvs_hlim_dec6(ip);
+	else
+		xdpvs_ttl_dec4(ip);
+	if (v->action == XDPVS_FLOW_DR)
+		return 0;
+	if (p->key.proto == IPPROTO_TCP) {
+		if ((void *)(ip + (v6 ? 40 : 20) + 20) > end)
+			return -1;
+		fp_nat(ip, l4, IPPROTO_TCP, v6, v);
+	} else if (p->key.proto == IPPROTO_UDP) {
+		if ((void *)(ip + (v6 ? 40 : 20) + 8) > end)
+			return -1;
+		fp_nat(ip, l4, IPPROTO_UDP, v6, v);
+	} else {
+		if ((void *)(ip + (v6 ? 40 : 20) + 8) > end)
+			return -1;
+		fp_nat(ip, l4, IPPROTO_SCTP, v6, v);
+	}
+	return 0;
+}
+
+static __always_inline int fp_rewrite(void *data, void *end, __u32 off,
+				      const struct fp_pkt *p,
+				      const struct xdpvs_flow_value *v)
+{
+	if (p->key.af == AF_INET6)
+		return fp_rewrite_af(data, end, off, 1, p, v);
+	return fp_rewrite_af(data, end, off, 0, p, v);
+}
+
+/* *sum = the bpf_csum_diff() sum (host order words) of len bytes of the
+ * packet from off, a chunk at a time through the scratch buffer. */
+static __always_inline int fp_sum(struct xdp_md *ctx, __u32 off, __u32 len,
+				  __u32 *sum)
+{
+	struct fp_scratch *s;
+	__u32 k = 0, i, acc = 0;
+	__u64 n;
+	__s64 r;
+
+	s = bpf_map_lookup_elem(&xdpvs_scratch, &k);
+	if (!s)
+		return -1;
+	for (i = 0; i < FP_MAX_CHUNKS && len; i++) {
+		n = len < FP_CHUNK ? len : FP_CHUNK;
+		/* Hide n's origin from clang: the verifier needs the check. */
+		asm volatile("" : "+r"(n));
+		if (n < 1 || n > FP_CHUNK)
+			return -1;
+		if (bpf_xdp_load_bytes(ctx, off, s->b, n))
+			return -1;
+		/* An odd tail is summed as if followed by zeros. */
+		s->b[n] = 0;
+		s->b[n + 1] = 0;
+		s->b[n + 2] = 0;
+		r = bpf_csum_diff(0, 0, (__be32 *)s->b, (n + 3) & ~3ULL, acc);
+		if (r < 0)
+			return -1;
+		acc = (__u32)r;
+		off += (__u32)n;
+		len -= (__u32)n;
+	}
+	if (len)
+		return -1;
+	*sum = acc;
+	return 0;
+}
+
+/* GUE's UDP checksum (with the outer pseudo-header) or GRE's, over the
+ * encapsulation and the packet, o being the outer IP header at offset
+ * ooff; computed as core/xmit_tun.c does, summed in host order. */
+static __always_inline int fp_tun_csum(struct xdp_md *ctx, __u32 ooff,
+				       const struct fp_pkt *p,
+				       const struct xdpvs_flow_value *v)
+{
+	int v6 = v->daf == AF_INET6;
+	__u32 iphl = v6 ? 40 : 20, plen = v->encap_len - iphl + p->iplen;
+	__u32 acc, i;
+	__u8 tail[8] = {}, *o;
+	void *end;
+	__u16 c;
+
+	if (fp_sum(ctx, ooff + iphl, plen, &acc))
+		return -1;
+	o = (void *)(long)ctx->data + ooff;
+	end = (void *)(long)ctx->data_end;
+	if ((void *)(o + 48) > end)
+		return -1;
+	if (v->flags & XDPVS_FLOW_F_UDP_CSUM) {
+		/* Pseudo-header: addresses, length, protocol (RFC 768). */
+		for (i = 0; i < 8; i++) {
+			if (!v6 && i >= 2)
+				break;
+			acc = xdpvs_csum_add(acc, xdpvs_get32(o + (v6 ? 8 : 12) +
+							      4 * i));
+		}
+		tail[2] = (__u8)(plen >> 8);
+		tail[3] = (__u8)plen;
+		tail[7] = IPPROTO_UDP;
+		acc = xdpvs_csum_add(acc, xdpvs_get32(tail));
+		acc = xdpvs_csum_add(acc, xdpvs_get32(tail + 4));
+		c = (__u16)~xdpvs_csum_fold(acc);
+		xdpvs_put16(o + iphl + XDPVS_UDP_CSUM, c ? c : 0xffff);
+	} else {
+		c = (__u16)~xdpvs_csum_fold(acc);
+		xdpvs_put16(o + iphl + 4, c);
+	}
+	return 0;
+}
+
+/*
+ * Tunnel: the inner TTL first, then the template in front and the fields
+ * xdpvs_encap_fill() gives it, then the payload checksums, as
+ * core/xmit_tun.c.  The outer header starts at data + l2.
+ */
+static __always_inline int fp_tunnel(struct xdp_md *ctx, __u32 l2,
+				     const struct fp_pkt *p,
+				     const struct xdpvs_flow_value *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 enc = v->encap_len & 0x7c, i;
+	int v6 = p->key.af == AF_INET6, df = 0;
+	__u8 *o = data + l2, *in, *l4, ds, ttl;
+	__be16 id = 0;
+
+	in = o + enc;
+	/* The inner IP header and 8 bytes of transport header. */
+	if ((void *)(in + (v6 ? 48 : 28)) > end)
+		return -1;
+	if (v6) {
+		if ((void *)(in + 48) > end)
+			return -1;
+		xdpvs_hlim_dec6(in);
+		ds = (__u8)((in[0] & 0x0f) << 4 | in[1] >> 4);
+		ttl = in[XDPVS_IP6_HLIM];
+		l4 = in + 40;
+	} else {
+		xdpvs_ttl_dec4(in);
+		ds = in[1];
+		ttl = in[XDPVS_IP4_TTL];
+		df = (v->flags & XDPVS_FLOW_F_DF) && (in[6] & IP_DF_HI);
+		l4 = in + 20;
+	}
+	if (v->daf == AF_INET && !df)
+		id = xdpvs_encap_id(in, v6, l4);
+	for (i = 0; i < XDPVS_FLOW_ENCAP_MAX; i += 4) {
+		if (i >= enc)
+			break;
+		if ((void *)(o + i + 4) > end)
+			return -1;
+		__builtin_memcpy(o + i, v->encap + i, 4);
+	}
+	if ((void *)(o + 48) > end)
+		return -1;
+	xdpvs_encap_fill(o, v->daf == AF_INET6, enc, p->iplen, ds, ttl, df,
+			 id);
+	if (v->flags & (XDPVS_FLOW_F_UDP_CSUM | XDPVS_FLOW_F_GRE_CSUM))
+		return fp_tun_csum(ctx, l2, p, v);
+	return 0;
+}
+
+/* The flow's counters and last-seen time. */
+static __always_inline void fp_account(struct xdpvs_flow_value *v, __u32 len)
+{
+	__u32 slot = v->dest_idx;
+	struct xdpvs_flow_stats *st;
+
+	v->last_seen = bpf_ktime_get_ns();
+	if (!slot || slot >= XDPVS_FLOW_MAX_SLOTS)
+		return;
+	st = bpf_map_lookup_elem(&xdpvs_dest_st, &slot);
+	if (!st)
+		return;
+	if (v->action == XDPVS_FLOW_SNAT) {
+		st->outpkts++;
+		st->outbytes += len;
+	} else {
+		st->inpkts++;
+		st->inbytes += len;
+	}
+}
+
+/* Forward a packet of a known flow: an XDP verdict, or -1 when the packet
+ * (not modified, but for link padding) is for the filter and the engine. */
+static __always_inline int fast_path(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct xdpvs_flow_value *v;
+	struct fp_pkt p = {};
+	__u32 l2;
+	int err;
+
+	if (fp_parse(data, end, &p))
+		return -1;
+	v = bpf_map_lookup_elem(&xdpvs_flows, &p.key);
+	if (!v)
+		return -1;
+	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
+	if (fp_to_engine(data, end, &p, v) ||
+	    fp_resize(ctx, &p, l2 + (v->action == XDPVS_FLOW_TUN ?
+				     v->encap_len : 0))) {
+		count(XDPVS_DP_FAST_UP, end - data);
+		return -1;
+	}
+	if (v->action == XDPVS_FLOW_TUN)
+		err = fp_tunnel(ctx, l2, &p, v);
+	else
+		err = fp_rewrite((void *)(long)ctx->data,
+				 (void *)(long)ctx->data_end, l2, &p, v);
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	/* Cannot happen (lengths were checked): the packet is half made. */
+	if (err || fp_eth(data, end, v))
+		return XDP_ABORTED;
+	fp_account(v, p.iplen);
+	count(XDPVS_DP_FAST, end - data);
+	if (v->ifindex == ctx->ingress_ifindex)
+		return XDP_TX;
+	return bpf_redirect(v->ifindex, 0);
+}
+
+/* Is an xdpvsd handing over to its successor (XDPVS_DP_CTL_HOLD)? */
+static __always_inline int held(void)
+{
+	__u32 k = 0;
+	struct xdpvs_dp_ctl *c = bpf_map_lookup_elem(&xdpvs_ctl, &k);
+
+	return c && (c->flags & XDPVS_DP_CTL_HOLD);
+}
+
 SEC("xdp")
 int xdpvs_xdp(struct xdp_md *ctx)
 {
@@ -336,8 +804,15 @@ int xdpvs_xdp(struct xdp_md *ctx)
 	__u64 bytes = end - data;
 	__u32 qid = ctx->rx_queue_index;
 	__u32 idx;
+	int rc;
 
 	count(XDPVS_DP_RX, bytes);
+	rc = fast_path(ctx);
+	if (rc >= 0)
+		return rc;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	bytes = end - data;
 	idx = classify(data, end);
 	if (!idx) {
 		count(XDPVS_DP_PASS, bytes);
@@ -345,6 +820,10 @@ int xdpvs_xdp(struct xdp_md *ctx)
 	}
 	count(idx, bytes);
 	if (!bpf_map_lookup_elem(&xdpvs_xsks, &qid)) {
+		if (held()) {
+			count(XDPVS_DP_HELD, bytes);
+			return XDP_DROP;
+		}
 		count(XDPVS_DP_NO_XSK, bytes);
 		return XDP_PASS;
 	}

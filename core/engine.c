@@ -283,6 +283,9 @@ int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 	e->sched_env.mh_tab_index = (uint32_t)e->sysctl.mh_tab_index;
 	if (strcmp(name, "drop_packet") == 0)
 		e->drop_counter = e->sysctl.am_droprate;
+	/* Tunnel flows carry it (XDPVS_FLOW_F_DF). */
+	if (strcmp(name, "pmtu_disc") == 0)
+		xdpvs_flow_refresh_all(e);
 	return 0;
 }
 

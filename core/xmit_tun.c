@@ -117,6 +117,8 @@ uint32_t xdpvs_xmit_tun_template(struct xdpvs_engine *e,
 		v->flags |= XDPVS_FLOW_F_UDP_CSUM;
 	if (d->tun_type == XDPVS_TUN_GRE && (d->tun_flags & XDPVS_TUN_F_CSUM))
 		v->flags |= XDPVS_FLOW_F_GRE_CSUM;
+	if (e->sysctl.pmtu_disc)
+		v->flags |= XDPVS_FLOW_F_DF;
 	return v->encap_len;
 }
 
@@ -187,8 +189,13 @@ enum xdpvs_verdict xdpvs_xmit_tunnel(struct xdpvs_engine *e,
 	tun_template(e, cp, rt, o);
 	df = p->af == AF_INET && e->sysctl.pmtu_disc &&
 	     (p->data[p->l3_off + 6] & 0x40);
+	/* The ID rule shared with the fast path (no counter to share). */
 	xdpvs_encap_fill(o, d->af == AF_INET6, head, plen, tun_inner_ds(p),
-			 p->ttl, df, df ? 0 : htons(e->ip_id++));
+			 p->ttl, df,
+			 df ? 0 : xdpvs_encap_id(p->data + p->l3_off,
+						 p->af == AF_INET6,
+						 p->len >= p->l4_off + 8u ?
+						 p->data + p->l4_off : NULL));
 	tun_payload_csum(d, rt, o, iphl, head + plen);
 	return xdpvs_xmit_l2(e, f, o, head + plen, rt, d->af);
 }

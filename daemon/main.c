@@ -7,9 +7,17 @@
  * (daemon/control.h); keeps its routes and neighbours from rtnetlink.
  *
  * One thread, one event loop (loop.h): the sockets, netlink, the control
- * socket, a signalfd (SIGTERM/SIGINT: clean exit; SIGUSR1: counters) and
- * a 1 s timerfd running the engine's timers.  The engine's clock is
- * CLOCK_MONOTONIC.
+ * socket, a signalfd (SIGTERM/SIGINT: clean exit; SIGUSR1: counters;
+ * SIGUSR2: exit leaving the data path to a successor) and a 1 s timerfd
+ * folding the fast path's counters in and running the engine's timers.
+ * The engine's clock is CLOCK_MONOTONIC, bpf_ktime_get_ns()'s too.
+ *
+ * Hitless restart (dp/dp.h): with --keep-datapath (or on SIGUSR2) xdpvsd
+ * exits leaving its XDP programs attached, its maps pinned and its
+ * connections saved beside them; the next xdpvsd on the same bpffs takes
+ * it all over, loads its configuration, imports the connections and
+ * carries on.  --takeover asks a running xdpvsd to do so (SIGUSR2) and
+ * waits for it: the upgrade path.
  *
  * Start-up is all or nothing: any failure undoes what was done, names
  * the interface or file and why, and exits 1.  Without -f, xdpvsd
@@ -38,6 +46,7 @@
 
 #include "ctl/cmd.h"
 #include "dp/dp.h"
+#include "dp/keep.h"
 #include "control.h"
 #include "log.h"
 #include "loop.h"
@@ -47,6 +56,7 @@
 #define XDPVSD_PIDFILE	XDPVSD_RUNDIR "/xdpvsd.pid"
 #define XDPVSD_BPFFS	"/sys/fs/bpf"
 #define XDPVSD_TICK_S	1	/* engine timers: every second */
+#define XDPVSD_TAKEOVER_MS 10000	/* --takeover: wait at most that */
 
 struct xdpvsd {
 	struct dp_config dpc;
@@ -56,7 +66,11 @@ struct xdpvsd {
 	const char *dump;
 	bool foreground;
 	bool check_only;
+	bool keep_datapath;	/* --keep-datapath */
+	bool takeover;		/* --takeover */
+	bool handover;		/* exiting: leave the data path */
 	uint32_t conn_max;
+	uint64_t seed;
 	struct loop *loop;
 	struct dp *dp;
 	struct xdpvs_engine *e;
@@ -83,6 +97,10 @@ static void usage(FILE *f)
 	      "      --bpffs DIR     bpf filesystem for the pinned maps\n"
 	      "                      (default " XDPVSD_BPFFS ")\n"
 	      "      --skb-mode      generic XDP, copy-mode AF_XDP everywhere\n"
+	      "      --keep-datapath on SIGTERM, leave the data path (XDP,\n"
+	      "                      maps, connections) to the next xdpvsd\n"
+	      "      --takeover      make a running xdpvsd leave its data path\n"
+	      "                      to us, and take it over\n"
 	      "      --dump FILE     write the tables and counters to FILE\n"
 	      "                      on SIGUSR1 and at exit (debugging)\n"
 	      "  -v, --verbose       more messages (twice: libbpf's and "
@@ -93,7 +111,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_SOCKET = 256, OPT_PIDFILE, OPT_CONN_MAX, OPT_BPFFS, OPT_SKB,
-	OPT_DUMP,
+	OPT_DUMP, OPT_KEEP, OPT_TAKEOVER,
 };
 
 static int parse_number(const char *opt, const char *arg, uint32_t *out)
@@ -125,6 +143,8 @@ static int parse_args(struct xdpvsd *d, int argc, char **argv)
 		{ "bpffs", required_argument, NULL, OPT_BPFFS },
 		{ "skb-mode", no_argument, NULL, OPT_SKB },
 		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "keep-datapath", no_argument, NULL, OPT_KEEP },
+		{ "takeover", no_argument, NULL, OPT_TAKEOVER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -154,6 +174,8 @@ static int parse_args(struct xdpvsd *d, int argc, char **argv)
 		case OPT_BPFFS: d->dpc.bpffs = optarg; break;
 		case OPT_SKB: d->dpc.force_skb = true; break;
 		case OPT_DUMP: d->dump = optarg; break;
+		case OPT_KEEP: d->keep_datapath = true; break;
+		case OPT_TAKEOVER: d->takeover = true; break;
 		case 'v':
 			if (log_get_level() < LOG_LVL_VERBOSE)
 				log_set_level(log_get_level() + 1);
@@ -206,20 +228,27 @@ static int load_config(const char *path, struct xdpvs_engine *e)
 	return 0;
 }
 
-static struct xdpvs_engine *engine_new(uint32_t conn_max, struct xdpvs_env env)
+/* An engine with seed *seed, or with a random one when it is 0 (and
+ * *seed set to it). */
+static struct xdpvs_engine *engine_new(uint32_t conn_max, struct xdpvs_env env,
+				       uint64_t *seed)
 {
-	struct xdpvs_engine_params p = { .conn_max = conn_max, .env = env };
+	struct xdpvs_engine_params p = { .conn_max = conn_max, .env = env,
+					 .seed = *seed };
 
-	if (getrandom(&p.seed, sizeof(p.seed), 0) != sizeof(p.seed))
+	if (!p.seed &&
+	    getrandom(&p.seed, sizeof(p.seed), 0) != sizeof(p.seed))
 		p.seed = (uint64_t)getpid() ^ (uint64_t)loop_now();
+	*seed = p.seed;
 	return xdpvs_engine_new(&p);
 }
 
 /* -n: the rules on an engine of our own; the exit status. */
 static int check_config(struct xdpvsd *d)
 {
+	uint64_t seed = 0;
 	struct xdpvs_engine *e = engine_new(d->conn_max ? d->conn_max : 1024,
-					    (struct xdpvs_env){ 0 });
+					    (struct xdpvs_env){ 0 }, &seed);
 	int rc;
 
 	if (!e) {
@@ -294,8 +323,36 @@ static void make_rundir(const char *path)
 		mkdir(XDPVSD_RUNDIR, 0755);
 }
 
-/* Open and lock the pid file; -1 after saying who holds it. */
-static int pidfile_open(const char *path)
+/* --takeover: ask the xdpvsd of pid file fd to leave us its data path,
+ * and wait for it to go.  0 once it has, -1 after saying why not. */
+static int pidfile_takeover(int fd, const char *path)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid;
+	int i;
+
+	buf[n > 0 ? n : 0] = '\0';
+	pid = strtol(buf, NULL, 10);
+	if (pid <= 1 || kill((pid_t)pid, SIGUSR2)) {
+		log_err("%s: no xdpvsd to take over from (pid %s)", path,
+			*buf ? buf : "unknown");
+		return -1;
+	}
+	log_info("taking over from xdpvsd pid %ld", pid);
+	for (i = 0; i < XDPVSD_TAKEOVER_MS / 10; i++) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return 0;
+		usleep(10000);
+	}
+	log_err("%s: xdpvsd pid %ld did not let go within %d s", path, pid,
+		XDPVSD_TAKEOVER_MS / 1000);
+	return -1;
+}
+
+/* Open and lock the pid file; -1 after saying who holds it.  takeover:
+ * make the holder leave (pidfile_takeover), then take its place. */
+static int pidfile_open(const char *path, bool takeover)
 {
 	char buf[32];
 	ssize_t n;
@@ -306,6 +363,12 @@ static int pidfile_open(const char *path)
 	if (fd < 0) {
 		log_err_r(-errno, "%s", path);
 		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) && takeover) {
+		/* The old one unlinked the file it locked: a new one. */
+		n = pidfile_takeover(fd, path);
+		close(fd);
+		return n ? -1 : pidfile_open(path, false);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -363,6 +426,8 @@ static void dump_write(struct xdpvsd *d)
 		log_err_r(-errno, "%s", tmp);
 		return;
 	}
+	if (d->dp)
+		dp_fold(d->dp);
 	xdpvs_engine_tick(d->e, loop_now());
 	dump_listing(d, f, "-Ln --stats");
 	dump_listing(d, f, "-Lnc");
@@ -388,7 +453,16 @@ static void on_signal(void *arg, uint32_t events)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			log_info("%s: exiting", strsignal((int)si.ssi_signo));
+			log_info("%s: exiting%s", strsignal((int)si.ssi_signo),
+				 d->keep_datapath ? ", keeping the data path" :
+						    "");
+			d->handover = d->keep_datapath;
+			loop_stop(d->loop);
+			break;
+		case SIGUSR2:
+			log_info("%s: exiting, leaving the data path to the "
+				 "next xdpvsd", strsignal((int)si.ssi_signo));
+			d->handover = true;
 			loop_stop(d->loop);
 			break;
 		case SIGUSR1:
@@ -408,6 +482,8 @@ static void on_tick(void *arg, uint32_t events)
 
 	if (read(d->timer_fd, &n, sizeof(n)) != sizeof(n))
 		return;
+	if (d->dp)
+		dp_fold(d->dp);
 	xdpvs_engine_tick(d->e, loop_now());
 	if (d->dp)
 		dp_tick(d->dp, loop_now());
@@ -469,6 +545,44 @@ static void ctl_changed(void *ctx)
  * Start, run, stop
  */
 
+/* Take over the connections of the xdpvsd whose data path we adopted,
+ * now that the engine has its configuration. */
+static void adopt(struct xdpvsd *d, const struct dp_kept *k)
+{
+	int i, ok = 0, gone = 0, other = 0, err;
+
+	xdpvs_engine_tick(d->e, loop_now());	/* the clock starts */
+	dp_adopt_begin(d->dp);
+	for (i = 0; i < k->n; i++) {
+		err = xdpvs_conn_import(d->e, &k->conns[i]);
+		if (!err)
+			ok++;
+		else if (err == -ENOENT)
+			gone++;
+		else
+			other++;
+	}
+	dp_adopt_end(d->dp);
+	log_info("took over %d connections (%d without their service or "
+		 "real server, %d refused)", ok, gone, other);
+}
+
+/* Leave the data path and the connections to the next xdpvsd; if it
+ * cannot be, everything is removed as in a normal exit. */
+static void handover(struct xdpvsd *d)
+{
+	struct xdpvs_conn_info *c = NULL;
+	int n = xdpvs_conn_info_get(d->e, loop_now(), &c), err;
+
+	err = n < 0 ? n : dp_handover(d->dp, c, n, d->seed);
+	if (err)
+		log_err_r(err, "cannot keep the data path: removing it");
+	else
+		log_info("data path kept with %d connections for the next "
+			 "xdpvsd", n);
+	free(c);
+}
+
 /* Everything after the pid file; 0 or -1 (said why). */
 static int start(struct xdpvsd *d, const sigset_t *sigs)
 {
@@ -491,9 +605,12 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		d->dp = dp_open(&d->dpc, &err);
 		if (!d->dp)
 			return -1;
+		if (dp_kept(d->dp))
+			d->seed = dp_kept(d->dp)->seed;
 	}
 	d->e = engine_new(d->conn_max, d->dp ? dp_env(d->dp) :
-					      (struct xdpvs_env){ 0 });
+					      (struct xdpvs_env){ 0 },
+			  &d->seed);
 	if (!d->e) {
 		log_err("cannot create the engine: %s", strerror(ENOMEM));
 		return -1;
@@ -502,6 +619,8 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		return -1;
 	if (d->dp && (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp)))
 		return -1;
+	if (d->dp && dp_kept(d->dp))
+		adopt(d, dp_kept(d->dp));
 	make_rundir(d->socket);
 	d->ctl = control_start(d->loop, d->socket, d->e, &ops, &err);
 	if (!d->ctl) {
@@ -519,8 +638,11 @@ static void stop(struct xdpvsd *d)
 		close(d->sig_fd);
 	if (d->timer_fd >= 0)
 		close(d->timer_fd);
-	dp_close(d->dp);
+	/* The engine first: freeing it must not empty the flow map. */
+	if (d->dp)
+		dp_engine_gone(d->dp);
 	xdpvs_engine_free(d->e);
+	dp_close(d->dp);
 	loop_free(d->loop);
 }
 
@@ -548,6 +670,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (!d.foreground) {
@@ -557,7 +680,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	d.pid_fd = pidfile_open(d.pidfile);
+	d.pid_fd = pidfile_open(d.pidfile, d.takeover);
 	rc = d.pid_fd < 0 || start(&d, &sigs) ? 1 : 0;
 	if (!rc) {
 		pidfile_write(d.pid_fd);
@@ -574,6 +697,8 @@ int main(int argc, char **argv)
 	}
 	if (d.ctl)
 		dump_write(&d);
+	if (!rc && d.handover && d.dp)
+		handover(&d);
 	stop(&d);
 	if (d.pid_fd >= 0) {
 		unlink(d.pidfile);

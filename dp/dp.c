@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,13 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
+#include <bpf/bpf.h>
+
 #include "daemon/log.h"
 #include "daemon/loop.h"
 #include "dp.h"
+#include "flow.h"
+#include "keep.h"
 #include "nl.h"
 #include "xdp.h"
 #include "xsk.h"
@@ -49,7 +54,11 @@ struct dp {
 	struct dp_iface ifs[DP_MAX_IFACES];
 	int nifs;
 	struct dp_xdp_maps maps;
-	int pin_lock;		/* -1: nothing pinned */
+	struct dp_flow flow;	/* the engine's flow cache: the fast path */
+	struct dp_kept kept;	/* what a kept data path carried */
+	bool adopted;		/* we took a kept data path over */
+	bool keep;		/* leave ours to a successor at exit */
+	int pin_lock;		/* <= 0: nothing pinned */
 	struct dp_nl *nl;
 	struct xdpvs_engine *e;
 	struct loop *loop;
@@ -79,6 +88,9 @@ static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_XSK_ICMP] = "icmp_error",
 	[XDPVS_DP_NO_XSK] = "no_socket",
 	[XDPVS_DP_PASS] = "pass",
+	[XDPVS_DP_FAST] = "fast",
+	[XDPVS_DP_FAST_UP] = "fast_up",
+	[XDPVS_DP_HELD] = "held",
 };
 
 uint64_t dp_stat(const struct dp *dp, enum dp_stat s)
@@ -135,9 +147,115 @@ static int dp_env_route(void *ctx, int af, const union xdpvs_addr *daddr,
 	return err;
 }
 
+static void dp_env_flow_add(void *ctx, const struct xdpvs_flow_key *k,
+			    const struct xdpvs_flow_value *v)
+{
+	dp_flow_add(&((struct dp *)ctx)->flow, k, v);
+}
+
+static void dp_env_flow_del(void *ctx, const struct xdpvs_flow_key *k)
+{
+	dp_flow_del(&((struct dp *)ctx)->flow, k);
+}
+
+static uint64_t dp_env_flow_last_seen(void *ctx,
+				      const struct xdpvs_flow_key *k)
+{
+	return dp_flow_last_seen(&((struct dp *)ctx)->flow, k);
+}
+
 struct xdpvs_env dp_env(struct dp *dp)
 {
-	return (struct xdpvs_env){ .route = dp_env_route, .ctx = dp };
+	return (struct xdpvs_env){
+		.route = dp_env_route,
+		.flow_add = dp_env_flow_add,
+		.flow_del = dp_env_flow_del,
+		.flow_last_seen = dp_env_flow_last_seen,
+		.ctx = dp,
+	};
+}
+
+void dp_fold(struct dp *dp)
+{
+	int err;
+
+	if (!dp->e)
+		return;
+	err = dp_flow_fold(&dp->flow, dp->e, false);
+	if (err)
+		log_rl(&dp->rl_egress, loop_now(), LOG_LVL_WARN, err,
+		       "cannot read the fast path's counters");
+}
+
+void dp_engine_gone(struct dp *dp)
+{
+	dp->flow.off = true;
+	dp->e = NULL;
+}
+
+/* Set or clear XDPVS_DP_CTL_HOLD. */
+static int dp_hold(struct dp *dp, bool on)
+{
+	struct xdpvs_dp_ctl c = { .flags = on ? XDPVS_DP_CTL_HOLD : 0 };
+	uint32_t k = 0;
+
+	if (bpf_map_update_elem(dp->maps.ctl, &k, &c, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+const struct dp_kept *dp_kept(const struct dp *dp)
+{
+	return dp->adopted ? &dp->kept : NULL;
+}
+
+void dp_adopt_begin(struct dp *dp)
+{
+	int err;
+
+	if (!dp->adopted)
+		return;
+	/* The counts since the previous xdpvsd's last fold are its. */
+	err = dp_flow_fold(&dp->flow, dp->e, true);
+	if (err)
+		log_warn_r(err, "cannot read the fast path's counters");
+	dp_flow_collect(&dp->flow);
+}
+
+void dp_adopt_end(struct dp *dp)
+{
+	int n, err;
+
+	if (!dp->adopted)
+		return;
+	n = dp_flow_prune(&dp->flow);
+	if (n < 0)
+		log_err_r(n, "cannot remove the flows not taken over");
+	else if (n)
+		log_info("%d flows of connections not taken over removed", n);
+	err = dp_hold(dp, false);
+	if (err)
+		log_err_r(err, "cannot release the data path's hold");
+	free(dp->kept.conns);
+	memset(&dp->kept, 0, sizeof(dp->kept));
+}
+
+int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
+		uint64_t seed)
+{
+	int err;
+
+	if (dp->pin_lock <= 0)
+		return -EOPNOTSUPP;
+	err = dp_hold(dp, true);
+	if (!err)
+		err = dp_keep_save(dp->conf.bpffs, c, n, seed, loop_now());
+	if (err) {
+		dp_hold(dp, false);
+		return err;
+	}
+	dp->keep = true;
+	return 0;
 }
 
 static void dp_nl_changed(void *ctx, unsigned int what)
@@ -450,8 +568,70 @@ static int dp_iface_socks(struct dp *dp, struct dp_iface *ifc)
 	return 0;
 }
 
+/* The pin directory, locked; says who has it when another xdpvsd does. */
+static int dp_lock(struct dp *dp)
+{
+	char dir[PATH_MAX];
+	uint32_t id;
+	int i, err = dp_xdp_pin_lock(dp->conf.bpffs);
+
+	if (err != -EWOULDBLOCK)
+		return err;
+	for (i = 0; i < dp->conf.nifs; i++) {
+		id = dp_xdp_find((int)dp->ifs[i].ifindex);
+		if (id) {
+			log_err("%s: an xdpvsd XDP program is already "
+				"attached (program id %u): another xdpvsd "
+				"serves this interface", dp->ifs[i].name, id);
+			return -EBUSY;
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", dp->conf.bpffs, XDPVS_PIN_DIR);
+	log_err("%s: in use by another xdpvsd", dir);
+	return -EBUSY;
+}
+
+/* Attach to every interface, or take over the programs a previous xdpvsd
+ * left attached with its saved state (adopt). */
+static int dp_attach_all(struct dp *dp, bool adopt)
+{
+	int i, err;
+
+	for (i = 0; i < dp->conf.nifs; i++) {
+		struct dp_iface *ifc = &dp->ifs[i];
+
+		err = adopt ? dp_xdp_adopt(ifc->name, (int)ifc->ifindex,
+					   dp->conf.bpffs, &dp->maps,
+					   &ifc->link) :
+			      -ENOENT;
+		if (err == -ENOENT)
+			err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
+					    dp->conf.conn_max,
+					    dp->conf.force_skb, &dp->maps,
+					    &ifc->link);
+		if (err)
+			return err;
+		dp->nifs = i + 1;
+	}
+	return 0;
+}
+
+/* A kept data path's saved connections, for dp_kept(). */
+static void dp_load_kept(struct dp *dp)
+{
+	int err = dp_keep_load(dp->conf.bpffs, loop_now(), &dp->kept);
+
+	if (err)
+		log_err_r(err, "the previous xdpvsd's connections cannot be "
+			  "read: starting without them");
+	else
+		log_info("data path kept by the previous xdpvsd: %d "
+			 "connections to take over", dp->kept.n);
+}
+
 static int dp_open_ifaces(struct dp *dp)
 {
+	bool adopt;
 	int i, err;
 
 	for (i = 0; i < dp->conf.nifs; i++) {
@@ -459,19 +639,25 @@ static int dp_open_ifaces(struct dp *dp)
 		if (err)
 			return err;
 	}
-	for (i = 0; i < dp->conf.nifs; i++) {
-		struct dp_iface *ifc = &dp->ifs[i];
-
-		err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
-				    dp->conf.conn_max, dp->conf.force_skb,
-				    &dp->maps, &ifc->link);
-		if (err)
-			return err;
-		dp->nifs = i + 1;
-	}
 	if (dp->conf.bpffs) {
-		err = dp_xdp_pin(&dp->ifs[0].link, dp->conf.bpffs,
-				 &dp->pin_lock);
+		dp->pin_lock = dp_lock(dp);
+		if (dp->pin_lock < 0)
+			return dp->pin_lock;
+	}
+	adopt = dp->pin_lock > 0 && dp_keep_found(dp->conf.bpffs);
+	err = dp_attach_all(dp, adopt);
+	if (err)
+		return err;
+	dp->adopted = adopt;
+	if (adopt)
+		dp_load_kept(dp);
+	err = dp_flow_init(&dp->flow, dp->maps.flows, dp->maps.dest_st);
+	if (err) {
+		log_err_r(err, "fast path");
+		return err;
+	}
+	if (dp->pin_lock > 0) {
+		err = dp_xdp_pin(&dp->maps, dp->conf.bpffs, dp->pin_lock);
 		if (err < 0)
 			return err;
 	}
@@ -558,16 +744,20 @@ void dp_close(struct dp *dp)
 			dp_xsk_close(ifc->socks[q].x);
 		}
 	}
-	if (dp->nifs && dp->conf.bpffs)
-		dp_xdp_unpin(&dp->ifs[0].link, dp->conf.bpffs, dp->pin_lock);
+	if (dp->keep)
+		close(dp->pin_lock);	/* the pins stay, for the successor */
+	else if (dp->conf.bpffs)
+		dp_xdp_unpin(dp->conf.bpffs, dp->pin_lock);
 	/* The first instance owns the shared maps: detach it last. */
 	for (i = dp->nifs - 1; i >= 0; i--)
-		dp_xdp_detach(&dp->ifs[i].link);
+		dp_xdp_detach(&dp->ifs[i].link, dp->keep);
+	free(dp->kept.conns);
 	if (dp->loop) {
 		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
 		loop_del(dp->loop, dp_nl_req_fd(dp->nl));
 	}
 	dp_nl_close(dp->nl);
+	dp_flow_fini(&dp->flow);
 	free(dp);
 }
 
@@ -605,4 +795,5 @@ void dp_dump(struct dp *dp, FILE *out)
 	for (k = 0; k < DP_STAT_MAX; k++)
 		fprintf(out, "dp %s %llu\n", dp_stat_names[k],
 			(unsigned long long)dp->st[k]);
+	dp_flow_dump(&dp->flow, out);
 }

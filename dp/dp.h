@@ -15,7 +15,9 @@
  * takes (an FTP data port, a non-persistent port-zero service, an
  * engine in backup-only mode) and a NAT real server's packet that
  * belongs to no connection (a stray reply, or the real server's own
- * traffic from the service port to a non-local address).
+ * traffic from the service port to a non-local address).  Established
+ * connections' packets do not come up at all: the XDP program forwards
+ * them from the flow map (flow.h) unless they are control packets.
  *
  * Unresolved neighbours: the engine's route callback asks the kernel to
  * resolve (nl.h) and says -EAGAIN; the engine drops that packet and
@@ -75,7 +77,38 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l);
 int dp_sync(struct dp *dp);
 /* Once a second: flush TX rings, take completions back. */
 void dp_tick(struct dp *dp, uint64_t now);
-/* Detach, close, unpin; dp is freed. */
+/* Add what the fast path forwarded to the engine's counters: call before
+ * the engine's timers (its rate estimator) run. */
+void dp_fold(struct dp *dp);
+/* The engine is about to be freed: its flow callbacks are ignored from
+ * now on (the flows stay in the map; it goes with the data path, or is
+ * handed over with it). */
+void dp_engine_gone(struct dp *dp);
+/*
+ * Hitless restart.  An xdpvsd leaving its data path to a successor calls
+ * dp_handover() with its engine's connections and seed before dp_close():
+ * the XDP programs stay attached and forwarding the flows, the maps stay
+ * pinned, the connections are saved beside them (keep.h), and what would
+ * go up to xdpvsd is dropped until the successor is ready
+ * (XDPVS_DP_CTL_HOLD, dp.h).  0, -EOPNOTSUPP without a bpf filesystem,
+ * or -errno: then nothing is kept.
+ *
+ * dp_open() takes a kept data path over when it finds one under its pin
+ * directory: the programs attached to its interfaces and their maps (no
+ * detach, no gap).  dp_kept() then gives what was saved (NULL otherwise),
+ * to build an engine with the same seed; once the engine has its
+ * configuration, dp_adopt_begin(), xdpvs_conn_import() of each
+ * connection, dp_adopt_end() (flows nobody took are removed, the hold
+ * released).
+ */
+struct dp_kept;
+int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
+		uint64_t seed);
+const struct dp_kept *dp_kept(const struct dp *dp);
+void dp_adopt_begin(struct dp *dp);
+void dp_adopt_end(struct dp *dp);
+/* Detach, close, unpin (or, after dp_handover(), leave it all); dp is
+ * freed. */
 void dp_close(struct dp *dp);
 
 /* Counters: the XDP program's per interface, the sockets', ours. */

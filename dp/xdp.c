@@ -36,8 +36,7 @@ const char *dp_xdp_mode_name(enum xdp_attach_mode mode)
 	}
 }
 
-/* The id of an xdpvsd program attached to ifindex, or 0. */
-static uint32_t xdp_find_ours(int ifindex)
+uint32_t dp_xdp_find(int ifindex)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct xdp_program *p;
@@ -70,11 +69,19 @@ static int xdp_reuse_maps(struct xdpvs_bpf *skel, const struct dp_xdp_maps *m)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_local, m->local);
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_marks, m->marks);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_flows, m->flows);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_svc_st, m->svc_st);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_dest_st, m->dest_st);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_ctl, m->ctl);
 	return err;
 }
 
-/* The flow maps are shared through their pins only (the fast path is
- * not there yet); the first instance's are the ones pinned. */
+/* A new instance: its own XSKMAP and counters, the shared maps of the
+ * first one. */
 static int xdp_open(uint32_t conn_max, const struct dp_xdp_maps *maps,
 		    struct xdpvs_bpf **out)
 {
@@ -124,6 +131,9 @@ static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
 	l->prog = prog;
 	l->mode = mode;
 	l->ifindex = ifindex;
+	l->xsks = bpf_map__fd(skel->maps.xdpvs_xsks);
+	l->stats = bpf_map__fd(skel->maps.xdpvs_stats);
+	l->own_fds[0] = l->own_fds[1] = -1;
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	return 0;
 }
@@ -132,7 +142,7 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		  bool skb_only, struct dp_xdp_maps *maps,
 		  struct dp_xdp_link *l)
 {
-	uint32_t id = xdp_find_ours(ifindex);
+	uint32_t id = dp_xdp_find(ifindex);
 	int err = -EOPNOTSUPP;
 
 	if (id) {
@@ -165,6 +175,10 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		maps->nat_rs = bpf_map__fd(l->skel->maps.xdpvs_nat_rs);
 		maps->local = bpf_map__fd(l->skel->maps.xdpvs_local);
 		maps->marks = bpf_map__fd(l->skel->maps.xdpvs_marks);
+		maps->flows = bpf_map__fd(l->skel->maps.xdpvs_flows);
+		maps->svc_st = bpf_map__fd(l->skel->maps.xdpvs_svc_st);
+		maps->dest_st = bpf_map__fd(l->skel->maps.xdpvs_dest_st);
+		maps->ctl = bpf_map__fd(l->skel->maps.xdpvs_ctl);
 		maps->set = true;
 	}
 	log_info("%s: XDP program attached (%s mode, program id %u)", ifname,
@@ -172,26 +186,192 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 	return 0;
 }
 
-void dp_xdp_detach(struct dp_xdp_link *l)
+/* ------------------------------------------------------------------
+ * Adopting a kept data path
+ */
+
+/* The shared maps' names, in struct dp_xdp_maps order. */
+static const char *const xdp_shared_names[] = {
+	XDPVS_DP_SVC_MAP, XDPVS_DP_NAT_RS_MAP, XDPVS_DP_LOCAL_MAP,
+	XDPVS_DP_MARK_MAP, XDPVS_FLOW_MAP, XDPVS_FLOW_SVC_STATS,
+	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP,
+};
+#define XDP_NSHARED (sizeof(xdp_shared_names) / sizeof(xdp_shared_names[0]))
+
+static int *xdp_shared_fd(struct dp_xdp_maps *m, unsigned int i)
+{
+	int *fds[XDP_NSHARED] = {
+		&m->svcs, &m->nat_rs, &m->local, &m->marks, &m->flows,
+		&m->svc_st, &m->dest_st, &m->ctl,
+	};
+
+	return fds[i];
+}
+
+/* Open the maps of program fd by name: its own two into l, the shared
+ * ones into m unless set.  0 or -errno. */
+static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t ids[64], len = sizeof(info), i, j;
+	int err = 0, mfd;
+
+	info.nr_map_ids = 64;
+	info.map_ids = (uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	for (i = 0; i < info.nr_map_ids && i < 64 && !err; i++) {
+		struct bpf_map_info mi = { 0 };
+		uint32_t mlen = sizeof(mi);
+		bool used = false;
+
+		mfd = bpf_map_get_fd_by_id(ids[i]);
+		if (mfd < 0 || bpf_obj_get_info_by_fd(mfd, &mi, &mlen)) {
+			err = -errno;
+			break;
+		}
+		if (!strcmp(mi.name, XDPVS_DP_XSK_MAP)) {
+			l->xsks = l->own_fds[0] = mfd;
+			used = true;
+		} else if (!strcmp(mi.name, XDPVS_DP_STATS_MAP)) {
+			l->stats = l->own_fds[1] = mfd;
+			used = true;
+		}
+		for (j = 0; j < XDP_NSHARED && !m->set && !used; j++) {
+			if (!strcmp(mi.name, xdp_shared_names[j])) {
+				*xdp_shared_fd(m, j) = mfd;
+				used = true;
+			}
+		}
+		if (!used)
+			close(mfd);
+	}
+	if (!err && (l->xsks < 0 || l->stats < 0))
+		err = -ENOENT;
+	return err;
+}
+
+/* The shared maps the program does not use (xdpvs_svc_st) from their
+ * pins under bpffs.  0 or -errno. */
+static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
+{
+	char path[PATH_MAX + 32];
+	unsigned int j;
+	int fd;
+
+	for (j = 0; j < XDP_NSHARED; j++) {
+		if (*xdp_shared_fd(m, j) >= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+			 xdp_shared_names[j]);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+		*xdp_shared_fd(m, j) = fd;
+	}
+	return 0;
+}
+
+/* The attached program named ours in mp, or NULL. */
+static struct xdp_program *xdp_ours_in(struct xdp_multiprog *mp)
+{
+	struct xdp_program *p;
+
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		return p && !strcmp(xdp_program__name(p), XDPVS_DP_PROG_NAME) ?
+			       p : NULL;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p;
+	     p = xdp_multiprog__next_prog(p, mp))
+		if (!strcmp(xdp_program__name(p), XDPVS_DP_PROG_NAME))
+			return p;
+	return NULL;
+}
+
+int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
+		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, false, false };
+	struct xdp_program *p;
+	unsigned int j;
+	int err;
+
+	if (libxdp_get_error(mp))
+		return -ENOENT;
+	p = xdp_ours_in(mp);
+	if (!p) {
+		xdp_multiprog__close(mp);
+		return -ENOENT;
+	}
+	memset(l, 0, sizeof(*l));
+	l->xsks = l->stats = l->own_fds[0] = l->own_fds[1] = -1;
+	l->ifindex = ifindex;
+	l->mode = xdp_multiprog__attach_mode(mp);
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	l->prog = xdp_program__from_id(xdp_program__id(p));
+	xdp_multiprog__close(mp);
+	err = (int)libxdp_get_error(l->prog);
+	if (err) {
+		l->prog = NULL;
+		log_err_r(err, "%s: cannot open the attached program", ifname);
+		return err;
+	}
+	if (maps->set)
+		m = *maps;
+	err = xdp_prog_maps(xdp_program__fd(l->prog), &m, l);
+	if (!err && !maps->set)
+		err = xdp_pinned_maps(&m, bpffs);
+	if (err) {
+		log_err_r(err, "%s: cannot find the attached program's maps",
+			  ifname);
+		for (j = 0; j < XDP_NSHARED && !maps->set; j++)
+			if (*xdp_shared_fd(&m, j) >= 0)
+				close(*xdp_shared_fd(&m, j));
+		dp_xdp_detach(l, true);
+		return err;
+	}
+	if (!maps->set) {
+		*maps = m;
+		maps->set = true;
+		maps->adopted = true;
+	}
+	l->adopted = true;
+	log_info("%s: XDP program adopted (%s mode, program id %u)", ifname,
+		 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog));
+	return 0;
+}
+
+void dp_xdp_detach(struct dp_xdp_link *l, bool keep)
 {
 	int err;
 
 	if (!l->prog)
 		return;
-	err = xdp_program__detach(l->prog, l->ifindex, l->mode, 0);
-	if (err)
-		log_err_r(err, "%s: cannot detach XDP", l->ifname);
-	else
-		log_debug("%s: XDP program detached", l->ifname);
+	if (!keep) {
+		err = xdp_program__detach(l->prog, l->ifindex, l->mode, 0);
+		if (err)
+			log_err_r(err, "%s: cannot detach XDP", l->ifname);
+		else
+			log_debug("%s: XDP program detached", l->ifname);
+	} else {
+		log_debug("%s: XDP program left attached", l->ifname);
+	}
 	xdp_program__close(l->prog);
 	xdpvs_bpf__destroy(l->skel);
+	if (l->own_fds[0] >= 0)
+		close(l->own_fds[0]);
+	if (l->own_fds[1] >= 0)
+		close(l->own_fds[1]);
+	l->own_fds[0] = l->own_fds[1] = -1;
 	l->prog = NULL;
 	l->skel = NULL;
 }
 
 int dp_xdp_xskmap_fd(const struct dp_xdp_link *l)
 {
-	return bpf_map__fd(l->skel->maps.xdpvs_xsks);
+	return l->xsks;
 }
 
 int dp_xdp_stats(const struct dp_xdp_link *l,
@@ -207,7 +387,7 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 	v = calloc((size_t)ncpu, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	fd = bpf_map__fd(l->skel->maps.xdpvs_stats);
+	fd = l->stats;
 	for (k = 0; k < XDPVS_DP_STAT_MAX; k++) {
 		if (bpf_map_lookup_elem(fd, &k, v)) {
 			free(v);
@@ -226,18 +406,6 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
  * Pinning
  */
 
-/* The maps pinned, by their names in the object. */
-static struct bpf_map *xdp_pinned_map(const struct xdpvs_bpf *s, int i)
-{
-	struct bpf_map *m[] = {
-		s->maps.xdpvs_svcs, s->maps.xdpvs_nat_rs, s->maps.xdpvs_local,
-		s->maps.xdpvs_marks, s->maps.xdpvs_flows, s->maps.xdpvs_svc_st,
-		s->maps.xdpvs_dest_st,
-	};
-
-	return i < (int)(sizeof(m) / sizeof(m[0])) ? m[i] : NULL;
-}
-
 static int xdp_mkdir(const char *path)
 {
 	if (mkdir(path, 0700) && errno != EEXIST)
@@ -245,14 +413,19 @@ static int xdp_mkdir(const char *path)
 	return 0;
 }
 
-/* Make and lock bpffs/xdpvs/v1; its fd (locked) or -errno. */
-static int xdp_pin_dir(const char *bpffs, char *dir, size_t size)
+int dp_xdp_pin_lock(const char *bpffs)
 {
+	char dir[PATH_MAX];
+	struct statfs sfs;
 	int fd, err;
 
-	snprintf(dir, size, "%s/xdpvs", bpffs);
+	if (statfs(bpffs, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		log_info("%s: not a bpf filesystem: maps not pinned", bpffs);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/xdpvs", bpffs);
 	err = xdp_mkdir(dir);
-	snprintf(dir, size, "%s/%s", bpffs, XDPVS_PIN_DIR);
+	snprintf(dir, sizeof(dir), "%s/%s", bpffs, XDPVS_PIN_DIR);
 	if (!err)
 		err = xdp_mkdir(dir);
 	if (err) {
@@ -267,9 +440,7 @@ static int xdp_pin_dir(const char *bpffs, char *dir, size_t size)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		err = -errno;
-		if (err == -EWOULDBLOCK)
-			log_err("%s: in use by another xdpvsd", dir);
-		else
+		if (err != -EWOULDBLOCK)
 			log_err_r(err, "%s: cannot lock", dir);
 		close(fd);
 		return err;
@@ -277,51 +448,40 @@ static int xdp_pin_dir(const char *bpffs, char *dir, size_t size)
 	return fd;
 }
 
-int dp_xdp_pin(const struct dp_xdp_link *l, const char *bpffs, int *lock_fd)
+int dp_xdp_pin(const struct dp_xdp_maps *m, const char *bpffs, int lock_fd)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	struct bpf_map *m;
-	struct statfs sfs;
-	int i, err;
+	struct dp_xdp_maps mm = *m;
+	char path[PATH_MAX + 32];
+	unsigned int i;
+	int err;
 
-	*lock_fd = -1;
-	if (statfs(bpffs, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
-		log_info("%s: not a bpf filesystem: maps not pinned", bpffs);
-		return 0;
-	}
-	*lock_fd = xdp_pin_dir(bpffs, dir, sizeof(dir));
-	if (*lock_fd < 0)
-		return *lock_fd;
-	for (i = 0; (m = xdp_pinned_map(l->skel, i)); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(m));
+	for (i = 0; i < XDP_NSHARED; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+			 xdp_shared_names[i]);
 		/* We hold the lock: whatever is there is a crashed
-		 * instance's. */
-		if (!unlink(path))
+		 * instance's, or our own kept maps. */
+		if (!unlink(path) && !m->adopted)
 			log_info("%s: removed a stale pin", path);
-		err = bpf_map__pin(m, path);
-		if (err) {
+		if (bpf_obj_pin(*xdp_shared_fd(&mm, i), path)) {
+			err = -errno;
 			log_err_r(err, "%s: cannot pin", path);
-			dp_xdp_unpin(l, bpffs, *lock_fd);
-			*lock_fd = -1;
 			return err;
 		}
 	}
-	log_debug("maps pinned under %s", dir);
-	return 1;
+	log_debug("maps pinned under %s/%s", bpffs, XDPVS_PIN_DIR);
+	return 0;
 }
 
-void dp_xdp_unpin(const struct dp_xdp_link *l, const char *bpffs,
-		  int lock_fd)
+void dp_xdp_unpin(const char *bpffs, int lock_fd)
 {
 	char path[PATH_MAX + 32];
-	struct bpf_map *m;
-	int i;
+	unsigned int i;
 
-	if (lock_fd < 0)
+	if (lock_fd <= 0)
 		return;
-	for (i = 0; (m = xdp_pinned_map(l->skel, i)); i++) {
+	for (i = 0; i < XDP_NSHARED; i++) {
 		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
-			 bpf_map__name(m));
+			 xdp_shared_names[i]);
 		if (unlink(path) && errno != ENOENT)
 			log_warn_r(-errno, "%s: cannot unpin", path);
 	}

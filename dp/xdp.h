@@ -5,8 +5,9 @@
  * the flow maps (those of the first interface, reused by the others);
  * each with its own XSKMAP and counters.  Native mode where the driver
  * has it, else generic (skb) mode with a warning.  The shared maps are
- * pinned under BPFFS/xdpvs/v1/ when BPFFS is a bpf filesystem, and
- * unpinned at exit.
+ * pinned under BPFFS/xdpvs/v2/ when BPFFS is a bpf filesystem, and
+ * unpinned at exit, unless the data path is kept for a successor
+ * (dp_xdp_adopt() takes it over).
  */
 #ifndef XDPVS_DP_XDP_H
 #define XDPVS_DP_XDP_H
@@ -26,14 +27,19 @@ struct xdpvs_bpf;
 /* The maps every instance shares (fds of the first instance's). */
 struct dp_xdp_maps {
 	int svcs, nat_rs, local, marks;
+	int flows, svc_st, dest_st, ctl;	/* the fast path's */
 	bool set;		/* filled by the first attach */
+	bool adopted;		/* found with a kept data path */
 };
 
 struct dp_xdp_link {
-	struct xdpvs_bpf *skel;
+	struct xdpvs_bpf *skel;	/* NULL when adopted */
 	struct xdp_program *prog;
 	enum xdp_attach_mode mode;
 	int ifindex;
+	int xsks, stats;	/* this instance's own maps */
+	int own_fds[2];		/* those fds when opened here (adopted) */
+	bool adopted;		/* found attached: a kept data path */
 	char ifname[16];
 };
 
@@ -48,8 +54,19 @@ struct dp_xdp_link {
 int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		  bool skb_only, struct dp_xdp_maps *maps,
 		  struct dp_xdp_link *l);
-/* Detach (logging a failure) and free. */
-void dp_xdp_detach(struct dp_xdp_link *l);
+/*
+ * Take over the xdpvsd program found attached to ifname (left by an
+ * xdpvsd that exited with --keep-datapath): its maps are found through
+ * the program (or their pins under bpffs, for those it does not use); the
+ * shared ones fill *maps if not set yet.  Returns 0,
+ * -ENOENT when no xdpvsd program is attached, or -errno after logging.
+ */
+int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
+		 struct dp_xdp_maps *maps, struct dp_xdp_link *l);
+/* The id of an xdpvsd program attached to ifindex, or 0. */
+uint32_t dp_xdp_find(int ifindex);
+/* Detach (logging a failure) and free; keep: leave it attached. */
+void dp_xdp_detach(struct dp_xdp_link *l, bool keep);
 int dp_xdp_xskmap_fd(const struct dp_xdp_link *l);
 /* Sum the per-CPU counters of l into out; 0 or -errno. */
 int dp_xdp_stats(const struct dp_xdp_link *l,
@@ -57,15 +74,18 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 const char *dp_xdp_mode_name(enum xdp_attach_mode mode);
 
 /*
- * Pin l's shared maps under bpffs/xdpvs/v1 (made if missing; locked so a
- * second xdpvsd is refused); *lock_fd receives the lock.  Returns 1 when
- * pinned, 0 when bpffs is not a bpf filesystem (nothing pinned, a
- * message says so), or -errno.
+ * Pin the shared maps under bpffs/xdpvs/v2, which lock_fd (from
+ * dp_xdp_pin_lock) holds.  0 or -errno.
  */
-int dp_xdp_pin(const struct dp_xdp_link *l, const char *bpffs, int *lock_fd);
-/* Remove the pins and the directories pinning made. */
-void dp_xdp_unpin(const struct dp_xdp_link *l, const char *bpffs,
-		  int lock_fd);
+int dp_xdp_pin(const struct dp_xdp_maps *m, const char *bpffs, int lock_fd);
+/*
+ * Make and lock bpffs/xdpvs/v2: returns the locked directory's fd, 0 when
+ * bpffs is not a bpf filesystem (nothing will be pinned, a message says
+ * so), or -errno (-EWOULDBLOCK: another xdpvsd holds it).
+ */
+int dp_xdp_pin_lock(const char *bpffs);
+/* Remove the pins and the directories pinning made; release the lock. */
+void dp_xdp_unpin(const char *bpffs, int lock_fd);
 
 /* Make the filter's maps hold exactly set's entries (no gap: stale
  * entries are deleted, the others updated in place; set's arrays get

@@ -52,6 +52,7 @@
 #define XDPVS_DP_MARK_MAP	"xdpvs_marks"
 #define XDPVS_DP_XSK_MAP	"xdpvs_xsks"
 #define XDPVS_DP_STATS_MAP	"xdpvs_stats"
+#define XDPVS_DP_CTL_MAP	"xdpvs_ctl"
 
 #define XDPVS_DP_MAX_SVCS	65536	/* service entries */
 #define XDPVS_DP_MAX_NAT_RS	65536	/* masquerading real servers */
@@ -117,8 +118,26 @@ enum xdpvs_dp_stat {
 	XDPVS_DP_XSK_ICMP,	/* for us: an ICMP error about those (4) */
 	XDPVS_DP_NO_XSK,	/* of those, no socket on the queue: passed */
 	XDPVS_DP_PASS,		/* not for us: passed to the stack */
+	XDPVS_DP_FAST,		/* forwarded by the fast path (flow.h) */
+	XDPVS_DP_FAST_UP,	/* a flow's packet left to the engine */
+	XDPVS_DP_HELD,		/* for us while no xdpvsd runs: dropped */
 	XDPVS_DP_STAT_MAX,
 };
+
+/*
+ * The one entry of the array xdpvs_ctl, shared by every interface.  HOLD
+ * is set by an xdpvsd that exits leaving the data path to its successor
+ * (--keep-datapath) and cleared by the successor once its sockets are in:
+ * meanwhile what would go up is dropped rather than passed to the stack
+ * (a client's SYN is sent again; the kernel would answer it with an
+ * error), while the fast path keeps forwarding established flows.
+ */
+#define XDPVS_DP_CTL_HOLD	0x0001
+
+struct xdpvs_dp_ctl {
+	__u32 flags;		/* XDPVS_DP_CTL_* */
+};
+_Static_assert(sizeof(struct xdpvs_dp_ctl) == 4, "dp ctl ABI");
 
 struct xdpvs_dp_counter {	/* one per index and CPU */
 	__u64 packets;

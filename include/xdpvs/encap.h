@@ -7,8 +7,8 @@
  * inner DS field with ECN copied except CE, which becomes ECT(0) (RFC 6040
  * normal mode); TTL / hop limit = the inner one (already decremented); DF
  * as given (copied from an inner IPv4 header when pmtu_disc is on) with ID
- * 0 when set; the IPv4 header checksum.  Checksums over the payload (GUE's
- * UDP, GRE's) are the caller's.
+ * 0 when set, else the ID of xdpvs_encap_id(); the IPv4 header checksum.
+ * Checksums over the payload (GUE's UDP, GRE's) are the caller's.
  */
 #ifndef XDPVS_ENCAP_H
 #define XDPVS_ENCAP_H
@@ -21,6 +21,54 @@
 static __always_inline __u8 xdpvs_ecn_encap(__u8 ds)
 {
 	return (ds & 3) == 3 ? (__u8)((ds & ~3) | 2) : ds;
+}
+
+/* One round of xdpvs_encap_id's hash (MurmurHash3's 32-bit mixing). */
+static __always_inline __u32 xdpvs_encap_mix(__u32 h, __u32 w)
+{
+	w *= 0xcc9e2d51;
+	w = (w << 15) | (w >> 17);
+	h ^= w * 0x1b873593;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64;
+}
+
+/*
+ * The IPv4 ID of an outer header without DF.  The kernel takes it from a
+ * counter (ip_select_ident); xdpvs hashes the inner packet instead, so
+ * that the engine and the XDP fast path, which share no counter, give a
+ * packet the same ID: the inner addresses, the inner IPv4 ID word (or the
+ * IPv6 version / traffic class / flow label word) and the first 8 bytes
+ * of the transport header (ports and TCP sequence number, UDP length and
+ * checksum, SCTP tag ...), so that different packets get different IDs as
+ * often as random ones would (RFC 6864: the ID only matters for
+ * reassembly).  ip: the inner IP header; l4: 8 bytes of its transport
+ * header, or 0 when there are none.  Words are read in host order: the
+ * result is the same on both paths of one host.
+ */
+static __always_inline __be16 xdpvs_encap_id(const __u8 *ip, int v6,
+					     const __u8 *l4)
+{
+	__u32 h = 0x9747b28c;
+	int i;
+
+	if (v6) {
+		h = xdpvs_encap_mix(h, xdpvs_get32(ip));
+		for (i = 0; i < 8; i++)
+			h = xdpvs_encap_mix(h, xdpvs_get32(ip + 8 + 4 * i));
+	} else {
+		h = xdpvs_encap_mix(h, xdpvs_get32(ip + 4));
+		h = xdpvs_encap_mix(h, xdpvs_get32(ip + 12));
+		h = xdpvs_encap_mix(h, xdpvs_get32(ip + 16));
+	}
+	if (l4) {
+		h = xdpvs_encap_mix(h, xdpvs_get32(l4));
+		h = xdpvs_encap_mix(h, xdpvs_get32(l4 + 4));
+	}
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	return (__be16)(h ^ (h >> 16));
 }
 
 /*

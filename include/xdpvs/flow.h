@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The flow-map ABI: the cache of the engine's decisions that the XDP fast
- * path (a later step; nothing reads or writes these maps yet but xdpvsd,
- * which creates, pins and removes them) uses to forward established flows
- * without going up to userspace.  See ../../DESIGN.md, "Packet path".
+ * path (bpf/xdpvs.bpf.c) uses to forward established flows without going
+ * up to userspace; xdpvsd (dp/flow.c) writes it from the engine's
+ * flow_add/flow_del callbacks.  See ../../DESIGN.md, "Packet path".
  *
  * The engine stays the single source of truth.  For each connection it
  * installs one entry per direction it forwards: the client's packets
@@ -17,19 +17,27 @@
  *   XDPVS_FLOW_TUN    push encap[0 .. encap_len): the outer IPv4/IPv6
  *                     header (+ UDP + GUE, or + GRE) with total length,
  *                     IPv4 ID and checksums left for the fast path to
- *                     fill; daf is the outer family.
+ *                     fill; daf is the outer family.  An outer IPv4
+ *                     header gets DF copied from an inner IPv4 one with
+ *                     XDPVS_FLOW_F_DF (the engine's pmtu_disc), and
+ *                     without DF the ID of xdpvs_encap_id() (encap.h).
  *
  * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and
  * bpf_redirect(ifindex) (XDP_TX when ifindex is the receiving interface).
  * Checksums are updated with the helpers of include/xdpvs/nat.h and
  * csum.h, the very ones core/ uses.  Packets with SYN, FIN or RST, IP
- * options, fragments, TTL <= 1 or a length above mtu always go to the
- * engine (so the TCP state machine and the active/inactive counts stay
- * exact, and ICMP errors are built in one place).
+ * options, IPv6 extension headers, fragments, TTL <= 1 or a length above
+ * mtu always go to the engine (so the TCP state machine and the
+ * active/inactive counts stay exact, and ICMP errors are built in one
+ * place); so do SCTP packets whose first chunk is a control chunk, SCTP
+ * with XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and
+ * IPv6 UDP without a checksum (it needs a whole new one).
  *
  * The fast path writes last_seen (bpf_ktime_get_ns(), CLOCK_MONOTONIC: the
  * engine's clock too) and adds to per-CPU stats slots svc_idx and
- * dest_idx of xdpvs_svc_st / xdpvs_dest_st; the engine reads last_seen on
+ * dest_idx of xdpvs_svc_st / xdpvs_dest_st (the engine uses dest_idx
+ * only: a real server's slot counts for its service too); the engine
+ * reads last_seen on
  * timer expiry (re-arming while the flow is alive) and folds the slots
  * into its counters every 2 s, as IPVS's estimator does.  gen is the
  * engine's connection generation, so a stale entry of a reused connection
@@ -39,7 +47,7 @@
  * twice the engine's connection capacity (both NAT directions): the engine
  * owns expiry, so an LRU map, which could evict a live flow behind its
  * back, is not used.  All xdpvsd maps are pinned under bpffs
- * XDPVS_PIN_DIR (e.g. /sys/fs/bpf/xdpvs/v1/xdpvs_flows) so a restarted
+ * XDPVS_PIN_DIR (e.g. /sys/fs/bpf/xdpvs/v2/xdpvs_flows) so a restarted
  * xdpvsd can find them; the version in the path changes with any layout
  * change here or in dp.h.
  *
@@ -53,7 +61,7 @@
 
 #include <xdpvs/addr.h>
 
-#define XDPVS_PIN_DIR		"xdpvs/v1"	/* under bpffs */
+#define XDPVS_PIN_DIR		"xdpvs/v2"	/* under bpffs */
 #define XDPVS_FLOW_MAP		"xdpvs_flows"
 #define XDPVS_FLOW_SVC_STATS	"xdpvs_svc_st"
 #define XDPVS_FLOW_DEST_STATS	"xdpvs_dest_st"
@@ -83,6 +91,7 @@ enum xdpvs_flow_action {
 #define XDPVS_FLOW_F_UDP_CSUM	0x02	/* GUE: fill the UDP checksum */
 #define XDPVS_FLOW_F_GRE_CSUM	0x04	/* GRE: fill its checksum */
 #define XDPVS_FLOW_F_SCTP	0x08	/* ports change: redo the CRC32c */
+#define XDPVS_FLOW_F_DF		0x10	/* TUN: outer DF from inner IPv4 DF */
 
 struct xdpvs_flow_value {
 	__u8 action;		/* enum xdpvs_flow_action */

@@ -158,6 +158,9 @@ lab_setup() {
 	in_ns "$NS_LB" ip link set lb1 mtu 1600
 	in_ns "$NS_LB" ethtool -K lb0 gro on >/dev/null
 	in_ns "$NS_LB" ethtool -K lb1 gro on >/dev/null
+	# The fast path redirects into lb0 and lb1: their peers need NAPI.
+	in_ns "$NS_CL" ethtool -K cl0 gro on >/dev/null
+	in_ns "$NS_SW" ethtool -K sw0 gro on >/dev/null
 
 	in_ns "$NS_CL" ip addr add 198.18.1.10/24 dev cl0
 	in_ns "$NS_CL" ip addr add 198.18.3.10/24 dev cl0

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine's flow cache in the XDP program's maps (flow.h).
+ *
+ * Replacing a flow keeps its last_seen: the engine replaces flows when
+ * routes change and when an adopted connection is installed again, and
+ * the time the fast path last forwarded a packet of it must not be lost,
+ * or an idle-looking connection would expire early.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "daemon/log.h"
+#include "flow.h"
+
+int dp_flow_init(struct dp_flow *f, int flows_fd, int dest_st_fd)
+{
+	memset(f, 0, sizeof(*f));
+	f->flows_fd = flows_fd;
+	f->dest_st_fd = dest_st_fd;
+	f->ncpu = libbpf_num_possible_cpus();
+	if (f->ncpu <= 0)
+		return f->ncpu ? f->ncpu : -EINVAL;
+	f->prev = calloc(XDPVS_FLOW_MAX_SLOTS, sizeof(*f->prev));
+	f->cpu = calloc((size_t)f->ncpu, sizeof(*f->cpu));
+	if (!f->prev || !f->cpu) {
+		dp_flow_fini(f);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void dp_flow_fini(struct dp_flow *f)
+{
+	free(f->prev);
+	free(f->cpu);
+	free(f->kept);
+	f->prev = NULL;
+	f->cpu = NULL;
+	f->kept = NULL;
+}
+
+static void flow_keep(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	if (f->nkept == f->capkept) {
+		uint32_t cap = f->capkept ? f->capkept * 2 : 1024;
+		struct xdpvs_flow_key *p = realloc(f->kept, cap * sizeof(*p));
+
+		if (!p) {
+			/* Nothing pruned then: stale flows are only stale. */
+			f->collect = false;
+			return;
+		}
+		f->kept = p;
+		f->capkept = cap;
+	}
+	f->kept[f->nkept++] = *k;
+}
+
+void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
+		 const struct xdpvs_flow_value *v)
+{
+	struct xdpvs_flow_value old, nv = *v;
+
+	if (f->off)
+		return;
+	if (!bpf_map_lookup_elem(f->flows_fd, k, &old))
+		nv.last_seen = old.last_seen;
+	if (bpf_map_update_elem(f->flows_fd, k, &nv, BPF_ANY)) {
+		/* Full: that connection stays on the slow path. */
+		f->errs++;
+		return;
+	}
+	f->adds++;
+	if (f->collect)
+		flow_keep(f, k);
+}
+
+void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	if (f->off)
+		return;
+	if (bpf_map_delete_elem(f->flows_fd, k) && errno != ENOENT)
+		f->errs++;
+	else
+		f->dels++;
+}
+
+uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	struct xdpvs_flow_value v;
+
+	if (f->off || bpf_map_lookup_elem(f->flows_fd, k, &v))
+		return 0;
+	return v.last_seen;
+}
+
+/* The sum over the CPUs of slot's counters into *out; 0 or -errno. */
+static int flow_slot_read(struct dp_flow *f, uint32_t slot,
+			  struct xdpvs_flow_stats *out)
+{
+	int c;
+
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(f->dest_st_fd, &slot, f->cpu))
+		return -errno;
+	for (c = 0; c < f->ncpu; c++) {
+		out->inpkts += f->cpu[c].inpkts;
+		out->outpkts += f->cpu[c].outpkts;
+		out->inbytes += f->cpu[c].inbytes;
+		out->outbytes += f->cpu[c].outbytes;
+	}
+	return 0;
+}
+
+/* Fold slot's counts since the last time into e. */
+static int flow_fold_slot(struct dp_flow *f, struct xdpvs_engine *e,
+			  uint32_t slot, bool baseline)
+{
+	struct xdpvs_flow_stats now, *prev = &f->prev[slot], d;
+	int err;
+
+	if (!slot || slot >= XDPVS_FLOW_MAX_SLOTS)
+		return 0;
+	err = flow_slot_read(f, slot, &now);
+	if (err)
+		return err;
+	d.inpkts = now.inpkts - prev->inpkts;
+	d.outpkts = now.outpkts - prev->outpkts;
+	d.inbytes = now.inbytes - prev->inbytes;
+	d.outbytes = now.outbytes - prev->outbytes;
+	*prev = now;
+	if (baseline || !(d.inpkts | d.outpkts))
+		return 0;
+	err = xdpvs_flow_stats_add(e, slot, &d);
+	return err == -ENOENT ? 0 : err;	/* a server gone meanwhile */
+}
+
+int dp_flow_fold(struct dp_flow *f, struct xdpvs_engine *e, bool baseline)
+{
+	struct xdpvs_svc_info *s = NULL;
+	int n = xdpvs_svc_info_get(e, &s), i, err = 0;
+	uint32_t j;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && !err; i++)
+		for (j = 0; j < s[i].num_dests && !err; j++)
+			err = flow_fold_slot(f, e, s[i].dests[j].slot,
+					     baseline);
+	xdpvs_svc_info_free(s, n);
+	return err;
+}
+
+void dp_flow_collect(struct dp_flow *f)
+{
+	f->nkept = 0;
+	f->collect = true;
+}
+
+static int flow_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct xdpvs_flow_key));
+}
+
+int dp_flow_prune(struct dp_flow *f)
+{
+	struct xdpvs_flow_key key, next, *stale = NULL;
+	uint32_t nstale = 0, cap = 0, i;
+	void *prev = NULL;
+	int n = 0;
+
+	if (!f->collect)
+		return 0;
+	f->collect = false;
+	if (f->nkept)
+		qsort(f->kept, f->nkept, sizeof(*f->kept), flow_cmp);
+	while (!bpf_map_get_next_key(f->flows_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (f->nkept && bsearch(&key, f->kept, f->nkept,
+					sizeof(key), flow_cmp))
+			continue;
+		if (nstale == cap) {
+			struct xdpvs_flow_key *p;
+
+			cap = cap ? cap * 2 : 256;
+			p = realloc(stale, cap * sizeof(*p));
+			if (!p) {
+				free(stale);
+				return -ENOMEM;
+			}
+			stale = p;
+		}
+		stale[nstale++] = key;
+	}
+	for (i = 0; i < nstale; i++)
+		if (!bpf_map_delete_elem(f->flows_fd, &stale[i]))
+			n++;
+	free(stale);
+	free(f->kept);
+	f->kept = NULL;
+	f->nkept = f->capkept = 0;
+	return n;
+}
+
+void dp_flow_dump(const struct dp_flow *f, FILE *out)
+{
+	fprintf(out, "flow add %llu del %llu errors %llu\n",
+		(unsigned long long)f->adds, (unsigned long long)f->dels,
+		(unsigned long long)f->errs);
+}

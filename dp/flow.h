@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xdpvsd's side of the fast path: the engine's flow cache callbacks
+ * written into the XDP program's flow map (include/xdpvs/flow.h), and the
+ * per-CPU stats slots the program adds to folded into the engine's
+ * counters before each estimator run, so that ipvsadm's listings show
+ * the same figures whichever path the packets took.
+ */
+#ifndef XDPVS_DP_FLOW_H
+#define XDPVS_DP_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <xdpvs/engine.h>
+#include <xdpvs/flow.h>
+
+struct dp_flow {
+	int flows_fd;		/* xdpvs_flows */
+	int dest_st_fd;		/* xdpvs_dest_st */
+	int ncpu;
+	bool off;		/* the engine is going away: callbacks ignored */
+	struct xdpvs_flow_stats *prev;	/* per slot: what was folded */
+	struct xdpvs_flow_stats *cpu;	/* ncpu, for one lookup */
+	struct xdpvs_flow_key *kept;	/* collected by dp_flow_collect() */
+	uint32_t nkept, capkept;
+	bool collect;
+	uint64_t adds, dels, errs;
+};
+
+/* Set f up on the maps' fds (not owned).  0 or -errno. */
+int dp_flow_init(struct dp_flow *f, int flows_fd, int dest_st_fd);
+void dp_flow_fini(struct dp_flow *f);
+
+/* The engine's callbacks (xdpvs_env), f being what they act on. */
+void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
+		 const struct xdpvs_flow_value *v);
+void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k);
+uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k);
+
+/*
+ * Add to e's counters what the fast path counted for each real server
+ * since the last call; baseline: only take the present values as the
+ * starting point (a data path adopted with its counts).  0 or -errno.
+ */
+int dp_flow_fold(struct dp_flow *f, struct xdpvs_engine *e, bool baseline);
+
+/*
+ * Adopting a flow map a previous xdpvsd filled: dp_flow_collect() starts
+ * noting the keys the engine installs (while it takes the connections
+ * over), dp_flow_prune() stops and deletes every other flow (what this
+ * engine did not take: its service or real server is gone).  Returns how
+ * many went, or -errno.
+ */
+void dp_flow_collect(struct dp_flow *f);
+int dp_flow_prune(struct dp_flow *f);
+
+void dp_flow_dump(const struct dp_flow *f, FILE *out);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Handing the data path over to the next xdpvsd (--keep-datapath): the
+ * engine's connections saved where the maps are, in a pinned BPF array
+ * bpffs/xdpvs/v2/xdpvs_saved that holds them as a byte stream in pages
+ * (a header, then one record per connection or template: addresses,
+ * ports, state, flags, time left, persistence engine data).  The next
+ * xdpvsd reads it, unpins it, and imports the connections into its engine
+ * (xdpvs_conn_import) once its configuration is loaded.  Saving also
+ * carries the engine's seed, so that hashes (the connection table's, the
+ * GUE source port of tunnel flows) stay the same across the restart.
+ */
+#ifndef XDPVS_DP_KEEP_H
+#define XDPVS_DP_KEEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xdpvs/engine.h>
+
+#define DP_KEEP_MAP "xdpvs_saved"
+
+/* What a kept data path carries besides its maps. */
+struct dp_kept {
+	struct xdpvs_conn_info *conns;	/* free() */
+	int n;
+	uint64_t seed;
+};
+
+/*
+ * Save the n connections of c and seed, at time now (ns, CLOCK_MONOTONIC),
+ * pinned under bpffs's pin directory (which the caller holds locked).
+ * 0 or -errno.
+ */
+int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
+		 uint64_t seed, uint64_t now);
+/* Is a saved state pinned under bpffs? */
+bool dp_keep_found(const char *bpffs);
+/*
+ * Read and unpin the saved state into *k, times left reduced by the time
+ * since it was saved.  0, -ENOENT when there is none, or -errno (the pin
+ * is removed all the same: a broken state is not read twice).
+ */
+int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k);
+
+#endif

@@ -1,0 +1,325 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# End-to-end test of xdpvsd's XDP fast path and hitless restart: a client,
+# the balancer and a real server in network namespaces; long TCP
+# transfers through a NAT service.
+#
+#  client ns            balancer ns (xdpvsd -i lb0 -i lb1)        rs ns
+#  cl0 198.18.1.10 --- lb0 198.18.1.1    lb1 198.18.2.1 --- eth0 198.18.2.11
+#
+# The real server sends a file at a bounded rate on port 8000 (a transfer
+# of several seconds) and a small one on 8001; the client checks every
+# byte (sha256) and that the stream ended cleanly (no reset).
+#
+# Cases: the transfer goes through the fast path (counted there), and
+# xdpvsadm's --stats count what the client sent and received, the
+# connection ESTABLISHED past its timeout; a restart with --keep-datapath
+# in the middle of a transfer; the upgrade path (--takeover); a clean
+# exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
+# a prerequisite is missing.
+set -u
+
+BUILD=${XDPVS_BUILD:-build}
+BIN=$BUILD/xdpvsd
+ADM=$BUILD/xdpvsadm
+LAB="$(cd "$(dirname "$0")" && pwd)/fastpath-lab.py"
+SUF=$$
+NS_CL=xf-cl-$SUF
+NS_LB=xf-lb-$SUF
+NS_RS=xf-rs-$SUF
+VIP=198.18.100.1
+RATE=4000000		# bytes per second of the long transfer
+SIZE_MB=20		# so about 5 s
+TMP=
+PIDS=()
+XDPVSD=
+FAILED=0
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
+
+cleanup() {
+	local p ns
+	[ -n "$XDPVSD" ] && kill "$XDPVSD" 2>/dev/null
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	for ns in "$NS_CL" "$NS_LB" "$NS_RS"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "$TMP" ]; then
+		umount "$TMP/bpffs" 2>/dev/null
+		rm -rf "$TMP"
+	fi
+}
+
+start_bg() {
+	local ns=$1 out=$2
+	shift 2
+	nsenter --net="/run/netns/$ns" -- "$@" >"$out" 2>&1 &
+	LAST_PID=$!
+	PIDS+=("$LAST_PID")
+}
+
+wait_for() {
+	local i
+	for i in $(seq "${2:-50}"); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for: $1"
+	return 1
+}
+
+expect() {
+	[ "$2" = "$3" ] && return 0
+	echo "$1: got '$2', expected '$3'"
+	return 1
+}
+
+prerequisites() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	local c
+	for c in ip ethtool nsenter python3 sha256sum mount awk; do
+		command -v "$c" >/dev/null || skip "$c not installed"
+	done
+	[ -x "$BIN" ] && [ -x "$ADM" ] || { echo "FAIL: not built"; exit 1; }
+	ip netns add "$NS_CL" 2>/dev/null || skip "cannot create network namespaces"
+	ip netns del "$NS_CL"
+}
+
+# veth $1 (in ns $2) -- $3 (in ns $4): checksum offload off, GRO on both
+# ends (the fast path redirects into the balancer's ends: their peers
+# need NAPI).
+veth() {
+	ip link add "$1" netns "$2" type veth peer name "$3" netns "$4" || return 1
+	in_ns "$2" ethtool -K "$1" tx off gro on >/dev/null || return 1
+	in_ns "$4" ethtool -K "$3" tx off gro on >/dev/null || return 1
+	in_ns "$2" ip link set "$1" up && in_ns "$4" ip link set "$3" up
+}
+
+setup() {
+	local ns
+	TMP=$(mktemp -d) || return 1
+	for ns in "$NS_CL" "$NS_LB" "$NS_RS"; do
+		ip netns add "$ns" || return 1
+		in_ns "$ns" ip link set lo up
+	done
+	veth cl0 "$NS_CL" lb0 "$NS_LB" || return 1
+	veth lb1 "$NS_LB" eth0 "$NS_RS" || return 1
+	in_ns "$NS_CL" ip addr add 198.18.1.10/24 dev cl0
+	in_ns "$NS_CL" ip route add default via 198.18.1.1
+	in_ns "$NS_LB" ip addr add 198.18.1.1/24 dev lb0
+	in_ns "$NS_LB" ip addr add 198.18.2.1/24 dev lb1
+	in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=0
+	in_ns "$NS_RS" ip addr add 198.18.2.11/24 dev eth0
+	in_ns "$NS_RS" ip route add default via 198.18.2.1
+	head -c $((SIZE_MB << 20)) /dev/urandom >"$TMP/big" || return 1
+	head -c 100000 /dev/urandom >"$TMP/small" || return 1
+	sha256sum <"$TMP/big" | cut -d' ' -f1 >"$TMP/big.sha"
+	sha256sum <"$TMP/small" | cut -d' ' -f1 >"$TMP/small.sha"
+	start_bg "$NS_RS" "$TMP/serve-big.log" python3 "$LAB" serve \
+		--port 8000 --file "$TMP/big" --rate "$RATE" --timeout 300
+	start_bg "$NS_RS" "$TMP/serve-small.log" python3 "$LAB" serve \
+		--port 8001 --file "$TMP/small" --rate 100000000 --timeout 300
+	wait_for "grep -q ready $TMP/serve-big.log" || return 1
+	wait_for "grep -q ready $TMP/serve-small.log" || return 1
+	mkdir "$TMP/bpffs" && mount -t bpf bpf "$TMP/bpffs" || return 1
+	printf '%s\n' "-A -t $VIP:8000 -s rr" \
+		"-a -t $VIP:8000 -r 198.18.2.11:8000 -m" \
+		"-A -t $VIP:8001 -s rr" \
+		"-a -t $VIP:8001 -r 198.18.2.11:8001 -m" >"$TMP/rules"
+}
+
+# Start xdpvsd (log $1, then extra options); XDPVSD is its pid once its
+# pid file names it.
+start_xdpvsd() {
+	local log=$1
+	shift
+	start_bg "$NS_LB" "$TMP/$log" "$BIN" -f -i lb0 -i lb1 \
+		-c "$TMP/rules" --socket "$TMP/xdpvsd.sock" \
+		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" \
+		--dump "$TMP/dump" --conn-max 4096 --keep-datapath "$@"
+	local pid=$LAST_PID
+	wait_for "[ \"\$(cat $TMP/xdpvsd.pid 2>/dev/null)\" = $pid ] || ! kill -0 $pid 2>/dev/null" 100 ||
+		return 1
+	kill -0 "$pid" 2>/dev/null || { cat "$TMP/$log"; return 1; }
+	XDPVSD=$pid
+}
+
+adm() { in_ns "$NS_LB" "$ADM" --socket "$TMP/xdpvsd.sock" "$@"; }
+
+# Fresh counters in $TMP/dump.
+dump() {
+	rm -f "$TMP/dump"
+	kill -USR1 "$XDPVSD"
+	wait_for "[ -s $TMP/dump ]"
+}
+
+# The long transfer in the background: FETCH is its pid.
+fetch_start() {
+	start_bg "$NS_CL" "$TMP/fetch-$1.log" python3 "$LAB" fetch \
+		--addr "$VIP" --port 8000 --out "$TMP/got-$1" --timeout 60
+	FETCH=$LAST_PID
+}
+
+# Wait for it; every byte there, a clean end.
+fetch_check() {
+	local rc
+	wait "$FETCH"
+	rc=$?
+	[ "$rc" = 0 ] || { echo "transfer $1 failed: $(cat "$TMP/fetch-$1.log")"; return 1; }
+	expect "transfer $1 sha256" "$(sha256sum <"$TMP/got-$1" | cut -d' ' -f1)" \
+		"$(cat "$TMP/big.sha")"
+}
+
+small_fetch() {
+	in_ns "$NS_CL" python3 "$LAB" fetch --addr "$VIP" --port 8001 \
+		--out "$TMP/got-small" --timeout 10 >/dev/null &&
+	expect "small transfer" "$(sha256sum <"$TMP/got-small" | cut -d' ' -f1)" \
+		"$(cat "$TMP/small.sha")"
+}
+
+# The state of the client's connection to port 8000 in -Lnc, or nothing.
+conn_state() {
+	adm -Lnc | awk -v v="$VIP:8000" '$1 == "TCP" && $5 == v { print $3 }'
+}
+
+# Packets the client's interface sent (tx) or received (rx).
+cl_packets() {
+	# /proc/net/dev: "cl0: rx_bytes rx_packets ... tx_bytes tx_packets"
+	in_ns "$NS_CL" awk -v d=$1 -F'[: ]+' '$2 == "cl0" {
+		print d == "rx" ? $4 : $12 }' /proc/net/dev
+}
+
+# |$1 - $2| within 2% of $2 (and a few packets of ARP and the like).
+near() {
+	local d=$(($1 - $2))
+	[ "${d#-}" -le $(($2 / 50 + 20)) ] && return 0
+	echo "$3: $1, expected about $2"
+	return 1
+}
+
+# A long transfer through the fast path: it is counted there, xdpvsadm's
+# --stats show what the client sent and received, --rate moves, and the
+# connection stays ESTABLISHED past its 3 s timeout while it is active.
+case_fast_path_counts() {
+	local tx0 rx0 tx rx inp outp state rate fast
+	adm --set 3 3 3 || return 1
+	adm -Z || return 1
+	tx0=$(cl_packets tx)
+	rx0=$(cl_packets rx)
+	fetch_start counts
+	sleep 4
+	state=$(conn_state)
+	rate=$(adm -Ln --rate | awk -v v="$VIP:8000" '$1 == "TCP" && $2 == v { print $5 }')
+	fetch_check counts || return 1
+	expect "state after 4 s (timeout 3 s)" "$state" ESTABLISHED || return 1
+	[ "${rate:-0}" -gt 100 ] || { echo "--rate OutPPS: '$rate'"; return 1; }
+	sleep 1.5	# a fold of the fast path's counters
+	tx=$(($(cl_packets tx) - tx0))
+	rx=$(($(cl_packets rx) - rx0))
+	read -r inp outp < <(adm -Ln --stats --exact | awk -v v="$VIP:8000" \
+		'$1 == "TCP" && $2 == v { print $4, $5 }')
+	near "$inp" "$tx" "InPkts" && near "$outp" "$rx" "OutPkts" || return 1
+	dump || return 1
+	fast=$(awk '$1 == "xdp" && $2 == "fast" { s += $3 } END { print s }' "$TMP/dump")
+	echo "client sent $tx, received $rx packets; --stats InPkts $inp" \
+		"OutPkts $outp; fast path forwarded $fast; OutPPS $rate"
+	[ "$fast" -gt $(((tx + rx) * 9 / 10)) ] ||
+		{ echo "fast path forwarded $fast of $((tx + rx)) packets"; return 1; }
+	adm --set 900 120 300
+}
+
+# SIGTERM with --keep-datapath in the middle of a transfer, a new xdpvsd
+# started: the transfer completes intact, the connection is taken over.
+case_restart() {
+	local old=$XDPVSD rc t0
+	fetch_start restart
+	sleep 1.5
+	t0=$(date +%s%N)
+	kill -TERM "$old"
+	wait "$old"
+	rc=$?
+	XDPVSD=
+	[ "$rc" = 0 ] || { echo "old xdpvsd exited $rc"; return 1; }
+	in_ns "$NS_LB" ip link show lb0 | grep -q "prog/xdp" ||
+		{ echo "XDP program not left attached"; return 1; }
+	[ -e "$TMP/bpffs/xdpvs/v2/xdpvs_saved" ] ||
+		{ echo "no saved state"; return 1; }
+	start_xdpvsd xdpvsd-2.log || return 1
+	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
+		"to the new xdpvsd serving"
+	grep -q "took over [1-9]" "$TMP/xdpvsd-2.log" ||
+		{ echo "nothing taken over:"; cat "$TMP/xdpvsd-2.log"; return 1; }
+	conn_state | grep -qx ESTABLISHED ||
+		{ echo "not ESTABLISHED after the restart: $(conn_state)"; return 1; }
+	fetch_check restart || return 1
+	small_fetch
+}
+
+# The upgrade path: a new xdpvsd with --takeover while the old one runs.
+case_takeover() {
+	local old=$XDPVSD
+	fetch_start takeover
+	sleep 1.5
+	start_xdpvsd xdpvsd-3.log --takeover || return 1
+	wait_for "! kill -0 $old 2>/dev/null" || return 1
+	grep -q "took over [1-9]" "$TMP/xdpvsd-3.log" ||
+		{ echo "nothing taken over:"; cat "$TMP/xdpvsd-3.log"; return 1; }
+	fetch_check takeover || return 1
+	small_fetch
+}
+
+# Without --keep-datapath... a plain SIGTERM of a daemon run without it
+# removes everything.
+case_clean_exit() {
+	local rc left
+	kill -USR2 "$XDPVSD"	# hand over to the plain one below
+	wait_for "! kill -0 $XDPVSD 2>/dev/null" || return 1
+	start_bg "$NS_LB" "$TMP/xdpvsd-4.log" "$BIN" -f -i lb0 -i lb1 \
+		-c "$TMP/rules" --socket "$TMP/xdpvsd.sock" \
+		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" --conn-max 4096
+	XDPVSD=$LAST_PID
+	wait_for "[ \"\$(cat $TMP/xdpvsd.pid 2>/dev/null)\" = $XDPVSD ]" || return 1
+	small_fetch || return 1
+	kill -TERM "$XDPVSD"
+	wait "$XDPVSD"
+	rc=$?
+	XDPVSD=
+	[ "$rc" = 0 ] || { echo "exit status $rc"; return 1; }
+	left=$(in_ns "$NS_LB" ip -d link show | grep -i 'prog/xdp')
+	[ -z "$left" ] || { echo "XDP left attached: $left"; return 1; }
+	left=$(find "$TMP/bpffs" -mindepth 1 -not -type d \
+		-not -name maps.debug -not -name progs.debug)
+	[ -z "$left" ] || { echo "pinned objects left: $left"; return 1; }
+}
+
+run() {
+	if "$1"; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1"
+		FAILED=1
+	fi
+}
+
+prerequisites
+trap cleanup EXIT
+setup || { echo "FAIL: setup"; exit 1; }
+start_xdpvsd xdpvsd-1.log || { echo "FAIL: xdpvsd did not start"; exit 1; }
+run case_fast_path_counts
+run case_restart
+run case_takeover
+run case_clean_exit
+if [ "$FAILED" != 0 ]; then
+	for f in "$TMP"/xdpvsd-*.log; do
+		echo "--- $f"; cat "$f"
+	done
+fi
+exit "$FAILED"
