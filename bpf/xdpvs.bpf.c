@@ -24,9 +24,9 @@
  *
  * Headers are read with direct packet access: fixed offsets, IPv4 options
  * skipped by the header length.  IPv6 extension headers are not walked
- * and IPv4 fragments are not looked into: such packets pass (the engine
- * would drop fragments to a virtual address anyway).  One 802.1Q tag is
- * skipped.
+ * (but for a fragment header right after the fixed one): such packets
+ * pass.  Fragments go up by address alone (dp.h, rule 5).  One 802.1Q tag
+ * is skipped.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -318,6 +318,51 @@ static __always_inline int icmp_match(void *data, void *end, __u32 l4,
 	       nat_rs_match(q.af, q.proto, &q.daddr, q.dport);
 }
 
+/* A fragment of a datagram to a service's address or from a masquerading
+ * real server (dp.h, rule 5)?  proto: the datagram's protocol. */
+static __always_inline int frag_match(__u8 af, __u8 proto,
+				      const union xdpvs_addr *saddr,
+				      const union xdpvs_addr *daddr)
+{
+	struct xdpvs_dp_addr_key k = { .af = af };
+
+	if (!is_l4(proto))
+		return 0;
+	__builtin_memcpy(&k.addr, daddr, sizeof(k.addr));
+	if (bpf_map_lookup_elem(&xdpvs_svcs, &k))
+		return 1;
+	__builtin_memcpy(&k.addr, saddr, sizeof(k.addr));
+	return bpf_map_lookup_elem(&xdpvs_nat_rs, &k) && !is_local(af, daddr);
+}
+
+/* Is the IP packet at off a fragment for the engine to reassemble? */
+static __always_inline int is_our_fragment(void *data, void *end, __u32 off,
+					   __u8 af)
+{
+	union xdpvs_addr s = {}, d = {};
+
+	if (af == AF_INET) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > end || ip->version != 4 ||
+		    !(ip->frag_off & bpf_htons(IP_MF_OFFSET)))
+			return 0;
+		s.ip = ip->saddr;
+		d.ip = ip->daddr;
+		return frag_match(AF_INET, ip->protocol, &s, &d);
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+		__u8 *fh = (void *)(ip6 + 1);
+
+		if ((void *)(fh + 8) > end || ip6->version != 6 ||
+		    ip6->nexthdr != IPPROTO_FRAGMENT)
+			return 0;
+		__builtin_memcpy(&s, &ip6->saddr, 16);
+		__builtin_memcpy(&d, &ip6->daddr, 16);
+		return frag_match(AF_INET6, fh[0], &s, &d);
+	}
+}
+
 /* What to do with the packet: a XDPVS_DP_XSK_* counter, or 0 (pass). */
 static __always_inline __u32 classify(void *data, void *end)
 {
@@ -344,6 +389,8 @@ static __always_inline __u32 classify(void *data, void *end)
 		af = AF_INET6;
 	else
 		return 0;
+	if (is_our_fragment(data, end, off, af))
+		return XDPVS_DP_XSK_FRAG;
 	if (parse_ip(data, end, off, af, 0, &t, &l4))
 		return 0;
 	if (is_l4(t.proto)) {

@@ -20,6 +20,7 @@
 #include "dest.h"
 #include "engine_priv.h"
 #include "flow.h"
+#include "frag.h"
 #include "icmp.h"
 #include "pe.h"
 #include "pkt.h"
@@ -678,17 +679,15 @@ static enum xdpvs_verdict core_out_miss(struct xdpvs_engine *e,
 			       XDPVS_DROP_NO_CONN);
 }
 
-/* Fragments: the pieces after the first carry no ports, and a
- * frame-at-a-time balancer cannot reassemble, so fragments addressed to
- * a virtual address are dropped (counted); others are not ours. */
+/* Fragments for the balancer are reassembled first, as the kernel's
+ * nf_defrag does before IPVS sees them; others are not ours. */
 static enum xdpvs_verdict core_fragment(struct xdpvs_engine *e,
-					const struct xdpvs_pkt *p)
+					struct xdpvs_pkt *p,
+					struct xdpvs_frame *f)
 {
-	if (xdpvs_svc_addr_in_use(e, p->af, &p->daddr)) {
-		xdpvs_count_drop(e, XDPVS_DROP_FRAGMENT);
-		return XDPVS_DROP;
-	}
-	return XDPVS_PASS;
+	if (!xdpvs_frag_is_ours(e, p))
+		return XDPVS_PASS;
+	return xdpvs_frag_input(e, p, f);
 }
 
 enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
@@ -710,8 +709,8 @@ enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	pp = xdpvs_proto_get(p->protocol);
 	if (!pp)
 		return XDPVS_PASS;
-	if (p->frag)
-		return core_fragment(e, p);
+	if (p->frag && !xdpvs_frag_is_atomic(p))
+		return core_fragment(e, p, f);
 	cp = core_out_conn(e, p);
 	if (cp)
 		return core_out(e, cp, p, f, pp);

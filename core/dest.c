@@ -149,6 +149,22 @@ struct xdpvs_dest *xdpvs_dest_find_tunnel(struct xdpvs_engine *e, int af,
 	return NULL;
 }
 
+bool xdpvs_dest_addr_is_nat(struct xdpvs_engine *e, int af,
+			    const union xdpvs_addr *addr)
+{
+	const struct xdpvs_dest *d;
+	uint32_t i;
+
+	/* Every chain: the port is not known (a later fragment). */
+	for (i = 0; i < (1U << XDPVS_RS_TAB_BITS); i++)
+		for (d = e->rs_tab[i]; d; d = d->rs_next)
+			if (d->af == af && xdpvs_addr_equal(af, &d->addr, addr) &&
+			    (d->conn_flags & XDPVS_CONN_F_FWD_MASK) ==
+				    XDPVS_CONN_F_MASQ)
+				return true;
+	return false;
+}
+
 static void dest_free(struct xdpvs_dest *d)
 {
 	struct xdpvs_svc *svc = d->svc;

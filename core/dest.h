@@ -128,6 +128,10 @@ struct xdpvs_dest *xdpvs_dest_find_tunnel(struct xdpvs_engine *e, int af,
 					  const union xdpvs_addr *addr,
 					  uint16_t tun_port);
 
+/* Is addr a NAT real server's (any port)?  For fragments of replies. */
+bool xdpvs_dest_addr_is_nat(struct xdpvs_engine *e, int af,
+			    const union xdpvs_addr *addr);
+
 /* Free trashed dests idle for 120 s (run every 60 s). */
 void xdpvs_dest_trash_expire(struct xdpvs_engine *e, uint64_t now);
 /* Free the whole trash (engine teardown). */

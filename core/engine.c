@@ -85,6 +85,7 @@ void xdpvs_engine_free(struct xdpvs_engine *e)
 	xdpvs_svc_flush(e);
 	xdpvs_dest_trash_cleanup(e);
 	xdpvs_conn_tab_free(&e->conns);
+	xdpvs_frag_free(e);
 	free(e);
 }
 
@@ -137,6 +138,7 @@ static void engine_housekeeping(struct xdpvs_engine *e, uint64_t now)
 	list_for_each_entry(svc, &e->svc_list, s_list)
 		if (svc->sched && svc->sched->tick)
 			svc->sched->tick(svc, now);
+	xdpvs_frag_expire(e, now);
 }
 
 void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now)
@@ -166,9 +168,11 @@ enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 				   struct xdpvs_frame *f)
 {
 	struct xdpvs_pkt p;
+	enum xdpvs_verdict v;
 	int r;
 
 	xdpvs_engine_tick(e, now);
+	xdpvs_frag_reset(&e->frag_out);
 	r = xdpvs_pkt_parse(&p, f->data, f->len);
 	if (r == XDPVS_PKT_NOT_IP)
 		return XDPVS_PASS;
@@ -179,7 +183,10 @@ enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 	/* Link padding is not part of the packet. */
 	f->tailroom += f->len - p.len;
 	f->len = p.len;
-	return xdpvs_core_rx(e, &p, f);
+	v = xdpvs_core_rx(e, &p, f);
+	if (v == XDPVS_TX)
+		v = xdpvs_frag_output(e, f);
+	return v;
 }
 
 /* ---- timeouts, switches, counters ---- */
@@ -318,6 +325,9 @@ static const char *const drop_names[XDPVS_DROP_MAX] = {
 	[XDPVS_DROP_RESCHED] = "resched",
 	[XDPVS_DROP_NO_CONN] = "no_conn",
 	[XDPVS_DROP_PE] = "pe_no_key",
+	[XDPVS_DROP_FRAG_TIMEOUT] = "frag_timeout",
+	[XDPVS_DROP_FRAG_OVERLAP] = "frag_overlap",
+	[XDPVS_DROP_FRAG_FULL] = "frag_full",
 };
 
 const char *xdpvs_drop_name(enum xdpvs_drop d)

@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "est.h"
+#include "frag.h"
 #include "list.h"
 #include "sched.h"
 #include "timer.h"
@@ -136,6 +137,9 @@ struct xdpvs_engine {
 	uint32_t nr_flows;		/* flow directions installed */
 	uint32_t slot_hint;		/* last stats slot handed out */
 	struct xdpvs_dest *slot_dest[XDPVS_FLOW_MAX_SLOTS];
+
+	struct xdpvs_frag_out frag_out;	/* the packet in progress */
+	struct xdpvs_frag_tab *frag;	/* reassembly, extra frames */
 
 	uint64_t drops[XDPVS_DROP_MAX];
 	uint8_t scratch[2048];		/* copies of quoted packets */

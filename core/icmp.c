@@ -32,6 +32,7 @@
 #include "csum.h"
 #include "dest.h"
 #include "engine_priv.h"
+#include "frag.h"
 #include "icmp.h"
 #include "pkt.h"
 #include "proto.h"
@@ -273,6 +274,7 @@ enum xdpvs_verdict xdpvs_icmp_send(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	if (!icmp_rate_allow(e, &p->saddr, err == XDPVS_ICMP_FRAG_NEEDED))
 		return XDPVS_DROP;
 	saddr = local ? p->daddr : rt.saddr;
+	xdpvs_frag_cancel(&e->frag_out);	/* an error leaves whole */
 	return icmp_build(e, p, f, err, mtu, &saddr, &rt);
 }
 

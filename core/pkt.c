@@ -153,6 +153,7 @@ static int pkt_ip6_walk(struct xdpvs_pkt *p, uint8_t nh, uint32_t end)
 
 			p->frag = true;
 			p->fragoffs = (uint16_t)(fo & 0xfff8);
+			p->fh_off = (uint16_t)off;
 			hlen = 8;
 		} else if (nh == IPPROTO_AH) {
 			hlen = (h[1] + 2u) * 4;
@@ -196,6 +197,7 @@ static int pkt_parse_ip6(struct xdpvs_pkt *p, uint32_t avail, bool inner)
 	p->ttl = ip[7];
 	p->frag = false;
 	p->fragoffs = 0;
+	p->fh_off = 0;
 	memcpy(&p->saddr, ip + 8, 16);
 	memcpy(&p->daddr, ip + 24, 16);
 	return pkt_ip6_walk(p, ip[6], end);

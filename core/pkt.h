@@ -23,6 +23,7 @@ struct xdpvs_pkt {
 	bool has_chunk;		/* SCTP: first chunk header present */
 	uint16_t af;		/* AF_INET, AF_INET6 */
 	uint16_t fragoffs;	/* fragment offset, bytes; 0 = first */
+	uint16_t fh_off;	/* IPv6 fragment header; 0 = none */
 	uint8_t protocol;	/* transport protocol */
 	uint8_t ttl;		/* TTL or hop limit */
 	uint8_t tcp_flags;	/* XDPVS_TCP_* */

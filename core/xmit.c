@@ -23,6 +23,7 @@
 #include "csum.h"
 #include "dest.h"
 #include "engine_priv.h"
+#include "frag.h"
 #include "icmp.h"
 #include "pkt.h"
 #include "xmit.h"
@@ -83,13 +84,19 @@ static int xmit_ttl(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	return 0;
 }
 
-/* Is p too big for mtu (ensure_mtu_is_adequate)?  Answers it if so. */
+/*
+ * Is p too big for mtu (ensure_mtu_is_adequate)?  0: it fits; 1: it goes
+ * out in fragments; -1: answered (frag-needed / packet too big) or
+ * dropped.  A reassembled IPv6 datagram is judged by its largest fragment.
+ */
 static int xmit_mtu(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 		    struct xdpvs_frame *f, uint32_t mtu, bool tunnel,
 		    bool icmp, bool local, enum xdpvs_verdict *verdict)
 {
 	uint32_t len = xdpvs_pkt_l3_len(p);
 
+	if (p->af == AF_INET6 && xdpvs_frag_max_size(e))
+		len = xdpvs_frag_max_size(e);
 	if (len <= mtu)
 		return 0;
 	if (p->af == AF_INET6) {
@@ -112,11 +119,9 @@ static int xmit_mtu(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 		return -1;
 	}
 fragment:
-	/* The kernel would fragment here; a frame-in, frame-out engine
-	 * cannot, so the packet is dropped and counted. */
-	xdpvs_count_drop(e, XDPVS_DROP_MTU);
-	*verdict = XDPVS_DROP;
-	return -1;
+	/* ip_fragment() with ignore_df, on the way out (frag_out.c) */
+	e->frag_out.split = true;
+	return 1;
 }
 
 enum xdpvs_xmit_step xdpvs_xmit_check(struct xdpvs_engine *e,
@@ -151,7 +156,7 @@ enum xdpvs_xmit_step xdpvs_xmit_check(struct xdpvs_engine *e,
 		*verdict = XDPVS_DROP;
 		return XDPVS_XMIT_DONE;
 	}
-	if (xmit_mtu(e, p, f, mtu, tunnel, icmp, local, verdict))
+	if (xmit_mtu(e, p, f, mtu, tunnel, icmp, local, verdict) < 0)
 		return XDPVS_XMIT_DONE;
 	return XDPVS_XMIT_GO;
 }
@@ -185,6 +190,7 @@ enum xdpvs_verdict xdpvs_xmit_l2(struct xdpvs_engine *e, struct xdpvs_frame *f,
 	f->len = l2len + l3_len;
 	f->tailroom = (uint32_t)(end - (eth + f->len));
 	f->ifindex = rt->ifindex;
+	e->frag_out.link_mtu = rt->mtu;
 	return XDPVS_TX;
 }
 
@@ -379,7 +385,7 @@ enum xdpvs_xmit_step xdpvs_xmit_out_check(struct xdpvs_engine *e,
 	if ((*rt)->local)
 		return XDPVS_XMIT_LOCAL;
 	if (xmit_ttl(e, p, f, false, v) ||
-	    xmit_mtu(e, p, f, (*rt)->mtu, false, false, false, v))
+	    xmit_mtu(e, p, f, (*rt)->mtu, false, false, false, v) < 0)
 		return XDPVS_XMIT_DONE;
 	return XDPVS_XMIT_GO;
 }

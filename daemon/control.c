@@ -293,6 +293,7 @@ static int ctl_info_get(struct control *c, const struct xdpvs_ctl_req *q,
 #define CTL_F_CHANGE	0x1	/* changes the configuration: ops->changed */
 #define CTL_F_START	0x2	/* needs ops->daemon_start */
 #define CTL_F_STOP	0x4	/* needs ops->daemon_stop */
+#define CTL_F_COUNTERS	0x8	/* reads or zeroes counters: ops->counters */
 
 struct control_handler {
 	enum xdpvs_ctl_msg type;
@@ -309,7 +310,7 @@ static const struct control_handler control_handlers[] = {
 	{ XDPVS_CTL_DEST_ADD, CTL_F_CHANGE, ctl_dest_add },
 	{ XDPVS_CTL_DEST_EDIT, CTL_F_CHANGE, ctl_dest_edit },
 	{ XDPVS_CTL_DEST_DEL, CTL_F_CHANGE, ctl_dest_del },
-	{ XDPVS_CTL_STATS_ZERO, 0, ctl_stats_zero },
+	{ XDPVS_CTL_STATS_ZERO, CTL_F_COUNTERS, ctl_stats_zero },
 	{ XDPVS_CTL_TIMEOUT_SET, CTL_F_CHANGE, ctl_timeout_set },
 	{ XDPVS_CTL_TIMEOUT_GET, 0, ctl_timeout_get },
 	{ XDPVS_CTL_SYSCTL_SET, CTL_F_CHANGE, ctl_sysctl_set },
@@ -318,13 +319,13 @@ static const struct control_handler control_handlers[] = {
 	{ XDPVS_CTL_MARK_DEL, CTL_F_CHANGE, ctl_mark_del },
 	{ XDPVS_CTL_MARK_FLUSH, CTL_F_CHANGE, ctl_mark_flush },
 	{ XDPVS_CTL_MARK_LIST, 0, ctl_mark_list },
-	{ XDPVS_CTL_SVC_LIST, 0, ctl_svc_list },
-	{ XDPVS_CTL_SVC_GET, 0, ctl_svc_get },
+	{ XDPVS_CTL_SVC_LIST, CTL_F_COUNTERS, ctl_svc_list },
+	{ XDPVS_CTL_SVC_GET, CTL_F_COUNTERS, ctl_svc_get },
 	{ XDPVS_CTL_CONN_LIST, 0, ctl_conn_list },
 	{ XDPVS_CTL_DAEMON_START, CTL_F_START, ctl_daemon_start },
 	{ XDPVS_CTL_DAEMON_STOP, CTL_F_STOP, ctl_daemon_stop },
 	{ XDPVS_CTL_DAEMON_LIST, 0, ctl_daemon_list },
-	{ XDPVS_CTL_INFO_GET, 0, ctl_info_get },
+	{ XDPVS_CTL_INFO_GET, CTL_F_COUNTERS, ctl_info_get },
 };
 
 /* Carry out a decoded request; the result goes into r->err. */
@@ -347,6 +348,8 @@ static void control_dispatch(struct control *c, const struct xdpvs_ctl_req *q,
 		r->err = -EOPNOTSUPP;
 		return;
 	}
+	if ((h->flags & CTL_F_COUNTERS) && ops && ops->counters)
+		ops->counters(ops->ctx);
 	r->err = h->fn(c, q, r);
 	/* Errno values beyond what the protocol carries are internal. */
 	if (r->err > 0 || r->err < -4095)

@@ -25,6 +25,9 @@ struct control_ops {
 	int (*daemon_list)(void *ctx, struct xdpvs_ctl_daemon *out, int max);
 	/* The engine's configuration changed (flows may need updating). */
 	void (*changed)(void *ctx);
+	/* Counters are about to be read or zeroed: bring in what the fast
+	 * path counted since the last time. */
+	void (*counters)(void *ctx);
 	void *ctx;
 };
 

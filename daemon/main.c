@@ -541,6 +541,14 @@ static void ctl_changed(void *ctx)
 		dp_sync(d->dp);
 }
 
+static void ctl_counters(void *ctx)
+{
+	struct xdpvsd *d = ctx;
+
+	if (d->dp)
+		dp_fold(d->dp);
+}
+
 /* ------------------------------------------------------------------
  * Start, run, stop
  */
@@ -591,6 +599,7 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		.daemon_stop = ctl_daemon_stop,
 		.daemon_list = ctl_daemon_list,
 		.changed = ctl_changed,
+		.counters = ctl_counters,
 		.ctx = d,
 	};
 	int err;

@@ -91,6 +91,7 @@ static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_FAST] = "fast",
 	[XDPVS_DP_FAST_UP] = "fast_up",
 	[XDPVS_DP_HELD] = "held",
+	[XDPVS_DP_XSK_FRAG] = "fragment",
 };
 
 uint64_t dp_stat(const struct dp *dp, enum dp_stat s)
@@ -276,41 +277,55 @@ static void dp_nl_changed(void *ctx, unsigned int what)
  * Frames
  */
 
+/* The socket that sends to ifindex from s's queue, or NULL (counted). */
+static struct dp_xsk *dp_egress(struct dp *dp, const struct dp_sock *s,
+				uint32_t ifindex)
+{
+	struct dp_iface *out = dp_iface_find(dp, ifindex);
+
+	if (!out) {
+		dp->st[DP_NO_EGRESS]++;
+		return NULL;
+	}
+	return out->socks[s->x->queue % out->nqueues].x;
+}
+
+/* Copy frame f into a free UMEM frame of ox and send it from there. */
+static void dp_tx_copy(struct dp *dp, struct dp_xsk *ox,
+		       const struct xdpvs_frame *f)
+{
+	uint64_t nb;
+
+	if (f->len > XSK_FRAME_SIZE - DP_TX_HEADROOM ||
+	    !dp_xsk_alloc(ox, &nb)) {
+		dp->st[DP_TX_FAIL]++;
+		return;
+	}
+	memcpy(ox->area + nb + DP_TX_HEADROOM, f->data, f->len);
+	if (dp_xsk_tx(ox, nb + DP_TX_HEADROOM, f->len)) {
+		dp->st[DP_TX]++;
+		dp->st[DP_TX_COPY]++;
+	} else {
+		dp_xsk_free(ox, nb);
+		dp->st[DP_TX_FAIL]++;
+	}
+}
+
 /* Send frame f (in x's UMEM at base) out of its egress interface; the
  * frame is consumed either way. */
 static void dp_tx(struct dp *dp, struct dp_sock *s, uint64_t base,
 		  const struct xdpvs_frame *f)
 {
-	struct dp_iface *out = dp_iface_find(dp, f->ifindex);
-	struct dp_xsk *x = s->x, *ox;
-	uint64_t nb;
+	struct dp_xsk *x = s->x, *ox = dp_egress(dp, s, f->ifindex);
 
-	if (!out) {
-		dp->st[DP_NO_EGRESS]++;
-		dp_xsk_free(x, base);
-		return;
-	}
-	ox = out->socks[x->queue % out->nqueues].x;
 	if (ox == x) {
 		if (dp_xsk_tx(x, (uint64_t)(f->data - x->area), f->len)) {
 			dp->st[DP_TX]++;
 			return;
 		}
 		dp->st[DP_TX_FAIL]++;
-		dp_xsk_free(x, base);
-		return;
-	}
-	if (dp_xsk_alloc(ox, &nb)) {
-		memcpy(ox->area + nb + DP_TX_HEADROOM, f->data, f->len);
-		if (dp_xsk_tx(ox, nb + DP_TX_HEADROOM, f->len)) {
-			dp->st[DP_TX]++;
-			dp->st[DP_TX_COPY]++;
-		} else {
-			dp_xsk_free(ox, nb);
-			dp->st[DP_TX_FAIL]++;
-		}
-	} else {
-		dp->st[DP_TX_FAIL]++;
+	} else if (ox) {
+		dp_tx_copy(dp, ox, f);
 	}
 	dp_xsk_free(x, base);
 }
@@ -335,6 +350,13 @@ static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 	switch (xdpvs_engine_rx(dp->e, dp->now, &f)) {
 	case XDPVS_TX:
 		dp_tx(dp, s, base, &f);
+		/* the other fragments of a packet that left in pieces */
+		while (xdpvs_engine_tx_next(dp->e, &f)) {
+			struct dp_xsk *ox = dp_egress(dp, s, f.ifindex);
+
+			if (ox)
+				dp_tx_copy(dp, ox, &f);
+		}
 		return;
 	case XDPVS_PASS:
 		dp->st[DP_PASS_DROPPED]++;
@@ -344,6 +366,8 @@ static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 		break;
 	case XDPVS_DROP:
 		dp->st[DP_ENGINE_DROP]++;
+		break;
+	case XDPVS_HOLD:	/* a fragment: its bytes were copied */
 		break;
 	}
 	dp_xsk_free(x, base);

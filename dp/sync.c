@@ -67,9 +67,9 @@ static int sync_services(const struct xdpvs_svc_info *s, int n,
 	uint32_t nrs = 0;
 	int i, j, k, np, protos[3];
 
-	out->svcs = calloc((size_t)n + 1, sizeof(*out->svcs));
+	out->svcs = calloc((size_t)n * 2 + 1, sizeof(*out->svcs));
 	for (i = 0; i < n; i++)
-		nrs += s[i].num_dests * 3;
+		nrs += s[i].num_dests * 4;
 	out->nat_rs = calloc((size_t)nrs + 1, sizeof(*out->nat_rs));
 	if (!out->svcs || !out->nat_rs)
 		return -ENOMEM;
@@ -85,6 +85,9 @@ static int sync_services(const struct xdpvs_svc_info *s, int n,
 			    c->port == htons(FTPPORT) &&
 			    (c->flags & XDPVS_SVC_F_PERSISTENT))
 				e->val.flags |= XDPVS_DP_SVC_F_FTP;
+			/* its address, for fragments (dp.h, rule 5) */
+			e = &out->svcs[out->nsvcs++];
+			sync_addr_key(&e->key, c->af, 0, &c->addr, 0);
 		}
 		np = sync_protos(c, protos);
 		for (j = 0; j < (int)s[i].num_dests; j++) {
@@ -96,6 +99,8 @@ static int sync_services(const struct xdpvs_svc_info *s, int n,
 				sync_addr_key(&out->nat_rs[out->nnat_rs++],
 					      d->af, protos[k], &d->addr,
 					      d->port);
+			sync_addr_key(&out->nat_rs[out->nnat_rs++], d->af, 0,
+				      &d->addr, 0);
 		}
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_xdp.h>
 
@@ -23,6 +24,8 @@
 #define XSK_AREA_SIZE	((uint64_t)XSK_FRAMES * XSK_FRAME_SIZE)
 #define XSK_FILL_FRAMES	(XSK_FRAMES / 2)	/* in the fill ring */
 #define XSK_KICKS	16	/* sendto() calls per flush, at most */
+#define XSK_BUSY_TRIES	40	/* a queue still busy: tries, ... */
+#define XSK_BUSY_WAIT_MS 50	/* ... this long apart (2 s in all) */
 
 int dp_xsk_fd(const struct dp_xsk *x)
 {
@@ -156,8 +159,9 @@ static int xsk_umem_setup(struct dp_xsk *x)
 	return 0;
 }
 
-int dp_xsk_open(struct dp_xsk **out, const char *ifname, uint32_t ifindex,
-		uint32_t queue, int xskmap_fd, bool copy)
+static int xsk_open_once(struct dp_xsk **out, const char *ifname,
+			 uint32_t ifindex, uint32_t queue, int xskmap_fd,
+			 bool copy)
 {
 	struct xsk_socket_config sc = {
 		.rx_size = XSK_RING_SIZE,
@@ -188,6 +192,23 @@ int dp_xsk_open(struct dp_xsk **out, const char *ifname, uint32_t ifindex,
 fail:
 	dp_xsk_close(x);
 	return err < 0 ? err : -err;
+}
+
+int dp_xsk_open(struct dp_xsk **out, const char *ifname, uint32_t ifindex,
+		uint32_t queue, int xskmap_fd, bool copy)
+{
+	const struct timespec pause = { 0, XSK_BUSY_WAIT_MS * 1000000L };
+	int err, tries;
+
+	/* A queue is busy until the kernel has finished releasing the last
+	 * socket bound to it, which it does after that socket's process has
+	 * gone (the previous xdpvsd, on a restart): wait a little. */
+	for (tries = 0;; tries++) {
+		err = xsk_open_once(out, ifname, ifindex, queue, xskmap_fd, copy);
+		if (err != -EBUSY || tries == XSK_BUSY_TRIES)
+			return err;
+		nanosleep(&pause, NULL);
+	}
 }
 
 void dp_xsk_close(struct dp_xsk *x)

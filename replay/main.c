@@ -330,13 +330,17 @@ static int replay_run(struct replay *r, struct replay_io *io, uint64_t *last)
 		memcpy(f.data, data, h->caplen);
 		switch (xdpvs_engine_rx(r->e, now, &f)) {
 		case XDPVS_TX:
-			replay_dump(io->out, h, f.data, f.len);
+			/* then the other fragments, if it went in pieces */
+			do
+				replay_dump(io->out, h, f.data, f.len);
+			while (xdpvs_engine_tx_next(r->e, &f));
 			break;
 		case XDPVS_PASS:
 			if (io->pass)
 				replay_dump(io->pass, h, data, h->caplen);
 			break;
 		case XDPVS_DROP:
+		case XDPVS_HOLD:	/* a fragment, kept */
 			break;
 		}
 	}

@@ -28,11 +28,15 @@
  *      exceeded, parameter problem; ICMPv6 types below 128) whose quoted
  *      packet matches 1-3 in either direction: to or from a service, or to
  *      a masquerading real server.
+ *   5. Fragments of TCP, UDP or SCTP datagrams (IPv4; IPv6 with the
+ *      fragment header first), which the engine reassembles: to an
+ *      address of a service, <af, 0, daddr, 0> in xdpvs_svcs, or from a
+ *      masquerading real server, <af, 0, saddr, 0> in xdpvs_nat_rs, to an
+ *      address not ours.  (The ports are in the first fragment only.)
  *
  * Everything else (ARP, NDP, echo, IPv6 with extension headers before the
- * transport header, IPv4 fragments, the host's traffic) is XDP_PASS: the
- * engine would drop fragments to a virtual address, and so does a kernel
- * that has no route for it.
+ * transport header or the fragment header, fragments for a firewall-mark
+ * service, the host's traffic) is XDP_PASS.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.
@@ -121,6 +125,7 @@ enum xdpvs_dp_stat {
 	XDPVS_DP_FAST,		/* forwarded by the fast path (flow.h) */
 	XDPVS_DP_FAST_UP,	/* a flow's packet left to the engine */
 	XDPVS_DP_HELD,		/* for us while no xdpvsd runs: dropped */
+	XDPVS_DP_XSK_FRAG,	/* for us: a fragment to reassemble (5) */
 	XDPVS_DP_STAT_MAX,
 };
 

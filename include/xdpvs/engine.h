@@ -188,12 +188,23 @@ struct xdpvs_frame {
 enum xdpvs_verdict {
 	XDPVS_PASS = 0,		/* not the balancer's business: to the kernel */
 	XDPVS_DROP = 1,		/* dropped; a reason was counted */
-	XDPVS_TX = 2,		/* send the (rewritten) frame on f->ifindex */
+	XDPVS_TX = 2,		/* send the (rewritten) frame on f->ifindex,
+				 * then any xdpvs_engine_tx_next() gives */
+	XDPVS_HOLD = 3,		/* kept: a fragment waiting for the rest of
+				 * its datagram (the frame's buffer is free) */
 };
 
 /* Handle one received frame at time now (ns).  Runs due timers first. */
 enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 				   struct xdpvs_frame *f);
+/*
+ * After XDPVS_TX: the next further frame to send, when the packet went out
+ * in fragments (IP fragmentation, as the kernel does for a packet without
+ * DF too big for its way out, and for a datagram it reassembled).  Returns
+ * 1 with *f set (its data the engine's, valid until the next call into the
+ * engine), 0 when there are no more.
+ */
+int xdpvs_engine_tx_next(struct xdpvs_engine *e, struct xdpvs_frame *f);
 /* Run timers and the rate estimator up to now (ns). */
 void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now);
 /* Routes or neighbours changed: forget the cached ones. */
@@ -203,7 +214,7 @@ void xdpvs_engine_routes_changed(struct xdpvs_engine *e);
 enum xdpvs_drop {
 	XDPVS_DROP_TRUNCATED,	/* a header runs past the frame's end */
 	XDPVS_DROP_MALFORMED,	/* a header field is impossible */
-	XDPVS_DROP_FRAGMENT,	/* IP fragment to a virtual service */
+	XDPVS_DROP_FRAGMENT,	/* IP fragment that cannot be reassembled */
 	XDPVS_DROP_NO_ROUTE,	/* no route to the destination */
 	XDPVS_DROP_NEIGH,	/* next hop not resolved yet */
 	XDPVS_DROP_CONN_FULL,	/* connection table at capacity */
@@ -220,6 +231,9 @@ enum xdpvs_drop {
 				 * connection (port unreachable sent) */
 	XDPVS_DROP_PE,		/* persistence engine found no key (a UDP
 				 * datagram without a SIP Call-ID) */
+	XDPVS_DROP_FRAG_TIMEOUT, /* datagram not complete in time (30/60 s) */
+	XDPVS_DROP_FRAG_OVERLAP, /* fragments overlapping: datagram dropped */
+	XDPVS_DROP_FRAG_FULL,	/* no room to reassemble another datagram */
 	XDPVS_DROP_MAX
 };
 const char *xdpvs_drop_name(enum xdpvs_drop d);

@@ -79,6 +79,7 @@ write_rules() {
 	echo "-A -t $VIP:80 -s rr"
 	echo "-A -t [$VIP6]:80 -s rr"
 	echo "-A -u $VIP:5300 -s rr"
+	echo "-A -u [$VIP6]:5300 -s rr"
 	echo "-A -t $VIP_DR:80 -s rr"
 	echo "-A -t $VIP_IPIP:80 -s rr"
 	echo "-A -t $VIP_GUE:80 -s rr"
@@ -90,6 +91,7 @@ write_rules() {
 		echo "-a -t $VIP:80 -r 198.18.2.1$i:80 -m -w 1"
 		echo "-a -t [$VIP6]:80 -r [2001:db8:2::1$i]:80 -m -w 1"
 		echo "-a -u $VIP:5300 -r 198.18.2.1$i:5300 -m -w 1"
+		echo "-a -u [$VIP6]:5300 -r [2001:db8:2::1$i]:5300 -m -w 1"
 		echo "-a -t $VIP_DR:80 -r 198.18.2.1$i:80 -g -w 1"
 		echo "-a -t $VIP_IPIP:80 -r 198.18.2.1$i:80 -i -w 1"
 		echo "-a -t $VIP_GUE:80 -r 198.18.2.1$i:80 -i -w 1 --tun-type gue --tun-port $GUE_PORT"
@@ -238,6 +240,37 @@ case_errors() {
 		"1 xdpvsd: $TMP/bad:3: Destination already exists"
 }
 
+# Datagrams larger than every link, both ways: the client's kernel
+# fragments the query, xdpvsd reassembles it, NATs it and sends it on in
+# fragments; the real server's answer comes back in fragments the same
+# way.  Each answer must be whole: the real server's name, then the query.
+# IPv6 answers come in 1600-byte fragments, too big for the client's
+# 1500-byte link: the first is answered with "packet too big" (as the
+# kernel does, judging by the largest fragment), and the real server
+# fragments the next one smaller; the same source port keeps the same
+# real server.
+case_nat_udp_fragments() {
+	local q out i n try
+	q=$(head -c 3000 /dev/zero | tr '\0' q)
+	for i in 4 6; do
+		if [ $i = 4 ]; then n="UDP4:$VIP:5300"; else n="UDP6:[$VIP6]:5300"; fi
+		for try in 1 2; do
+			out=$(echo "$q" | in_ns "$NS_CL" socat -t 2 -T 2 - \
+				"$n,sourceport=4060$i,reuseaddr")
+			[ -n "$out" ] && break
+		done
+		case "$out" in
+		rs[123]:"$q") ;;
+		*) echo "IPv$i: a ${#out}-byte answer: ${out:0:20}..."; return 1 ;;
+		esac
+	done
+	dump || return 1
+	n=$(awk '$1 == "xdp" && $2 == "fragment" { s += $3 } END { print s + 0 }' "$TMP/dump")
+	[ "$n" -ge 10 ] || { echo "fragments up to xdpvsd: $n"; return 1; }
+	expect "fragments dropped" \
+		"$(awk '$1 == "drop" && $2 ~ /^frag/ { s += $3 } END { print s + 0 }' "$TMP/dump")" 0
+}
+
 # SIGTERM: exit 0, nothing left behind.
 case_clean_exit() {
 	lab_stop_xdpvsd || return 1
@@ -283,6 +316,7 @@ run_case case_tun_ip6ip6
 run_case case_fwmark
 run_case case_host_traffic
 run_case case_counters
+run_case case_nat_udp_fragments
 run_case case_second_instance
 run_case case_errors
 if [ -n "${XDPVSD_KEEP:-}" ]; then

@@ -41,7 +41,7 @@ def udp_echo(args):
         r, _, _ = select.select([s], [], [], left)
         if not r:
             continue
-        data, peer = s.recvfrom(2048)
+        data, peer = s.recvfrom(65535)
         s.sendto(args.name.encode() + b":" + data, peer)
 
 

@@ -393,6 +393,21 @@ static void fz_check_tx(const struct xdpvs_frame *f, const uint8_t *buf,
 		  "a right checksum became wrong (protocol %u)", p.protocol);
 }
 
+/* The other fragments of a packet that left in pieces: each a frame. */
+static void fz_check_more(struct xdpvs_engine *e)
+{
+	struct xdpvs_frame f;
+	struct xdpvs_pkt p;
+	int n = 0, r;
+
+	while (xdpvs_engine_tx_next(e, &f)) {
+		fz_assert(++n <= 1000, "endless fragments");
+		r = xdpvs_pkt_parse(&p, (uint8_t *)f.data, f.len);
+		fz_assert(r == XDPVS_PKT_OK && p.frag,
+			  "extra frame parses as %d, frag %d", r, p.frag);
+	}
+}
+
 static void fz_check_dests(struct xdpvs_engine *e, bool idle)
 {
 	struct xdpvs_svc_info *si;
@@ -458,7 +473,7 @@ static void fz_frame(struct xdpvs_engine *e, uint64_t *now, int *w0,
 		.tailroom = tail, .ifindex = 1,
 	};
 	int in_csum = fz_input_csum(frame, len);
-	uint64_t before = fz_drops_total(e, false), counted;
+	uint64_t before, counted;
 	bool debug = getenv("FUZZ_PKT_DEBUG") != NULL;
 	enum xdpvs_verdict v;
 
@@ -467,6 +482,10 @@ static void fz_frame(struct xdpvs_engine *e, uint64_t *now, int *w0,
 	memcpy(buf + head, frame, len);
 	fz_reconfigure(e, ctl, w0);
 	*now += fz_steps[(ctl >> 2) & 7];
+	/* Timers first: what they drop (fragments timing out) is not this
+	 * frame's doing. */
+	xdpvs_engine_tick(e, *now);
+	before = fz_drops_total(e, false);
 	v = xdpvs_engine_rx(e, *now, &f);
 	if (debug)
 		fprintf(stderr, "frame ctl %02x len %u: verdict %d, out %u, "
@@ -488,6 +507,11 @@ static void fz_frame(struct xdpvs_engine *e, uint64_t *now, int *w0,
 		fz_assert(counted <= 1, "TX counted %llu",
 			  (unsigned long long)counted);
 		fz_check_tx(&f, buf, total, in_csum);
+		fz_check_more(e);
+		break;
+	case XDPVS_HOLD:
+		fz_assert(counted == 0, "HOLD counted %llu",
+			  (unsigned long long)counted);
 		break;
 	default:
 		fz_assert(0, "verdict %d", v);

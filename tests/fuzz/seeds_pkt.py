@@ -305,6 +305,50 @@ def ext6_more():
             rec(eth(ip(C6, v, 17, udp(48001, 53, b"x" * 1300))), ROOMY)]
 
 
+def frags4(src, dst, l4, cuts, ident, order=None):
+    """The IPv4 datagram src > dst carrying UDP l4, cut at the payload
+    offsets cuts (multiples of 8), in the given order."""
+    whole = l4_fix(src, dst, 17, l4)
+    bounds = [0] + cuts + [len(whole)]
+    out = []
+    for k in order or range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        more = 0x2000 if k + 2 < len(bounds) else 0
+        h = struct.pack("!BBHHHBBH", 0x45, 0, 20 + b - a, ident,
+                        more | a // 8, 64, 17, 0) + addr(src) + addr(dst)
+        h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+        out.append(rec(eth(h + whole[a:b]), ROOMY))
+    return out
+
+
+def frags6(src, dst, l4, cuts, ident):
+    whole = l4_fix(src, dst, 17, l4)
+    bounds = [0] + cuts + [len(whole)]
+    out = []
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        fh = struct.pack("!BBHI", 17, 0, a | (k + 2 < len(bounds)), ident)
+        out.append(rec(eth(struct.pack("!IHBB", 6 << 28, 8 + b - a, 44, 64) +
+                           addr(src) + addr(dst) + fh + whole[a:b]), ROOMY))
+    return out
+
+
+def fragments():
+    """Datagrams in fragments: in order, out of order, overlapping,
+    repeated, IPv6, a NAT reply, and one never completed."""
+    v, v6_ = "198.18.100.1", "2001:db8:100::1"
+    q = udp(49000, 53, bytes(range(256)) * 4)
+    return frags4(C4, v, q, [512], 0x4001) + \
+        frags4(C4, v, udp(49001, 53, b"a" * 1500), [504, 1008], 0x4002,
+               [2, 0, 1]) + \
+        frags4(C4, v, q, [512], 0x4003, [0, 0, 1]) + \
+        frags4(C4, v, q, [512, 504], 0x4004, [0, 2]) + \
+        frags4("198.18.1.2", C4, udp(53, 49000, b"r" * 2000), [1480],
+               0x4005) + \
+        frags6(C6, v6_, udp(49002, 53, b"s" * 1800), [1232], 0x4006) + \
+        frags4(C4, v, q, [512], 0x4007)[:1]
+
+
 SEEDS = {
     "nat4-tcp": (0x00, nat4_tcp),
     "nat4-tcp-secure": (0x10 | 0x20, nat4_tcp),
@@ -322,6 +366,7 @@ SEEDS = {
     "routes4-bypass-nopmtu": (0x08 | 0x80, routes4),
     "full-table": (0x40, full_table),
     "ext6": (0x01, ext6_more),
+    "fragments": (0x00, fragments),
 }
 
 

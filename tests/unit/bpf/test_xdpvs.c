@@ -162,7 +162,9 @@ static int verdict(const struct frame *f)
 	assert_int_equal(opts.retval, XDP_PASS);
 	counters(after);
 	assert_int_equal(after[XDPVS_DP_RX] - before[XDPVS_DP_RX], 1);
-	for (k = XDPVS_DP_XSK_SVC; k <= XDPVS_DP_XSK_ICMP; k++) {
+	for (k = XDPVS_DP_XSK_SVC; k < XDPVS_DP_STAT_MAX; k++) {
+		if (k > XDPVS_DP_XSK_ICMP && k != XDPVS_DP_XSK_FRAG)
+			continue;
 		if (after[k] == before[k])
 			continue;
 		assert_int_equal(moved, PASS_ONLY);
@@ -356,10 +358,27 @@ static void vlan_fragments_and_others(void **state)
 
 	l4_frame(&f, TCP, CL, 40000, "198.18.100.1", 80, 0, 1);
 	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);
-	/* fragments: first (MF) and later ones */
+	/* fragments (first, MF, and a later one) to a service's address,
+	 * any port, for the engine to reassemble; not to other addresses */
 	l4_frame(&f, TCP, CL, 40000, "198.18.100.1", 80, 0x2000, 0);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	l4_frame(&f, UDP, CL, 40000, "198.18.100.1", 9, 0x0010, 0);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	l4_frame(&f, TCP, CL, 40000, "198.18.100.9", 80, 0x2000, 0);
 	assert_int_equal(verdict(&f), PASS_ONLY);
-	l4_frame(&f, TCP, CL, 40000, "198.18.100.1", 80, 0x0010, 0);
+	l4_frame(&f, IPPROTO_ICMP, CL, 40000, "198.18.100.1", 80, 0x2000, 0);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* from a masquerading real server, unless to us */
+	l4_frame(&f, UDP, "198.18.2.12", 53, CL, 40000, 0x0010, 0);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	l4_frame(&f, UDP, "198.18.2.12", 53, "198.18.2.1", 40000, 0x0010, 0);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* IPv6: the fragment header first (its next header UDP, M set) */
+	l4_frame(&f, IPPROTO_FRAGMENT, CL6, UDP << 8, "2001:db8:100::1", 1,
+		 0, 0);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	l4_frame(&f, IPPROTO_FRAGMENT, CL6, IPPROTO_ICMPV6 << 8,
+		 "2001:db8:100::1", 1, 0, 0);
 	assert_int_equal(verdict(&f), PASS_ONLY);
 	/* an IPv6 extension header first */
 	l4_frame(&f, 0, CL6, 40000, "2001:db8:100::1", 443, 0, 0);
@@ -383,6 +402,10 @@ static int setup(void **state)
 	add_svc(TCP, "198.18.100.5", 0, 0);
 	add_svc(TCP, "198.18.100.6", 21, XDPVS_DP_SVC_F_FTP);
 	add_svc(TCP, "198.18.100.7", 21, 0);
+	/* the addresses alone, as dp/sync.c adds them for fragments */
+	add_svc(0, "198.18.100.1", 0, 0);
+	add_svc(0, "2001:db8:100::1", 0, 0);
+	add_nat_rs(0, "198.18.2.12", 0);
 	add_nat_rs(TCP, "198.18.2.11", 80);
 	add_nat_rs(UDP, "198.18.2.12", 0);
 	add_nat_rs(TCP, "2001:db8:2::11", 80);

@@ -47,6 +47,7 @@ struct fake_sync {
 	struct xdpvs_ctl_daemon d[2];
 	int n;
 	int changed;
+	int counters;
 };
 
 static int fake_start(void *ctx, const struct xdpvs_ctl_daemon *d)
@@ -82,6 +83,11 @@ static int fake_list(void *ctx, struct xdpvs_ctl_daemon *out, int max)
 static void fake_changed(void *ctx)
 {
 	((struct fake_sync *)ctx)->changed++;
+}
+
+static void fake_counters(void *ctx)
+{
+	((struct fake_sync *)ctx)->counters++;
 }
 
 struct fixture {
@@ -128,7 +134,7 @@ static struct fixture *fixture_new_on(bool with_ops, struct xdpvs_engine *e)
 	assert_non_null(f->loop);
 	assert_non_null(f->e);
 	f->ops = (struct control_ops){ fake_start, fake_stop, fake_list,
-				       fake_changed, &f->sync };
+				       fake_changed, fake_counters, &f->sync };
 	f->ctl = control_start(f->loop, f->path, f->e,
 			       with_ops ? &f->ops : NULL, &err);
 	assert_non_null(f->ctl);
@@ -524,15 +530,19 @@ static void test_daemon_ops_and_changed(void **state)
 	assert_int_equal(run(&c, "--stop-daemon master"), -ESRCH);
 	assert_int_equal(run(&c, "--stop-daemon backup"), 0);
 
-	/* Three changes (one refused), two listings: two "changed". */
+	/* Three changes (one refused), two listings: two "changed"; the
+	 * fast path's counters brought in for the service listing and the
+	 * zeroing, not for the timeouts. */
 	assert_int_equal(run(&c, "-A -t 198.18.100.1:80"), 0);
 	assert_int_equal(run(&c, "-A -t 198.18.100.1:80"), -EEXIST);
 	assert_int_equal(run(&c, "-Ln"), 0);
 	assert_int_equal(run(&c, "--set 1 1 1"), 0);
 	assert_int_equal(run(&c, "-L --timeout"), 0);
+	assert_int_equal(run(&c, "-Z"), 0);
 	client_close(&c);
 	fixture_stop_thread(f);
 	assert_int_equal(f->sync.changed, 2);
+	assert_true(f->sync.counters >= 2);
 	assert_int_equal(pthread_create(&f->thread, NULL, serve, f), 0);
 }
 

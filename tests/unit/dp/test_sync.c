@@ -96,27 +96,36 @@ static void services_and_nat_real_servers(void **state)
 	uint32_t i;
 
 	assert_int_equal(dp_sync_build(s, 4, NULL, 0, &set), 0);
-	assert_int_equal(set.nsvcs, 3);
+	/* each service, then its address alone (for fragments) */
+	assert_int_equal(set.nsvcs, 6);
 	assert_int_equal(set.svcs[0].key.af, AF_INET);
 	assert_int_equal(set.svcs[0].key.proto, IPPROTO_TCP);
 	assert_int_equal(set.svcs[0].key.port, htons(80));
 	assert_int_equal(set.svcs[0].key.addr.ip, A("198.18.100.1").ip);
 	assert_int_equal(set.svcs[0].key.addr.ip6[1], 0);
 	assert_int_equal(set.svcs[0].val.flags, 0);
-	assert_int_equal(set.svcs[1].val.flags, XDPVS_DP_SVC_F_FTP);
-	assert_int_equal(set.svcs[2].val.flags, 0);
-	/* one NAT dest of the TCP service; three protocols of fwmark 7's */
-	assert_int_equal(set.nnat_rs, 4);
+	assert_int_equal(set.svcs[1].key.proto, 0);
+	assert_int_equal(set.svcs[1].key.port, 0);
+	assert_int_equal(set.svcs[1].key.addr.ip, A("198.18.100.1").ip);
+	assert_int_equal(set.svcs[2].val.flags, XDPVS_DP_SVC_F_FTP);
+	assert_int_equal(set.svcs[4].val.flags, 0);
+	/* one NAT dest of the TCP service; three protocols of fwmark 7's;
+	 * each dest's address alone after its ports */
+	assert_int_equal(set.nnat_rs, 6);
 	assert_int_equal(set.nat_rs[0].addr.ip, A("198.18.2.11").ip);
 	assert_int_equal(set.nat_rs[0].port, htons(8080));
 	assert_int_equal(set.nat_rs[0].proto, IPPROTO_TCP);
-	for (i = 1; i < 4; i++) {
+	assert_int_equal(set.nat_rs[1].addr.ip, A("198.18.2.11").ip);
+	assert_int_equal(set.nat_rs[1].proto, 0);
+	assert_int_equal(set.nat_rs[1].port, 0);
+	for (i = 2; i < 6; i++) {
 		assert_int_equal(set.nat_rs[i].addr.ip, A("198.18.2.14").ip);
 		assert_int_equal(set.nat_rs[i].port, 0);
 	}
-	assert_int_equal(set.nat_rs[1].proto, IPPROTO_TCP);
-	assert_int_equal(set.nat_rs[2].proto, IPPROTO_UDP);
-	assert_int_equal(set.nat_rs[3].proto, IPPROTO_SCTP);
+	assert_int_equal(set.nat_rs[2].proto, IPPROTO_TCP);
+	assert_int_equal(set.nat_rs[3].proto, IPPROTO_UDP);
+	assert_int_equal(set.nat_rs[4].proto, IPPROTO_SCTP);
+	assert_int_equal(set.nat_rs[5].proto, 0);
 	assert_int_equal(set.nmarks, 0);
 	dp_sync_free(&set);
 }
