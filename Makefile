@@ -52,6 +52,7 @@ include replay/dir.mk
 include mk/rules.mk
 # After the rules: its link rule names $(LIBXDPVS) and $(LIBCTL).
 include tests/dir.mk
+include bench/dir.mk
 
 .PHONY: all deps help clean install
 all: $(LIBXDPVS) $(LIBCTL) $(BPF_OBJS) $(BPF_SKELS) $(addprefix $(O)/,$(PROGS))
@@ -64,6 +65,7 @@ help:
 	@echo "make check      install missing packages, build, run every test"
 	@echo "make check T=core/sched/wrr   one unit test (path under tests/unit)"
 	@echo "make check SAN=1              everything under ASan+UBSan in build-san/"
+	@echo "make bench      the benchmark against the peers (~15 min, root): bench/RESULTS.md"
 	@echo "make clean      remove build output"
 	@echo "V=1             show the commands"
 
