@@ -14,9 +14,13 @@
 # Variants (lab_variant): nat (default) - the servers route everything
 # back through the balancer (their default route), the VIP lives on the
 # balancer's lo; dr - the servers also hold the VIP on lo (ARP hidden) and
-# still answer through the balancer's kernel routing (the only way back in
-# this lab); tun - dr plus xdpvs-decap on the servers' veth to strip
-# IPIP/GUE/GRE (this kernel has no ipip module).
+# answer the client directly over a return link of their own (xbqN
+# 198.18.1N.2 -- xbcqN 198.18.1N.1 in the client), as a router would carry
+# DR replies past the balancer; tun - dr plus xdpvs-decap on the servers'
+# veth to strip IPIP/GUE/GRE (this kernel has no ipip module).
+#
+# A bpf filesystem of the lab's own is mounted at $LAB_DIR/bpffs
+# (LIBXDP_BPFFS points there: this host has none at /sys/fs/bpf).
 #
 # CPU placement, the point of this lab: every veth end has NAPI (GRO on)
 # in threaded mode, so each end's receive processing runs in its own
@@ -160,6 +164,19 @@ lab_counters() {
 	echo "$fwd $((tx + fwd)) $dlv"
 }
 
+# lab_wait_ns PID...: time these tasks spent runnable but waiting for a
+# CPU, in ns (schedstat's run_delay: CPU they wanted and others had)
+lab_wait_ns() {
+	local p t s=0 v
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*/schedstat; do
+			read -r _ v _ <"$t" 2>/dev/null || continue
+			s=$((s + v))
+		done
+	done
+	echo "$s"
+}
+
 # lab_up: build the namespaces, links, addresses, routes and NAPI threads.
 # One lab at a time on a machine (the names are fixed): fails when another
 # holds the lock.
@@ -220,7 +237,26 @@ lab_up() {
 		lab_napi_thread "$(lab_ns_rs "$n")" "xbr$n" "$LAB_GEN_CPU" || return 1
 	done
 	LAB_VARIANT=nat
+	mkdir -p "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || return 1
+	export LIBXDP_BPFFS=$LAB_DIR/bpffs
 	lab_sinks on
+}
+
+# lab_return_links: the DR/tunnel servers' own links to the client (once)
+lab_return_links() {
+	local n ns
+	[ -e "$LAB_DIR/return-links" ] && return 0
+	in_cl sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	for n in $(seq "$LAB_NRS"); do
+		ns=$(lab_ns_rs "$n")
+		lab_veth "xbq$n" "$ns" "xbcq$n" "$LAB_NS_CL" || return 1
+		ip -n "$ns" addr add "198.18.1$n.2/24" dev "xbq$n"
+		ip -n "$LAB_NS_CL" addr add "198.18.1$n.1/24" dev "xbcq$n"
+		ip -n "$ns" neigh replace "198.18.1$n.1" lladdr "$(lab_mac "$LAB_NS_CL" "xbcq$n")" dev "xbq$n" nud permanent
+		lab_napi_thread "$ns" "xbq$n" "$LAB_GEN_CPU" || return 1
+		lab_napi_thread "$LAB_NS_CL" "xbcq$n" "$LAB_GEN_CPU" || return 1
+	done
+	touch "$LAB_DIR/return-links"
 }
 
 # lab_variant nat|dr|tun: how the real servers receive the VIP's packets.
@@ -228,8 +264,14 @@ lab_variant() {
 	local v=$1 n ns
 	[ "$v" = "$LAB_VARIANT" ] && return 0
 	[ "$v" = tun ] && lab_sinks off
+	[ "$v" = nat ] || lab_return_links || return 1
 	for n in $(seq "$LAB_NRS"); do
 		ns=$(lab_ns_rs "$n")
+		if [ "$v" = nat ]; then
+			ip -n "$ns" route replace default via "198.18.$n.1"
+		else
+			ip -n "$ns" route replace default via "198.18.1$n.1" dev "xbq$n"
+		fi
 		ip -n "$ns" addr del "$LAB_VIP4/32" dev lo 2>/dev/null
 		ip -n "$ns" addr del "$LAB_VIP6/128" dev lo 2>/dev/null
 		[ "$LAB_VARIANT" = tun ] && in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" --detach -i "xbr$n" >/dev/null 2>&1
@@ -242,7 +284,8 @@ lab_variant() {
 		if [ "$v" = tun ]; then
 			[ -x "${XDPVS_BUILD:-build}/xdpvs-decap" ] ||
 				{ echo "lab: tun needs ${XDPVS_BUILD:-build}/xdpvs-decap" >&2; return 1; }
-			in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" -i "xbr$n" >/dev/null || return 1
+			in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" -i "xbr$n" >>"$LAB_DIR/decap.log" 2>&1 ||
+				{ cat "$LAB_DIR/decap.log" >&2; return 1; }
 		fi
 	done
 	LAB_VARIANT=$v
@@ -306,6 +349,7 @@ lab_down() {
 	for ns in "$LAB_NS_CL" "$LAB_NS_LB" $(for p in $(seq "$LAB_NRS"); do lab_ns_rs "$p"; done); do
 		ip netns del "$ns" 2>/dev/null
 	done
+	mountpoint -q "$LAB_DIR/bpffs" 2>/dev/null && umount "$LAB_DIR/bpffs"
 	[ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ] && rm -rf "$LAB_DIR"
 	LAB_PIDS=()
 	return 0

@@ -6,7 +6,7 @@ WORKDIR/meta holds key=value lines (machine, settings, modes); each line
 of WORKDIR/samples is one kept measurement:
 
   REP MODE WORKLOAD RATE UNITS LBCPU_NS LBPKTS OFFERED DELIVERED SECONDS
-  FOREIGN_PCT EXTRA TRIES
+  FOREIGN_PCT EXTRA LBWAIT_NS TRIES
 
 Every figure in the tables is the median over the repetitions; ratios are
 taken between medians of the same run.
@@ -41,12 +41,13 @@ def load(work):
     with open(f"{work}/samples") as f:
         for line in f:
             w = line.split()
-            if len(w) < 13:
+            if len(w) < 14:
                 continue
             s = dict(rep=int(w[0]), mode=w[1], wl=w[2], rate=float(w[3]),
                      units=float(w[4]), cpu=float(w[5]), pkts=float(w[6]),
                      offered=w[7], delivered=w[8], secs=float(w[9]),
-                     foreign=float(w[10]), extra=w[11], tries=int(w[12]))
+                     foreign=float(w[10]), extra=w[11], wait=float(w[12]),
+                     tries=int(w[13]))
             samples.append(s)
     return meta, samples
 
@@ -76,6 +77,8 @@ def summarize(samples):
             nspkt=med([s["cpu"] / s["pkts"] if s["pkts"] > 0 else None
                        for s in ss]),
             busy=med([s["cpu"] / 1e7 / s["secs"] if s["secs"] > 0 else None
+                      for s in ss]),
+            wait=med([s["wait"] / 1e7 / s["secs"] if s["secs"] > 0 else None
                       for s in ss]),
             reps=[s["rate"] for s in sorted(ss, key=lambda s: s["rep"])],
             n=len(ss))
@@ -116,11 +119,20 @@ def rate_str(wl, x):
 
 def table(wl, modes, S):
     t, unit, _, pu, _ = WL[wl]
+    udp = wl in ("udp", "udp-fixed", "scale")
     lines = [f"### {t}", ""]
-    hdr = (f"| mode | {unit} | vs direct | vs xdp-ceiling | {pu} "
-           "| vs direct | vs nft | LB ns/pkt | LB core busy |")
-    sep = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    if wl in ("udp", "udp-fixed", "scale"):
+    hdr = f"| mode | {unit} | vs direct | vs xdp-ceiling |"
+    sep = "|---|---:|---:|---:|"
+    if wl == "scale":
+        hdr, sep = f"| mode | {unit} | vs its udp rate |", "|---|---:|---:|"
+    hdr += f" {pu} | vs direct | vs nft |"
+    sep += "---:|---:|---:|"
+    if not udp:
+        hdr += " LB ns/pkt |"
+        sep += "---:|"
+    hdr += " LB core busy | LB waited |"
+    sep += "---:|---:|"
+    if udp:
         hdr += " offered Mpps | at servers |"
         sep += "---:|---:|"
     if wl == "scale":
@@ -136,13 +148,18 @@ def table(wl, modes, S):
         r = S.get((m, wl))
         if not r:
             continue
-        row = (f"| {m} | {rate_str(wl, r['rate'])} "
-               f"| {ratio(r['rate'], d.get('rate'))} "
-               f"| {ratio(r['rate'], c.get('rate'))} "
-               f"| {fmt(r['unit'])} | {ratio(r['unit'], d.get('unit'))} "
-               f"| {ratio(r['unit'], n.get('unit'))} | {fmt(r['nspkt'], 0)} "
-               f"| {fmt(r['busy'], 0)} % |")
-        if wl in ("udp", "udp-fixed", "scale"):
+        row = f"| {m} | {rate_str(wl, r['rate'])} "
+        if wl == "scale":
+            row += f"| {ratio(r['rate'], S.get((m, 'udp'), {}).get('rate'))} |"
+        else:
+            row += (f"| {ratio(r['rate'], d.get('rate'))} "
+                    f"| {ratio(r['rate'], c.get('rate'))} |")
+        row += (f" {fmt(r['unit'])} | {ratio(r['unit'], d.get('unit'))} "
+                f"| {ratio(r['unit'], n.get('unit'))} |")
+        if not udp:
+            row += f" {fmt(r['nspkt'], 0)} |"
+        row += f" {fmt(r['busy'], 0)} % | {fmt(r['wait'], 0)} % |"
+        if udp:
             row += (f" {rate_str('udp', r.get('offered'))} "
                     f"| {fmt(r.get('dlv'), 0)} % |")
         if wl == "scale":
@@ -156,17 +173,28 @@ def table(wl, modes, S):
 
 
 def limits(wl, modes, S):
-    """One sentence per mode: who was the bottleneck."""
+    """One phrase per mode: who was the bottleneck."""
     out = []
     for m in modes:
         r = S.get((m, wl))
         if not r or r["busy"] is None:
             continue
-        if r["busy"] >= BUSY_BOUND:
-            who = "the balancer (its core saturated)"
+        busy = f"{fmt(r['busy'], 0)} % busy + {fmt(r['wait'], 0)} % waiting"
+        full = r["busy"] + (r["wait"] or 0) >= BUSY_BOUND
+        if wl in ("udp", "udp-fixed", "scale") and r.get("offered"):
+            fwd = r["rate"] / r["offered"] * 100
+            if fwd >= 90:
+                who = "generator (everything offered was forwarded)"
+            elif full:
+                who = "**balancer** (it wanted its whole core)"
+            else:
+                who = (f"**balancer's ring** ({fwd:.0f} % of the offered "
+                       "frames got in, core not full: bursts and gaps)")
+        elif full:
+            who = "**balancer** (it wanted its whole core)"
         else:
-            who = "the load generator / servers side"
-        out.append(f"{m} {fmt(r['busy'], 0)} % → {who}")
+            who = "generator / servers' core"
+        out.append(f"{m} {busy} → {who}")
     return "; ".join(out)
 
 
@@ -211,7 +239,10 @@ def main():
       "(its NAPI threads and processes, on their own core) per unit of "
       "work, lower is better; \"LB ns/pkt\" divides by every packet the "
       "balancer sent on any interface; \"LB core busy\" is the share of "
-      "its core it used.")
+      "its core it used, \"LB waited\" the share it was runnable but "
+      "another task had the core (schedstat run_delay, summed over its "
+      "threads: the VM's other tenants, or the balancer's own threads "
+      "queueing behind each other).")
     p()
     for wl in ORDER:
         if any(k[1] == wl for k in S):
@@ -283,13 +314,15 @@ def method(meta):
 METHOD = """\
 Lab (`bench/lab.sh`): network namespaces joined by veth pairs - client
 `xb-cl` (198.18.0.2) -- balancer `xb-lb` -- three real servers `xb-rs1..3`
-(198.18.N.2, nginx with one worker answering `rsN`, `iperf3 -s`, and an
-XDP sink dropping UDP to port 9). VIP 198.18.100.1 on the balancer's lo;
-the servers' default route is the balancer (NAT). Checksum offload is off
-on every veth end (`ethtool -K tx off`: XDP sees full checksums, as from a
-NIC) and GRO is on on every end, which gives every veth end a NAPI
-instance: needed to receive XDP_REDIRECT, and what makes the CPU placement
-below possible.
+(198.18.N.2: nginx with one worker answering `rsN`, `iperf3 -s`, and an XDP
+sink dropping UDP to port 9). VIP 198.18.100.1 on the balancer's lo; the
+servers' default route is the balancer (NAT); for DR and tunnel modes the
+servers hold the VIP and answer over a return link of their own to the
+client, as a router would carry DR replies past the balancer. Checksum
+offload is off on every veth end (`ethtool -K tx off`: XDP sees full
+checksums, as from a NIC) and GRO is on on every end, which gives each end
+a NAPI instance: needed to receive XDP_REDIRECT, and what makes the CPU
+placement below possible.
 
 Workloads, each once per mode and repetition:
 
@@ -297,79 +330,99 @@ Workloads, each once per mode and repetition:
   (`bench/xdp/gen.bpf.c`), an XDP program run with `BPF_PROG_RUN` in
   live-frames mode on the client's veth: each frame enters the balancer's
   veth as an XDP frame through `ndo_xdp_xmit`, the way a NIC driver hands
-  frames over (no socket, no skb, no copy). {udp_flows} flows (source
-  addresses in 198.19.0.0/16). The rate is what the balancer *sent towards
-  the servers* (tx packets + tx drops of its server-side veths: a frame
-  the server side had no room for still cost the balancer its work);
-  "offered" is what the generator made, "at servers" what the servers'
-  veths received. Generator frames the balancer had no room for are lost
-  at its veth's ring, as at a NIC's RX ring.
-- **scale**: the same with {scale_flows} flows, measured after
-  {scale_warm} s of filling; for nft the flows are capped below the
-  host's `nf_conntrack_max`.
-- **cc** / **ka**: `wrk -t1 -c{conns}` for {seconds} s, with
+  frames over (no socket, no skb, no copy); as fast as one generator
+  thread goes; {udp_flows} flows (source addresses in 198.19.0.0/16). The
+  rate is what the balancer *sent towards the servers* (tx packets + tx
+  drops of its server-side veths: a frame the server side had no room for
+  still cost the balancer its work); "offered" is what the generator made,
+  "at servers" what the servers' veths received. Frames the balancer had
+  no room for are lost at its veth's 256-frame ring, as at a NIC's RX ring.
+- **udp-fixed**: the same, paced by the generator (bursts of 32 frames, a
+  NIC's interrupt coalescing) at {udp_rate} frames/s offered - what it
+  reaches is in "offered" - so every mode is compared at about the same
+  load rather than at its own saturation.
+- **scale**: `udp` with {scale_flows} flows, measured after {scale_warm} s
+  of filling; for nft the flows stay at 3/4 of the host's
+  `nf_conntrack_max` (262144 here: a global, not the lab's to raise).
+- **cc** / **ka**: `wrk -t1 -c{conns}` for {seconds} s to port 80, with
   `Connection: close` (one TCP connection per request) / keep-alive.
-- **tput**: `iperf3 -c` one TCP stream for {seconds} s to rs1.
+- **tput**: `iperf3 -c`, one TCP stream for {seconds} s to rs1.
 
 CPU attribution. On veth, a packet's receive processing normally runs in
-the *sender's* softirq, so the balancer's work would land on whichever
-CPU sent the packet. Here every veth end runs **threaded NAPI**
+the *sender's* softirq, so the balancer's work would land on whichever CPU
+sent the packet. Here every veth end runs **threaded NAPI**
 (`/sys/class/net/DEV/threaded`): its receive processing, XDP program
 included, runs in a kernel thread `napi/DEV-N`. The balancer's threads
-(`xblc`, `xblr1..3`) are pinned to CPU {lb_cpu}; the client, the servers,
-their NAPI threads and the generator to CPU {gen_cpu}. What the balancer
-does - XDP programs, forwarding, netfilter/conntrack, transmitting into
-the next veth (which only queues the frame and wakes the peer's thread) -
-runs in those threads, and a userspace balancer (haproxy, xdpvsd) runs
-pinned to CPU {lb_cpu} too. The LB CPU is the CPU time of those threads
-and processes (`/proc/PID/task/*/schedstat`, ns; this kernel has no
-IRQ-time accounting, so any softirq that interrupts them is included),
-read before and after the measurement window. Performance counters
-(cycles, instructions) are not available in this VM (`perf stat` says
-"not supported"), so time is the unit.
+(`xblc`, `xblr1..3`) are pinned to CPU {lb_cpu}; the client's, the
+servers', the servers' processes, wrk, iperf3 and the generator to CPU
+{gen_cpu}. What the balancer does - XDP programs, forwarding,
+netfilter/conntrack, transmitting into the next veth (which queues the
+frame and wakes the peer's thread on the other CPU) - runs in those
+threads; a userspace balancer (haproxy, xdpvsd) runs pinned to CPU
+{lb_cpu} too. The LB CPU is the CPU time of those threads and processes
+(`/proc/PID/task/*/schedstat`, ns), read before and after the measurement
+window. Performance counters (cycles, instructions) are not available in
+this VM (`perf stat -e instructions` says "not supported"), so time is the
+unit. Every thread and process of the lab runs at nice -10, so that the
+VM's other tenants take little of the two cores while a measurement runs.
 
 Limits of the method: (1) the balancer gets a core of its own, which on
 this 2-core machine leaves one core for client, servers and generator;
-(2) threaded NAPI adds a thread wake-up per batch that a NIC's interrupt
-+ softirq would not, the same for every mode; (3) the VM's other tenants
-can run on the balancer's core - that slows the rates (hence the waits and
-repeats) but not the CPU time per unit, which is counted per thread; (4)
+(2) threaded NAPI costs a thread wake-up per batch where a NIC costs an
+interrupt and a softirq, the same for every mode; and transmitting into a
+veth wakes the peer's NAPI thread on the other CPU (an inter-processor
+interrupt in this VM): a profile of `direct` at full rate shows ~30 % of
+the balancer's time in `__napi_schedule`, paid per packet by the kernel's
+stack (each skb transmitted alone) and per batch by XDP_REDIRECT (devmap
+flush) - the XDP modes' batching advantage is real, its size here is
+veth's; (3) the VM's other tenants can still run on the balancer's core -
+that slows the rates (hence the waits and repeats) much more than the CPU
+time per unit, which is counted per thread, though caches are shared; (4)
 work the kernel defers to other contexts (RCU callbacks, conntrack's
-garbage collector, TCP timers of haproxy's sockets) is not counted; (5)
-"LB ns/pkt" divides by the packets the balancer sent, so a proxy that
-terminates TCP (haproxy) is compared on different packet counts than the
-forwarders - compare per connection / per request there.
+garbage collector, timers) is not counted; (5) "LB ns/pkt" divides by the
+packets the balancer sent, so a proxy that terminates TCP (haproxy) is
+compared on other packets than the forwarders - compare per connection /
+per request there; (6) at low rates (udp-fixed) the per-wake-up cost
+dominates the cheap paths, so their ns/pkt is much higher there than at
+full rate.
 
 Host load: our processes run in a cpuacct cgroup (cgroup: {cgroup});
 "foreign" load is all CPU time used (`/proc/stat`) minus the cgroup's and
 our NAPI threads'. Before each measurement the runner waits (≤ {quiet_wait}
-s) for two seconds of foreign load ≤ {quiet_pct} % of a core, and repeats
-a measurement during which it was above (≤ {tries} tries; the least
-disturbed is kept)."""
+s) until the last two seconds had foreign load ≤ {quiet_pct} % of a core,
+and repeats a measurement during which it was above (≤ {tries} tries; the
+least disturbed is kept)."""
 
 GEN_LIMITS = """\
 This machine has 2 cores. The balancer has one to itself; the other
 carries the load generator **and** the client's and the servers' work.
 
-- **udp**: one generator thread makes 64-byte XDP frames at a few Mpps.
-  The cheap forwarders (the XDP ceiling, an XDP balancer's fast path)
-  forward all of it with their core partly idle: for them the rate is
-  the generator's and only the balancer's CPU per packet compares them.
-  The kernel's forwarding and nftables saturate their core first, so for
-  them the rate is the balancer's. The servers' veths are on the
-  generator's core too: when it is busy generating they drop frames
-  ("at servers" below 100 %), which is why the rate is counted where the
-  balancer sends.
-- **cc**, **ka**: wrk and three nginx workers share one core; they
-  saturate it long before the balancer's core is busy, so every mode
-  shows nearly the same rate and the comparison is the balancer's CPU
-  per connection / request. For cc the TCP set-up and tear-down in client
-  and servers dominates.
+- **udp**: one generator thread makes 2-3 Mpps of 64-byte XDP frames on
+  average, but it shares its core with the servers' NAPI threads, so it
+  comes in bursts that overflow the balancer's 256-frame veth ring (~100
+  µs at these rates) and gaps in which the balancer drains it and sleeps.
+  Hence "core not full" below while frames were lost: the kernel's paths
+  (direct, nft) let in only a fraction - during bursts they are the limit,
+  and their rate is theirs, lowered by the gaps; the XDP ceiling (and an
+  XDP balancer's fast path) lets in ~90 % with its core half idle: its
+  rate is the generator's, and only its ns per packet compares it with
+  other XDP forwarders. "at servers" below 100 %: the
+  servers' veths share the generator's core and drop what it leaves them
+  no time for; the rate is counted where the balancer sends, before that.
+- **udp-fixed**: the offered rate is set by design (what the generator
+  reaches of it is shown); every mode forwards all of it.
+- **cc**, **ka**: wrk and three nginx workers share one core and saturate
+  it long before the balancer's core is busy, so the rates are theirs and
+  close together; compare the balancer's CPU per connection / request.
+  Those include the lab's fixed cost per packet burst (a NAPI thread
+  wake-up on each veth crossed, several µs in this VM), the same for every
+  mode: it is most of xdp-ceiling's figure.
 - **tput**: iperf3's sender and receiver share one core; the stream's
   rate is theirs unless the balancer's core saturates (haproxy copies
   every byte through userspace).
-- **scale**: filling a 1M-flow table takes the generator's full rate for
-  seconds; the pps at that size is measured after the fill."""
+- **scale**: filling the table takes the generator's full rate for
+  seconds; the rate at that size is measured after the fill, and the flows
+  actually in the table are shown."""
 
 
 if __name__ == "__main__":

@@ -144,23 +144,25 @@ wait_quiet() {
 
 # --- measurements --------------------------------------------------------
 # Each w_* prints "RATE UNITS LBCPU_NS LBPKTS OFFERED DELIVERED SECONDS
-# FOREIGN% EXTRA": RATE in the workload's unit per second, UNITS done,
-# the balancer's CPU ns and packets sent, generator frames/s and frames/s
-# reaching the servers (udp), the window, the foreign load, one extra word.
+# FOREIGN% EXTRA LBWAIT_NS": RATE in the workload's unit per second, UNITS
+# done, the balancer's CPU ns and packets sent, generator frames/s and
+# frames/s reaching the servers (udp), the window, the foreign load, one
+# extra word, and how long the balancer's threads waited for their CPU.
 
-# snap: "CPUSNAP LBCPU_NS FWD LBTX DELIVERED"
+# snap: "CPUSNAP LBCPU_NS FWD LBTX DELIVERED LBWAIT_NS"
 snap() {
 	# shellcheck disable=SC2086
-	echo "$(snap_cpu) $(lab_cpu_ns $(lab_lb_threads) $LB_PIDS) $(lab_counters)"
+	echo "$(snap_cpu) $(lab_cpu_ns $(lab_lb_threads) $LB_PIDS) $(lab_counters)" \
+		"$(lab_wait_ns $(lab_lb_threads) $LB_PIDS)"
 }
 
 # result S0 S1 RATE UNITS OFFERED DELIVERED EXTRA
 result() {
 	local a=($1) b=($2)
-	printf '%s %s %s %s %s %s %s %s %s\n' "$3" "$4" \
+	printf '%s %s %s %s %s %s %s %s %s %s\n' "$3" "$4" \
 		$((b[3] - a[3])) $((b[5] - a[5])) "$5" "$6" \
 		"$(awk -v a="${a[0]}" -v b="${b[0]}" 'BEGIN { printf "%.3f", b - a }')" \
-		"$(foreign_pct "${a[*]:0:3}" "${b[*]:0:3}")" "$7"
+		"$(foreign_pct "${a[*]:0:3}" "${b[*]:0:3}")" "$7" $((b[7] - a[7]))
 }
 
 # w_udp FLOWS WARM [PPS]: generator for WARM + D s (at PPS); the window is
@@ -210,7 +212,9 @@ w_tput() {
 		-t "$D" -f m 2>&1)
 	s1=$(snap)
 	printf '### %s tput rep %s\n%s\n' "$MODE" "$REP" "$out" >>"$WORK/iperf3.log"
-	read -r mbit bytes < <(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") printf "%s %.0f\n", $(i - 1), $(i - 3) * 1048576 }' <<<"$out")
+	read -r mbit bytes < <(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") {
+		u = $(i - 2); m = u == "GBytes" ? 2^30 : u == "MBytes" ? 2^20 : u == "KBytes" ? 2^10 : 1
+		printf "%s %.0f\n", $(i - 1), $(i - 3) * m } }' <<<"$out")
 	result "$s0" "$s1" "${mbit:-0}" "${bytes:-0}" - - -
 }
 

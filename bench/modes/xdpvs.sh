@@ -4,6 +4,7 @@
 # Skipped, with a note in RESULTS.md, while $XDPVS_BUILD/xdpvsd does not
 # exist.  Everything xdpvs-specific the runner needs is in this file:
 #
+#   XDPVSD          the daemon (default $XDPVS_BUILD/xdpvsd)
 #   XDPVSD_ARGS     extra xdpvsd options (e.g. --skb-mode)
 #   XDPVS_SCHED     scheduler of the services (rr)
 #   XDPVS_CONN_MAX  --conn-max (2^21: room for the 1M-flow scale run)
@@ -14,7 +15,7 @@ bench_mode xdpvs-nat "xdpvsd, masquerading (-m), rr over 3 servers" "udp udp-fix
 bench_mode xdpvs-dr "xdpvsd, direct routing (-g), rr over 3 servers" "udp udp-fixed cc ka tput"
 bench_mode xdpvs-tun "xdpvsd, IPIP tunnelling (-i), rr over 3 servers, xdpvs-decap on the servers" "udp udp-fixed cc ka tput"
 
-XDPVSD=${XDPVS_BUILD:-build}/xdpvsd
+XDPVSD=${XDPVSD:-${XDPVS_BUILD:-build}/xdpvsd}
 XDPVS_SCHED=${XDPVS_SCHED:-rr}
 XDPVS_CONN_MAX=${XDPVS_CONN_MAX:-2097152}
 
@@ -40,7 +41,6 @@ xdpvs_up() {
 	local variant=$1 flag=$2 i
 	lab_variant "$variant" || return 1
 	xdpvs_rules "$flag" >"$LAB_DIR/xdpvs.rules"
-	mkdir -p "$LAB_DIR/bpffs" && mount -t bpf bpf "$LAB_DIR/bpffs" || return 1
 	# shellcheck disable=SC2086
 	lab_bg "$LAB_NS_LB" "$LAB_DIR/xdpvsd.log" on_lb_cpu \
 		"$XDPVSD" -f -q -i xblc -i xblr1 -i xblr2 -i xblr3 \
@@ -61,7 +61,8 @@ xdpvs_up() {
 
 xdpvs_down() {
 	lab_kill "$XDPVSD_PID"
-	umount "$LAB_DIR/bpffs" 2>/dev/null
+	cat "$LAB_DIR/xdpvsd.log" >>"$WORK/xdpvsd.log" 2>/dev/null
+	rm -rf "$LAB_DIR/bpffs/xdpvs"	# pinned maps: the next mode starts afresh
 	lab_variant nat
 }
 
