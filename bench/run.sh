@@ -86,10 +86,17 @@ log() { echo "bench: $*" >&2; }
 cg_enter() {
 	mkdir -p "$CG" 2>/dev/null && echo "$BASHPID" >"$CG/cgroup.procs" 2>/dev/null
 }
+# cg_leave: back to the parent cgroup; ours goes once its last task has
+# exited (reaped children can linger a moment)
 cg_leave() {
+	local i
 	[ -d "$CG" ] || return 0
 	echo "$BASHPID" >"${CG%/*}/cgroup.procs" 2>/dev/null
-	rmdir "$CG" 2>/dev/null
+	for i in $(seq 50); do
+		rmdir "$CG" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	log "could not remove $CG: $(cat "$CG/tasks" | tr '\n' ' ')"
 	return 0
 }
 
