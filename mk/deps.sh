@@ -1,11 +1,13 @@
 #!/bin/sh
-# Install the Debian packages listed in mk/packages.txt that are missing.
-# Used by .ci/run, `make check` and `make demo`, so a fresh machine needs no
-# manual step.  Does nothing when everything is present.
+# Install the Debian packages listed in mk/packages.txt (or in the list
+# files given as arguments) that are missing.  Used by .ci/run, `make
+# check`, `make demo` and `make bench` (with bench/packages.txt), so a
+# fresh machine needs no manual step.  Does nothing when everything is
+# present.
 set -eu
-list="$(dirname "$0")/packages.txt"
+[ $# -gt 0 ] || set -- "$(dirname "$0")/packages.txt"
 missing=""
-for p in $(grep -v '^#' "$list"); do
+for p in $(cat "$@" | grep -v '^#'); do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done

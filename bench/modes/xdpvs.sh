@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xdpvs-nat, xdpvs-dr, xdpvs-tun: xdpvsd on the balancer's four veths
+# with the rules below (ipvsadm -S format), pinned to the balancer's CPU.
+# Skipped, with a note in RESULTS.md, while $XDPVS_BUILD/xdpvsd does not
+# exist.  Everything xdpvs-specific the runner needs is in this file:
+#
+#   XDPVSD          the daemon (default $XDPVS_BUILD/xdpvsd)
+#   XDPVSD_ARGS     extra xdpvsd options (e.g. --skb-mode)
+#   XDPVS_SCHED     scheduler of the services (rr)
+#   XDPVS_CONN_MAX  --conn-max (2^21: room for the 1M-flow scale run)
+#
+# The LB CPU counted for these modes is the balancer's NAPI threads (the
+# XDP program runs there) plus every thread of xdpvsd (AF_XDP, engine).
+bench_mode xdpvs-nat "xdpvsd, masquerading (-m), rr over 3 servers" "udp udp-fixed cc ka tput scale"
+bench_mode xdpvs-dr "xdpvsd, direct routing (-g), rr over 3 servers" "udp udp-fixed cc ka tput"
+bench_mode xdpvs-tun "xdpvsd, IPIP tunnelling (-i), rr over 3 servers, xdpvs-decap on the servers" "udp udp-fixed cc ka tput"
+
+XDPVSD=${XDPVSD:-${XDPVS_BUILD:-build}/xdpvsd}
+XDPVS_SCHED=${XDPVS_SCHED:-rr}
+XDPVS_CONN_MAX=${XDPVS_CONN_MAX:-2097152}
+
+xdpvs_check() {
+	[ -x "$XDPVSD" ] || { echo "$XDPVSD not built yet"; return 1; }
+	[ "$1" != tun ] || [ -x "${XDPVS_BUILD:-build}/xdpvs-decap" ] ||
+		{ echo "${XDPVS_BUILD:-build}/xdpvs-decap not built"; return 1; }
+}
+
+# xdpvs_rules FLAG: the services (-m, -g or -i) in ipvsadm -S format
+xdpvs_rules() {
+	local n
+	echo "-A -t $LAB_VIP4:80 -s $XDPVS_SCHED"
+	for n in $(seq "$LAB_NRS"); do echo "-a -t $LAB_VIP4:80 -r 198.18.$n.2:80 $1 -w 1"; done
+	echo "-A -u $LAB_VIP4:9 -s $XDPVS_SCHED"
+	for n in $(seq "$LAB_NRS"); do echo "-a -u $LAB_VIP4:9 -r 198.18.$n.2:9 $1 -w 1"; done
+	echo "-A -t $LAB_VIP4:5201 -s $XDPVS_SCHED"
+	echo "-a -t $LAB_VIP4:5201 -r 198.18.1.2:5201 $1 -w 1"
+}
+
+# xdpvs_up nat|dr|tun FLAG: start xdpvsd; ready when its socket exists.
+xdpvs_up() {
+	local variant=$1 flag=$2 i
+	lab_variant "$variant" || return 1
+	xdpvs_rules "$flag" >"$LAB_DIR/xdpvs.rules"
+	# shellcheck disable=SC2086
+	lab_bg "$LAB_NS_LB" "$LAB_DIR/xdpvsd.log" on_lb_cpu \
+		"$XDPVSD" -f -q -i xblc -i xblr1 -i xblr2 -i xblr3 \
+		-c "$LAB_DIR/xdpvs.rules" --socket "$LAB_DIR/xdpvsd.sock" \
+		--pidfile "$LAB_DIR/xdpvsd.pid" --bpffs "$LAB_DIR/bpffs" \
+		--conn-max "$XDPVS_CONN_MAX" ${XDPVSD_ARGS:-}
+	XDPVSD_PID=$LAB_PID
+	LB_PIDS="$LB_PIDS $XDPVSD_PID"
+	TARGET=$LAB_VIP4
+	for i in $(seq 100); do
+		[ -S "$LAB_DIR/xdpvsd.sock" ] && return 0
+		kill -0 "$XDPVSD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "xdpvsd did not start: $(tail -5 "$LAB_DIR/xdpvsd.log")" >&2
+	return 1
+}
+
+xdpvs_down() {
+	lab_kill "$XDPVSD_PID"
+	cat "$LAB_DIR/xdpvsd.log" >>"$WORK/xdpvsd.log" 2>/dev/null
+	rm -rf "$LAB_DIR/bpffs/xdpvs"	# pinned maps: the next mode starts afresh
+	lab_variant nat
+}
+
+# Table size for the scale run: connections (from the daemon's --dump,
+# written on SIGUSR1 - TODO(#5): read it over the control socket once
+# xdpvsadm has a count) and memory: xdpvsd's resident set plus the BPF
+# maps it holds (bpftool's bytes_memlock).
+mode_xdpvs_nat_table() {
+	local rss maps
+	rss=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$XDPVSD_PID/status")
+	maps=$(bpftool -j map show 2>/dev/null | python3 -c '
+import json, sys
+pid = int(sys.argv[1])
+print(sum(m.get("bytes_memlock", 0) for m in json.load(sys.stdin)
+          if any(p.get("pid") == pid for p in m.get("pids", []))))' "$XDPVSD_PID")
+	echo "${XDPVS_SCALE_FLOWS:--} $((rss + ${maps:-0}))"
+}
+
+mode_xdpvs_nat_check() { xdpvs_check nat; }
+mode_xdpvs_nat_up() { xdpvs_up nat -m; }
+mode_xdpvs_nat_down() { xdpvs_down; }
+mode_xdpvs_dr_check() { xdpvs_check dr; }
+mode_xdpvs_dr_up() { xdpvs_up dr -g; }
+mode_xdpvs_dr_down() { xdpvs_down; }
+mode_xdpvs_tun_check() { xdpvs_check tun; }
+mode_xdpvs_tun_up() { xdpvs_up tun "-i"; }
+mode_xdpvs_tun_down() { xdpvs_down; }

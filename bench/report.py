@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""bench/report.py WORKDIR: bench/RESULTS.md from bench/run.sh's samples.
+
+WORKDIR/meta holds key=value lines (machine, settings, modes); each line
+of WORKDIR/samples is one kept measurement:
+
+  REP MODE WORKLOAD RATE UNITS LBCPU_NS LBPKTS OFFERED DELIVERED SECONDS
+  FOREIGN_PCT EXTRA LBWAIT_NS TRIES
+
+Every figure in the tables is the median over the repetitions; ratios are
+taken between medians of the same run.
+"""
+import statistics
+import sys
+
+WL = {
+    # workload: title, rate unit, rate scale, per-unit label, per-unit scale
+    "udp": ("64-byte UDP packets through the balancer", "Mpps", 1e-6,
+            "LB ns/pkt", 1.0),
+    "udp-fixed": ("64-byte UDP at a fixed offered rate: CPU per packet at "
+                  "the same load", "Mpps", 1e-6, "LB ns/pkt", 1.0),
+    "scale": ("UDP with a big flow table", "Mpps", 1e-6, "LB ns/pkt", 1.0),
+    "cc": ("new TCP connections (wrk, `Connection: close`)", "conn/s", 1,
+           "LB µs/conn", 1e-3),
+    "ka": ("keep-alive HTTP requests (wrk)", "req/s", 1, "LB µs/req", 1e-3),
+    "tput": ("single-stream TCP throughput (iperf3)", "Mbit/s", 1,
+             "LB ms/GB", None),
+}
+ORDER = ["udp", "udp-fixed", "scale", "cc", "ka", "tput"]
+BUSY_BOUND = 85.0  # % of its core above which the balancer is the limit
+
+
+def load(work):
+    meta = {}
+    with open(f"{work}/meta") as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            meta[k] = v
+    samples = []
+    with open(f"{work}/samples") as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 14:
+                continue
+            s = dict(rep=int(w[0]), mode=w[1], wl=w[2], rate=float(w[3]),
+                     units=float(w[4]), cpu=float(w[5]), pkts=float(w[6]),
+                     offered=w[7], delivered=w[8], secs=float(w[9]),
+                     foreign=float(w[10]), extra=w[11], wait=float(w[12]),
+                     tries=int(w[13]))
+            samples.append(s)
+    return meta, samples
+
+
+def per_unit(s):
+    """The balancer's CPU per unit of work, in the table's unit."""
+    if s["units"] <= 0:
+        return None
+    if s["wl"] == "tput":
+        return s["cpu"] / 1e6 / (s["units"] / 1e9)
+    return s["cpu"] / s["units"] * WL[s["wl"]][4]
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def summarize(samples):
+    """{(mode, wl): dict of medians and the per-rep values}"""
+    out = {}
+    for key in sorted({(s["mode"], s["wl"]) for s in samples}):
+        ss = [s for s in samples if (s["mode"], s["wl"]) == key]
+        r = dict(
+            rate=med([s["rate"] for s in ss]),
+            unit=med([per_unit(s) for s in ss]),
+            nspkt=med([s["cpu"] / s["pkts"] if s["pkts"] > 0 else None
+                       for s in ss]),
+            busy=med([s["cpu"] / 1e7 / s["secs"] if s["secs"] > 0 else None
+                      for s in ss]),
+            wait=med([s["wait"] / 1e7 / s["secs"] if s["secs"] > 0 else None
+                      for s in ss]),
+            reps=[s["rate"] for s in sorted(ss, key=lambda s: s["rep"])],
+            n=len(ss))
+        if key[1] in ("udp", "udp-fixed", "scale"):
+            r["offered"] = med([float(s["offered"]) for s in ss
+                                if s["offered"] != "-"])
+            r["dlv"] = med([float(s["delivered"]) / s["rate"] * 100
+                            for s in ss
+                            if s["delivered"] != "-" and s["rate"] > 0])
+            tab = [s["extra"].split(":") for s in ss if ":" in s["extra"]]
+            r["entries"] = med([float(t[0]) for t in tab if t[0] != "-"])
+            r["bytes"] = med([float(t[1]) for t in tab])
+        if key[1] in ("cc", "ka"):
+            r["errors"] = sum(int(s["extra"].split(":")[1]) for s in ss
+                              if s["extra"].startswith("errors:"))
+        out[key] = r
+    return out
+
+
+def fmt(x, nd=2):
+    if x is None:
+        return "-"
+    if abs(x) >= 100:
+        return f"{x:,.0f}".replace(",", " ")
+    return f"{x:.{nd}f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or not b else f"{a / b:.2f}"
+
+
+def rate_str(wl, x):
+    if x is None:
+        return "-"
+    v = x * WL[wl][2]
+    return f"{v:.3f}" if WL[wl][2] < 1 else fmt(v)
+
+
+def table(wl, modes, S):
+    t, unit, _, pu, _ = WL[wl]
+    udp = wl in ("udp", "udp-fixed", "scale")
+    lines = [f"### {t}", ""]
+    hdr = f"| mode | {unit} | vs direct | vs xdp-ceiling |"
+    sep = "|---|---:|---:|---:|"
+    if wl == "scale":
+        hdr, sep = f"| mode | {unit} | vs its udp rate |", "|---|---:|---:|"
+    hdr += f" {pu} | vs direct | vs nft |"
+    sep += "---:|---:|---:|"
+    if not udp:
+        hdr += " LB ns/pkt |"
+        sep += "---:|"
+    hdr += " LB core busy | LB waited |"
+    sep += "---:|---:|"
+    if udp:
+        hdr += " offered Mpps | at servers |"
+        sep += "---:|---:|"
+    if wl == "scale":
+        hdr += " flows in table | table memory |"
+        sep += "---:|---:|"
+    hdr += " reps |"
+    sep += "---|"
+    lines += [hdr, sep]
+    d = S.get(("direct", wl), {})
+    c = S.get(("xdp-ceiling", wl), {})
+    n = S.get(("nft", wl), {})
+    for m in modes:
+        r = S.get((m, wl))
+        if not r:
+            continue
+        row = f"| {m} | {rate_str(wl, r['rate'])} "
+        if wl == "scale":
+            row += f"| {ratio(r['rate'], S.get((m, 'udp'), {}).get('rate'))} |"
+        else:
+            row += (f"| {ratio(r['rate'], d.get('rate'))} "
+                    f"| {ratio(r['rate'], c.get('rate'))} |")
+        row += (f" {fmt(r['unit'])} | {ratio(r['unit'], d.get('unit'))} "
+                f"| {ratio(r['unit'], n.get('unit'))} |")
+        if not udp:
+            row += f" {fmt(r['nspkt'], 0)} |"
+        row += f" {fmt(r['busy'], 0)} % | {fmt(r['wait'], 0)} % |"
+        if udp:
+            row += (f" {rate_str('udp', r.get('offered'))} "
+                    f"| {fmt(r.get('dlv'), 0)} % |")
+        if wl == "scale":
+            mib = r.get("bytes")
+            row += (f" {fmt(r.get('entries'), 0)} "
+                    f"| {'-' if mib is None else f'{mib / 2**20:.0f} MiB'} |")
+        row += " " + " ".join(rate_str(wl, x) for x in r["reps"]) + " |"
+        lines.append(row)
+    lines.append("")
+    return lines
+
+
+def limits(wl, modes, S):
+    """One phrase per mode: who was the bottleneck."""
+    out = []
+    for m in modes:
+        r = S.get((m, wl))
+        if not r or r["busy"] is None:
+            continue
+        busy = f"{fmt(r['busy'], 0)} % busy + {fmt(r['wait'], 0)} % waiting"
+        full = r["busy"] + (r["wait"] or 0) >= BUSY_BOUND
+        if wl in ("udp", "udp-fixed", "scale") and r.get("offered"):
+            fwd = r["rate"] / r["offered"] * 100
+            if fwd >= 90:
+                who = "generator (everything offered was forwarded)"
+            elif full:
+                who = "**balancer** (it wanted its whole core)"
+            else:
+                who = (f"**balancer's ring** ({fwd:.0f} % of the offered "
+                       "frames got in, core not full: bursts and gaps)")
+        elif full:
+            who = "**balancer** (it wanted its whole core)"
+        else:
+            who = "generator / servers' core"
+        out.append(f"{m} {busy} → {who}")
+    return "; ".join(out)
+
+
+def main():
+    work = sys.argv[1]
+    meta, samples = load(work)
+    S = summarize(samples)
+    modes = meta.get("ran", "").split()
+    fr = [s["foreign"] for s in samples]
+    retried = sum(1 for s in samples if s["tries"] > 1)
+    p = print
+    p("# xdpvs benchmark results")
+    p()
+    p(f"Generated by `make bench` (`bench/run.sh`) on {meta['date']}; "
+      f"{meta['elapsed']} s in all.")
+    p()
+    p(f"- machine: {meta['cpu']}, {meta['cores']} cores, {meta['mem']}, "
+      f"kernel {meta['kernel']} (a VM, shared with other work: see host "
+      "load)")
+    p(f"- tools: {meta['tools']}")
+    p(f"- {meta['reps']} repetitions, modes interleaved within each; "
+      f"{meta['seconds']} s per measurement; every figure is the median "
+      "over the repetitions, every ratio is between medians of this run")
+    p(f"- host load: other work's CPU use during the kept runs: mean "
+      f"{statistics.mean(fr) if fr else 0:.0f} %, max "
+      f"{max(fr) if fr else 0:.0f} % of a core; {retried} of {len(samples)}"
+      f" measurements were repeated (foreign load above "
+      f"{meta['quiet_pct']} %; at most {meta['tries']} tries, the least "
+      f"disturbed kept); {meta['waited']} s spent waiting for quiet")
+    p()
+    p("## Modes")
+    p()
+    for m in modes:
+        p(f"- **{m}**: {meta.get('mode.' + m, '')}")
+    for k, v in meta.items():
+        if k.startswith("skip."):
+            p(f"- **{k[5:]}** (skipped: {v}): {meta.get('mode.' + k[5:], '')}")
+    p()
+    p("## Results")
+    p()
+    p("Rates: higher is better. \"LB\" columns: CPU time of the balancer "
+      "(its NAPI threads and processes, on their own core) per unit of "
+      "work, lower is better; \"LB ns/pkt\" divides by every packet the "
+      "balancer sent on any interface; \"LB core busy\" is the share of "
+      "its core it used, \"LB waited\" the share it was runnable but "
+      "another task had the core (schedstat run_delay, summed over its "
+      "threads: the VM's other tenants, or the balancer's own threads "
+      "queueing behind each other).")
+    p()
+    for wl in ORDER:
+        if any(k[1] == wl for k in S):
+            for line in table(wl, modes, S):
+                p(line)
+    targets(meta, S)
+    method(meta)
+    p("## Where the load generator, not the balancer, is the limit")
+    p()
+    p(GEN_LIMITS)
+    p()
+    p("Measured here, per workload (balancer's core busy → bottleneck):")
+    p()
+    for wl in ORDER:
+        s = limits(wl, modes, S)
+        if s:
+            p(f"- {wl}: {s}")
+    p()
+    errs = {m: S[(m, w)].get("errors", 0) for (m, w) in S
+            if w in ("cc", "ka") and S[(m, w)].get("errors")}
+    if errs:
+        p("wrk socket errors / non-2xx answers (all repetitions): " +
+          ", ".join(f"{m} {e}" for m, e in sorted(errs.items())))
+        p()
+
+
+def targets(meta, S):
+    p = print
+    p("## The issue's targets (xdpvs vs the peers, same run)")
+    p()
+    xs = [m for m in ("xdpvs-nat", "xdpvs-dr", "xdpvs-tun")
+          if (m, "udp") in S]
+    if not xs:
+        p("Not measured yet: "
+          + meta.get("skip.xdpvs-nat", "xdpvsd not available")
+          + ". The modes are wired (`bench/modes/xdpvs.sh`) and run as soon "
+          "as `build/xdpvsd` exists. Targets: LB CPU per fast-path packet ≤ "
+          "1/3 of nft's and below direct's; fast-path rate ≥ 0.90 of "
+          "xdp-ceiling's; LB CPU per new connection ≤ nft's; no loss of "
+          "rate with 1M flows in the table.")
+        p()
+        return
+    n, d, c = (S.get((m, "udp"), {}) for m in ("nft", "direct",
+                                                "xdp-ceiling"))
+    p("| mode | ns/pkt vs nft (≤ 0.33) | ns/pkt vs direct (< 1) | rate vs "
+      "xdp-ceiling (≥ 0.90) | µs/conn vs nft (≤ 1) | 1M-flow rate vs "
+      "1k-flow (≈ 1) |")
+    p("|---|---:|---:|---:|---:|---:|")
+    for m in xs:
+        u = S[(m, "udp")]
+        cc = S.get((m, "cc"), {})
+        sc = S.get((m, "scale"), {})
+        p(f"| {m} | {ratio(u['unit'], n.get('unit'))} "
+          f"| {ratio(u['unit'], d.get('unit'))} "
+          f"| {ratio(u['rate'], c.get('rate'))} "
+          f"| {ratio(cc.get('unit'), S.get(('nft', 'cc'), {}).get('unit'))} "
+          f"| {ratio(sc.get('rate'), u['rate'])} |")
+    p()
+
+
+def method(meta):
+    p = print
+    p("## Method")
+    p()
+    p(METHOD.format(**meta))
+    p()
+
+
+METHOD = """\
+Lab (`bench/lab.sh`): network namespaces joined by veth pairs - client
+`xb-cl` (198.18.0.2) -- balancer `xb-lb` -- three real servers `xb-rs1..3`
+(198.18.N.2: nginx with one worker answering `rsN`, `iperf3 -s`, and an XDP
+sink dropping UDP to port 9). VIP 198.18.100.1 on the balancer's lo; the
+servers' default route is the balancer (NAT); for DR and tunnel modes the
+servers hold the VIP and answer over a return link of their own to the
+client, as a router would carry DR replies past the balancer. Checksum
+offload is off on every veth end (`ethtool -K tx off`: XDP sees full
+checksums, as from a NIC) and GRO is on on every end, which gives each end
+a NAPI instance: needed to receive XDP_REDIRECT, and what makes the CPU
+placement below possible.
+
+Workloads, each once per mode and repetition:
+
+- **udp**: 64-byte frames (60 + FCS) made by `xbench gen`
+  (`bench/xdp/gen.bpf.c`), an XDP program run with `BPF_PROG_RUN` in
+  live-frames mode on the client's veth: each frame enters the balancer's
+  veth as an XDP frame through `ndo_xdp_xmit`, the way a NIC driver hands
+  frames over (no socket, no skb, no copy); as fast as one generator
+  thread goes; {udp_flows} flows (source addresses in 198.19.0.0/16). The
+  rate is what the balancer *sent towards the servers* (tx packets + tx
+  drops of its server-side veths: a frame the server side had no room for
+  still cost the balancer its work); "offered" is what the generator made,
+  "at servers" what the servers' veths received. Frames the balancer had
+  no room for are lost at its veth's 256-frame ring, as at a NIC's RX ring.
+- **udp-fixed**: the same, paced by the generator (bursts of 32 frames, a
+  NIC's interrupt coalescing) at {udp_rate} frames/s offered - what it
+  reaches is in "offered" - so every mode is compared at about the same
+  load rather than at its own saturation.
+- **scale**: `udp` with {scale_flows} flows, measured after {scale_warm} s
+  of filling; for nft the flows stay at 3/4 of the host's
+  `nf_conntrack_max` (262144 here: a global, not the lab's to raise).
+- **cc** / **ka**: `wrk -t1 -c{conns}` for {seconds} s to port 80, with
+  `Connection: close` (one TCP connection per request) / keep-alive.
+- **tput**: `iperf3 -c`, one TCP stream for {seconds} s to rs1.
+
+CPU attribution. On veth, a packet's receive processing normally runs in
+the *sender's* softirq, so the balancer's work would land on whichever CPU
+sent the packet. Here every veth end runs **threaded NAPI**
+(`/sys/class/net/DEV/threaded`): its receive processing, XDP program
+included, runs in a kernel thread `napi/DEV-N`. The balancer's threads
+(`xblc`, `xblr1..3`) are pinned to CPU {lb_cpu}; the client's, the
+servers', the servers' processes, wrk, iperf3 and the generator to CPU
+{gen_cpu}. What the balancer does - XDP programs, forwarding,
+netfilter/conntrack, transmitting into the next veth (which queues the
+frame and wakes the peer's thread on the other CPU) - runs in those
+threads; a userspace balancer (haproxy, xdpvsd) runs pinned to CPU
+{lb_cpu} too. The LB CPU is the CPU time of those threads and processes
+(`/proc/PID/task/*/schedstat`, ns), read before and after the measurement
+window. Performance counters (cycles, instructions) are not available in
+this VM (`perf stat -e instructions` says "not supported"), so time is the
+unit. Every thread and process of the lab runs at nice -10, so that the
+VM's other tenants take little of the two cores while a measurement runs.
+
+Limits of the method: (1) the balancer gets a core of its own, which on
+this 2-core machine leaves one core for client, servers and generator;
+(2) threaded NAPI costs a thread wake-up per batch where a NIC costs an
+interrupt and a softirq, the same for every mode; and transmitting into a
+veth wakes the peer's NAPI thread on the other CPU (an inter-processor
+interrupt in this VM): a profile of `direct` at full rate shows ~30 % of
+the balancer's time in `__napi_schedule`, paid per packet by the kernel's
+stack (each skb transmitted alone) and per batch by XDP_REDIRECT (devmap
+flush) - the XDP modes' batching advantage is real, its size here is
+veth's; (3) the VM's other tenants can still run on the balancer's core -
+that slows the rates (hence the waits and repeats) much more than the CPU
+time per unit, which is counted per thread, though caches are shared; (4)
+work the kernel defers to other contexts (RCU callbacks, conntrack's
+garbage collector, timers) is not counted; (5) "LB ns/pkt" divides by the
+packets the balancer sent, so a proxy that terminates TCP (haproxy) is
+compared on other packets than the forwarders - compare per connection /
+per request there; (6) at low rates (udp-fixed) the per-wake-up cost
+dominates the cheap paths, so their ns/pkt is much higher there than at
+full rate.
+
+Host load: our processes run in a cpuacct cgroup (cgroup: {cgroup});
+"foreign" load is all CPU time used (`/proc/stat`) minus the cgroup's and
+our NAPI threads'. Before each measurement the runner waits (≤ {quiet_wait}
+s) until the last two seconds had foreign load ≤ {quiet_pct} % of a core,
+and repeats a measurement during which it was above (≤ {tries} tries; the
+least disturbed is kept)."""
+
+GEN_LIMITS = """\
+This machine has 2 cores. The balancer has one to itself; the other
+carries the load generator **and** the client's and the servers' work.
+
+- **udp**: one generator thread makes 2-3 Mpps of 64-byte XDP frames on
+  average, but it shares its core with the servers' NAPI threads, so it
+  comes in bursts that overflow the balancer's 256-frame veth ring (~100
+  µs at these rates) and gaps in which the balancer drains it and sleeps.
+  Hence "core not full" below while frames were lost: the kernel's paths
+  (direct, nft) let in only a fraction - during bursts they are the limit,
+  and their rate is theirs, lowered by the gaps; the XDP ceiling (and an
+  XDP balancer's fast path) lets in ~90 % with its core half idle: its
+  rate is the generator's, and only its ns per packet compares it with
+  other XDP forwarders. "at servers" below 100 %: the
+  servers' veths share the generator's core and drop what it leaves them
+  no time for; the rate is counted where the balancer sends, before that.
+- **udp-fixed**: the offered rate is set by design (what the generator
+  reaches of it is shown); every mode forwards all of it.
+- **cc**, **ka**: wrk and three nginx workers share one core and saturate
+  it long before the balancer's core is busy, so the rates are theirs and
+  close together; compare the balancer's CPU per connection / request.
+  Those include the lab's fixed cost per packet burst (a NAPI thread
+  wake-up on each veth crossed, several µs in this VM), the same for every
+  mode: it is most of xdp-ceiling's figure.
+- **tput**: iperf3's sender and receiver share one core; the stream's
+  rate is theirs unless the balancer's core saturates (haproxy copies
+  every byte through userspace).
+- **scale**: filling the table takes the generator's full rate for
+  seconds; the rate at that size is measured after the fill, and the flows
+  actually in the table are shown."""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench/xdp/xbench.c: the benchmark's XDP helper, run inside the lab's
+ * namespaces (nsenter --net=...).
+ *
+ *   xbench ceiling IN=OUT/DMAC...  attach ceiling.bpf.c: frames arriving on
+ *                                  IN leave through OUT to DMAC
+ *   xbench sink IFACE...           attach sink.bpf.c (drops UDP to port 9)
+ *   xbench detach IFACE...         remove whatever XDP program is attached
+ *   xbench gen [options] IFACE     generate 64-byte UDP frames with
+ *                                  gen.bpf.c (BPF_PROG_RUN, live frames),
+ *                                  as fast as it goes or -r PPS
+ *
+ * Programs are attached in native mode and stay attached when xbench
+ * exits (the lab removes them, or they go with the namespace).  gen
+ * prints "sent PACKETS SECONDS" when its time is up.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench/xdp/xbench.h"
+#include "bench/xdp/ceiling.skel.h"
+#include "bench/xdp/gen.skel.h"
+#include "bench/xdp/sink.skel.h"
+
+#define XB_ATTACH_FLAGS (XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST)
+
+static volatile sig_atomic_t xb_stop;
+
+static void xb_on_signal(int sig)
+{
+	(void)sig;
+	xb_stop = 1;
+}
+
+/* Returns the ifindex of NAME, or 0 after saying why. */
+static unsigned int xb_ifindex(const char *name)
+{
+	unsigned int i = if_nametoindex(name);
+
+	if (!i)
+		fprintf(stderr, "xbench: %s: %s\n", name, strerror(errno));
+	return i;
+}
+
+/* Reads NAME's MAC address into mac; 0 or -errno. */
+static int xb_ifmac(const char *name, __u8 mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return err;
+}
+
+/* Parses "aa:bb:cc:dd:ee:ff"; 0 or -EINVAL. */
+static int xb_parse_mac(const char *s, __u8 mac[6])
+{
+	unsigned int b[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (__u8)b[i];
+	return 0;
+}
+
+static int xb_attach(int prog_fd, unsigned int ifindex, const char *name)
+{
+	int err = bpf_xdp_attach((int)ifindex, prog_fd, XB_ATTACH_FLAGS, NULL);
+
+	if (err)
+		fprintf(stderr, "xbench: attach to %s: %s\n", name,
+			strerror(-err));
+	return err;
+}
+
+/* One ceiling rule "IN=OUT/DMAC" into the maps; attaches to IN. */
+static int xb_ceiling_rule(struct ceiling_bpf *skel, const char *rule,
+			   __u32 slot)
+{
+	char in[IF_NAMESIZE], out[IF_NAMESIZE], dmac[32];
+	struct xb_ceil_port port = { .tx_slot = slot };
+	__u32 in_idx, out_idx;
+
+	if (sscanf(rule, "%15[^=]=%15[^/]/%31s", in, out, dmac) != 3 ||
+	    xb_parse_mac(dmac, port.dmac)) {
+		fprintf(stderr, "xbench: bad rule `%s' (IN=OUT/MAC)\n", rule);
+		return -EINVAL;
+	}
+	in_idx = xb_ifindex(in);
+	out_idx = xb_ifindex(out);
+	if (!in_idx || !out_idx || xb_ifmac(out, port.smac))
+		return -ENODEV;
+	if (bpf_map__update_elem(skel->maps.xb_ceil_tx, &slot, sizeof(slot),
+				 &out_idx, sizeof(out_idx), BPF_ANY) ||
+	    bpf_map__update_elem(skel->maps.xb_ceil_ports, &in_idx,
+				 sizeof(in_idx), &port, sizeof(port),
+				 BPF_NOEXIST)) {
+		fprintf(stderr, "xbench: %s: map update: %s\n", rule,
+			strerror(errno));
+		return -errno;
+	}
+	return xb_attach(bpf_program__fd(skel->progs.xb_ceiling), in_idx, in);
+}
+
+static int xb_ceiling(int argc, char **argv)
+{
+	struct ceiling_bpf *skel;
+	int i, err = 0;
+
+	if (argc < 1 || argc > XB_MAX_PORTS) {
+		fprintf(stderr, "xbench ceiling IN=OUT/DMAC... (1-%d)\n",
+			XB_MAX_PORTS);
+		return 2;
+	}
+	skel = ceiling_bpf__open_and_load();
+	if (!skel) {
+		fprintf(stderr, "xbench: ceiling: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < argc && !err; i++)
+		err = xb_ceiling_rule(skel, argv[i], (__u32)i);
+	ceiling_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+static int xb_sink(int argc, char **argv)
+{
+	struct sink_bpf *skel = sink_bpf__open_and_load();
+	int i, err = 0;
+
+	if (!skel) {
+		fprintf(stderr, "xbench: sink: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < argc && !err; i++) {
+		unsigned int idx = xb_ifindex(argv[i]);
+
+		err = idx ? xb_attach(bpf_program__fd(skel->progs.xb_sink),
+				      idx, argv[i])
+			  : -ENODEV;
+	}
+	sink_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+static int xb_detach(int argc, char **argv)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < argc; i++) {
+		unsigned int idx = xb_ifindex(argv[i]);
+
+		if (!idx || bpf_xdp_detach((int)idx, XDP_FLAGS_DRV_MODE, NULL))
+			rc = 1;
+	}
+	return rc;
+}
+
+struct xb_gen_opts {
+	const char *ifname;
+	__u8 smac[6], dmac[6];
+	__u32 saddr, daddr;	/* host order */
+	__u16 sport, dport;
+	__u32 nflows;
+	__u32 pps;		/* 0: as fast as it goes */
+	double seconds;
+};
+
+/* The one's complement sum of len bytes (big-endian words), folded. */
+static __u32 xb_sum(const __u8 *p, size_t len, __u32 s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (__u32)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (__u32)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* Builds the template frame (source address and port zero: the program
+ * writes them) and the partial checksums the program completes. */
+static void xb_gen_template(const struct xb_gen_opts *o, __u8 *f,
+			    __u16 *ip_sum0, __u16 *udp_sum0)
+{
+	__u8 *ip = f + 14, *udp = ip + 20, pseudo[12] = { 0 };
+	__u16 ulen = XB_GEN_FRAME_LEN - 14 - 20;
+	__u32 d = htonl(o->daddr);
+
+	memset(f, 0, XB_GEN_FRAME_LEN);
+	memcpy(f, o->dmac, 6);
+	memcpy(f + 6, o->smac, 6);
+	f[12] = 0x08;			/* IPv4 */
+	ip[0] = 0x45;
+	ip[2] = (XB_GEN_FRAME_LEN - 14) >> 8;
+	ip[3] = (XB_GEN_FRAME_LEN - 14) & 0xff;
+	ip[6] = 0x40;			/* DF */
+	ip[8] = 64;			/* TTL */
+	ip[9] = 17;			/* UDP */
+	memcpy(ip + 16, &d, 4);
+	udp[2] = o->dport >> 8;
+	udp[3] = o->dport & 0xff;
+	udp[4] = ulen >> 8;
+	udp[5] = ulen & 0xff;
+	memset(udp + 8, 'x', ulen - 8);
+	memcpy(pseudo + 4, &d, 4);
+	pseudo[9] = 17;
+	pseudo[10] = ulen >> 8;
+	pseudo[11] = ulen & 0xff;
+	*ip_sum0 = (__u16)xb_sum(ip, 20, 0);
+	*udp_sum0 = (__u16)xb_sum(udp, ulen, xb_sum(pseudo, 12, 0));
+}
+
+static double xb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs the generator until o->seconds have passed or a signal; prints
+ * what was sent. */
+static int xb_gen_run(const struct xb_gen_opts *o)
+{
+	__u8 frame[XB_GEN_FRAME_LEN];
+	struct xdp_md ctx = { .data_end = XB_GEN_FRAME_LEN };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame,
+		    .data_size_in = sizeof(frame), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1 << 18,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+	struct gen_bpf *skel;
+	unsigned long long sent = 0;
+	double t0, t;
+	int err = 0;
+
+	ctx.ingress_ifindex = xb_ifindex(o->ifname);
+	if (!ctx.ingress_ifindex)
+		return 1;
+	skel = gen_bpf__open();
+	if (!skel)
+		return 1;
+	xb_gen_template(o, frame, (__u16 *)&skel->rodata->cfg_ip_sum0,
+			(__u16 *)&skel->rodata->cfg_udp_sum0);
+	memcpy(skel->bss->gen_hdr, frame, XB_GEN_HDR_LEN);
+	skel->rodata->cfg_nflows = o->nflows;
+	skel->rodata->cfg_src_base = o->saddr;
+	skel->rodata->cfg_src_port = o->sport;
+	skel->rodata->cfg_gap_ns = o->pps ? 1000000000ULL / o->pps : 0;
+	if (gen_bpf__load(skel)) {
+		fprintf(stderr, "xbench: gen: load: %s\n", strerror(errno));
+		gen_bpf__destroy(skel);
+		return 1;
+	}
+	t0 = t = xb_now();
+	while (!xb_stop && t - t0 < o->seconds) {
+		err = bpf_prog_test_run_opts(
+			bpf_program__fd(skel->progs.xb_gen), &run);
+		if (err) {
+			fprintf(stderr, "xbench: gen: run: %s\n",
+				strerror(-err));
+			break;
+		}
+		t = xb_now();
+	}
+	sent = skel->bss->gen_seq;
+	printf("sent %llu %.3f\n", sent, t - t0);
+	gen_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
+
+static void xb_gen_usage(void)
+{
+	fputs("xbench gen -s SRCMAC -d DSTMAC -S SRCADDR -D DSTADDR "
+	      "[-P SPORT] [-p DPORT]\n"
+	      "           [-n FLOWS] [-r PPS] [-t SECONDS] IFACE\n", stderr);
+}
+
+/* Parses one gen option into o; 0 or -EINVAL. */
+static int xb_gen_opt(struct xb_gen_opts *o, int c, const char *arg)
+{
+	struct in_addr a;
+	char *end;
+	unsigned long v;
+
+	switch (c) {
+	case 's':
+		return xb_parse_mac(arg, o->smac);
+	case 'd':
+		return xb_parse_mac(arg, o->dmac);
+	case 'S':
+	case 'D':
+		if (inet_pton(AF_INET, arg, &a) != 1)
+			return -EINVAL;
+		*(c == 'S' ? &o->saddr : &o->daddr) = ntohl(a.s_addr);
+		return 0;
+	case 't':
+		o->seconds = strtod(arg, &end);
+		return *end || o->seconds <= 0 || o->seconds > 3600 ? -EINVAL
+								    : 0;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || !v || v > UINT32_MAX ||
+	    (c != 'n' && c != 'r' && v > 65535))
+		return -EINVAL;
+	if (c == 'n')
+		o->nflows = (__u32)v;
+	else if (c == 'r')
+		o->pps = (__u32)v;
+	else
+		*(c == 'P' ? &o->sport : &o->dport) = (__u16)v;
+	return 0;
+}
+
+static int xb_gen(int argc, char **argv)
+{
+	struct xb_gen_opts o = { .sport = 10000, .dport = 9, .nflows = 1,
+				 .seconds = 5 };
+	int c, need = 0;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "s:d:S:D:P:p:n:r:t:")) != -1) {
+		if (c == '?' || xb_gen_opt(&o, c, optarg)) {
+			if (c != '?')
+				fprintf(stderr, "xbench gen: bad -%c %s\n", c,
+					optarg);
+			xb_gen_usage();
+			return 2;
+		}
+		need |= c == 's' ? 1 : c == 'd' ? 2 : c == 'S' ? 4 : c == 'D' ? 8 : 0;
+	}
+	if (need != 15 || optind != argc - 1) {
+		xb_gen_usage();
+		return 2;
+	}
+	o.ifname = argv[optind];
+	signal(SIGINT, xb_on_signal);
+	signal(SIGTERM, xb_on_signal);
+	return xb_gen_run(&o);
+}
+
+static int xb_libbpf_print(enum libbpf_print_level level, const char *fmt,
+			   va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	libbpf_set_print(xb_libbpf_print);
+	if (!strcmp(cmd, "ceiling"))
+		return xb_ceiling(argc - 2, argv + 2);
+	if (!strcmp(cmd, "sink"))
+		return xb_sink(argc - 2, argv + 2);
+	if (!strcmp(cmd, "detach"))
+		return xb_detach(argc - 2, argv + 2);
+	if (!strcmp(cmd, "gen"))
+		return xb_gen(argc - 1, argv + 1);
+	fputs("usage: xbench ceiling IN=OUT/DMAC... | sink IFACE... | "
+	      "detach IFACE... | gen OPTIONS IFACE\n", stderr);
+	return 2;
+}
