@@ -317,8 +317,10 @@ case_zero_and_flush() {
 case_sysctl() {
 	start_server || return 1
 	adm --sysctl >"$TMP/all" || return 1
-	[ "$(wc -l <"$TMP/all")" -eq 22 ] &&
+	[ "$(wc -l <"$TMP/all")" -eq 31 ] &&
 		grep -qx 'mh_tab_index = 12' "$TMP/all" &&
+		grep -qx 'sync_threshold = 3' "$TMP/all" &&
+		grep -qx 'sync_period = 50' "$TMP/all" &&
 		grep -qx 'conn_reuse_mode = 1' "$TMP/all" &&
 		grep -qx 'am_droprate = 10' "$TMP/all" ||
 		{ echo "--sysctl:"; cat "$TMP/all"; return 1; }
