@@ -58,6 +58,7 @@ struct xdpvs_conn {
 
 	uint64_t sync_endtime;		/* ns: last sync + its timeout */
 	uint8_t sync_retries;		/* re-syncs sent since (sync.c) */
+	bool synced;			/* sent at least once (sync.c) */
 	uint32_t gen;			/* engine-wide creation number */
 	uint8_t flows;			/* directions installed in the cache */
 };

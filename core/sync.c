@@ -259,10 +259,11 @@ set:
 	return true;
 }
 
-static void sync_send(struct xdpvs_engine *e, const struct xdpvs_conn *cp)
+static void sync_send(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	struct xdpvs_conn_info ci;
 
+	cp->synced = true;
 	xdpvs_conn_info_fill(e, cp, e->now, &ci);
 	e->sync_fn(e->sync_ctx, &ci);
 }
@@ -317,6 +318,21 @@ void xdpvs_sync_conn(struct xdpvs_engine *e, struct xdpvs_conn *cp, int pkts)
 			return;
 		pkts = sync_control_pkts(e, cp);
 	}
+}
+
+bool xdpvs_sync_flows_ok(const struct xdpvs_engine *e,
+			 const struct xdpvs_conn *cp)
+{
+	const struct xdpvs_sysctl *s = &e->sysctl;
+
+	if (!(e->sync_state & XDPVS_SYNC_STATE_MASTER) ||
+	    (cp->synced && cp->old_state == cp->state))
+		return true;
+	/* what will never be sent has nothing to wait for */
+	return (s->sync_persist_mode && sync_in_persistence(cp)) ||
+	       (!s->sync_version && cp->af != AF_INET) ||
+	       (!s->sync_period && !s->sync_refresh_period &&
+		cp->in_pkts > (uint32_t)s->sync_threshold);
 }
 
 /* ------------------------------------------------------------------

@@ -7,6 +7,8 @@
 #ifndef XDPVS_CORE_SYNC_H
 #define XDPVS_CORE_SYNC_H
 
+#include <stdbool.h>
+
 struct xdpvs_conn;
 struct xdpvs_engine;
 
@@ -17,5 +19,14 @@ struct xdpvs_engine;
  */
 void xdpvs_sync_conn(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		     int pkts);
+
+/*
+ * May cp's flows go into the fast path?  While a master runs, only once
+ * cp was sent in its present state (or never will be): until then its
+ * packets must come to the engine, which counts them and sends it when
+ * due.  Always true without a master.
+ */
+bool xdpvs_sync_flows_ok(const struct xdpvs_engine *e,
+			 const struct xdpvs_conn *cp);
 
 #endif

@@ -677,6 +677,68 @@ static void sync_mixed_families(void **state)
 	et_fini(&t);
 }
 
+/* The fast path and the master: a connection's flows wait until it was
+ * sent (its 3rd packet), and each time its timer finds it alive (the fast
+ * path forwarded since) it is sent again. */
+static int fx_adds;
+static uint64_t fx_seen;
+
+static void fx_add(struct et *t, const struct xdpvs_flow_key *k,
+		   const struct xdpvs_flow_value *v)
+{
+	fx_adds++;
+}
+
+static void fx_del(struct et *t, const struct xdpvs_flow_key *k)
+{
+}
+
+static uint64_t fx_last_seen(struct et *t, const struct xdpvs_flow_key *k)
+{
+	return fx_seen;
+}
+
+static void master_and_fast_path(void **state)
+{
+	static const struct et_flow_ops ops = { fx_add, fx_del, fx_last_seen };
+	static struct mx x;
+	struct talk k = { "198.18.0.2", "198.18.100.1", "198.18.2.2", 4980,
+			  80, 80, true, NULL };
+
+	memset(&x, 0, sizeof(x));
+	et_init_flows(&x.t, 0, &ops);
+	x.version = 1;
+	x.maxlen = 1472;
+	et_route(&x.t, "198.18.1.2", "02:00:00:00:01:02", 2, 1500, NULL);
+	et_route(&x.t, "198.18.2.2", "02:00:00:00:02:02", 3, 1500, NULL);
+	mx_services(&x, false);
+	xdpvs_sync_set(x.t.e, XDPVS_SYNC_STATE_MASTER, mx_collect, &x);
+	fx_adds = 0;
+	tcp_pkt(&x, 1, &k, true, SYN, NULL);
+	tcp_pkt(&x, 1, &k, false, SYN | ACK, NULL);
+	tcp_pkt(&x, 1, &k, true, ACK, NULL);		/* ES */
+	assert_int_equal(fx_adds, 0);
+	tcp_pkt(&x, 1, &k, true, PSH | ACK, "GET");	/* sent */
+	assert_int_equal(x.nrecs, 1);
+	assert_int_equal(fx_adds, 2);			/* both ways */
+	/* 900 s later the fast path had forwarded 10 s before: alive */
+	fx_seen = (uint64_t)891e9;
+	xdpvs_engine_tick(x.t.e, (uint64_t)902e9);
+	assert_int_equal(x.nrecs, 2);
+	assert_string_equal(x.recs[1].state_name, "ESTABLISHED");
+	assert_int_equal(x.recs[1].timeout, 900);
+	/* without a master, flows at once */
+	xdpvs_sync_set(x.t.e, 0, NULL, NULL);
+	k.cport++;
+	k.rs = "198.18.1.2";	/* rr's next */
+	fx_adds = 0;
+	tcp_pkt(&x, 903, &k, true, SYN, NULL);
+	tcp_pkt(&x, 903, &k, false, SYN | ACK, NULL);
+	tcp_pkt(&x, 903, &k, true, ACK, NULL);
+	assert_int_equal(fx_adds, 2);
+	et_fini(&x.t);
+}
+
 /* ------------------------------------------------------------------
  * Backup
  */
@@ -956,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(master_refresh_retries),
 		cmocka_unit_test(master_persist_mode),
 		cmocka_unit_test(master_dr_fin_wait),
+		cmocka_unit_test(master_and_fast_path),
 		cmocka_unit_test(sync_sysctls),
 		cmocka_unit_test(sync_mixed_families),
 		cmocka_unit_test(backup_as_kernel),
