@@ -20,7 +20,8 @@
 # Cases: daemons start and list as ipvsadm shows them, with the kernel's
 # refusals; connections made through the master appear on the backup
 # with their states; garbage and truncated datagrams to the backup are
-# counted and ignored while it keeps taking the master's; the master
+# counted and ignored while it keeps taking the master's; both again on
+# an IPv6 group; the master
 # dies and the backup carries an established connection on to the same
 # real server; --stop-daemon.  Exit 0 when all passed, 1 when one failed,
 # 77 when a prerequisite is missing.
@@ -296,6 +297,31 @@ case_garbage() {
 		{ adm_b -Lnc; return 1; }
 }
 
+# Both daemons again on an IPv6 group: the headers are 48 bytes, so
+# maxlen 1452; connections keep coming through.
+case_ipv6_group() {
+	wait_for "! in_ns $NS_M ip -6 addr show dev sm0 | grep -q tentative && ! in_ns $NS_B ip -6 addr show dev sb0 | grep -q tentative" ||
+		return 1
+	adm_m --stop-daemon master && adm_b --stop-daemon backup &&
+	adm_m --start-daemon master --mcast-interface sm0 --syncid 7 \
+		--mcast-group ff02::1:81 --mcast-port 8850 --mcast-ttl 2 &&
+	adm_b --start-daemon backup --mcast-interface sb0 \
+		--mcast-group ff02::1:81 --mcast-port 8850 --syncid 7 ||
+		return 1
+	expect "master -L --daemon" "$(adm_m -L --daemon)" \
+		"master sync daemon (mcast=sm0, syncid=7, maxlen=1452, group=ff02::1:81, port=8850, ttl=2)" &&
+	expect "backup -L --daemon" "$(adm_b -L --daemon)" \
+		"backup sync daemon (mcast=sb0, syncid=7, maxlen=1452, group=ff02::1:81, port=8850, ttl=1)" ||
+		return 1
+	client 40004 198.18.100.1 || return 1
+	say 40004 a >/dev/null && say 40004 b >/dev/null || return 1
+	wait_for "backup_conns 'ESTABLISHED +198.18.1.10:40004 ' >/dev/null" 60 ||
+		{ adm_b -Lnc; return 1; }
+	# the connection from before is still there, still ESTABLISHED
+	backup_conns 'ESTABLISHED +198.18.1.10:40001 ' >/dev/null ||
+		{ adm_b -Lnc; return 1; }
+}
+
 case_takeover() {
 	kill "$PID_M" && wait "$PID_M" 2>/dev/null
 	PID_M=
@@ -333,6 +359,7 @@ run case_start
 run case_refusals
 run case_conns_appear
 run case_garbage
+run case_ipv6_group
 run case_takeover
 run case_stop
 if [ "$FAILED" != 0 ]; then

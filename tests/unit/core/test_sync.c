@@ -187,7 +187,7 @@ static void mx_collect(void *ctx, const struct xdpvs_conn_info *ci)
 {
 	struct mx *x = ctx;
 	struct xdpvs_sync_rec r;
-	struct xdpvs_sync_buf *b = &x->b[x->nbufs - 1];
+	struct xdpvs_sync_buf *b = x->nbufs ? &x->b[x->nbufs - 1] : NULL;
 
 	assert_true(x->nrecs < MAXREC);
 	x->recs[x->nrecs++] = *ci;
