@@ -25,6 +25,7 @@
 #include "engine_priv.h"
 #include "flow.h"
 #include "pe.h"
+#include "sync.h"
 
 #define CONN_TEMPLATE_REARM_S 60	/* a template still controlling */
 
@@ -301,6 +302,12 @@ static void conn_bind_dest(struct xdpvs_conn *cp, struct xdpvs_dest *dest)
 		xdpvs_dest_update_overload(dest, 1);
 }
 
+void xdpvs_conn_bind_dest(struct xdpvs_conn *cp, struct xdpvs_dest *dest)
+{
+	if (!cp->dest)
+		conn_bind_dest(cp, dest);
+}
+
 static void conn_unbind_dest(struct xdpvs_conn *cp)
 {
 	struct xdpvs_dest *dest = cp->dest;
@@ -365,6 +372,7 @@ struct xdpvs_conn *xdpvs_conn_new(struct xdpvs_engine *e,
 	conn_bind_dest(cp, dest);
 	cp->state = 0;
 	cp->timeout = 3;	/* until the first state transition */
+	cp->sync_endtime = e->now;
 	if (e->sysctl.conntrack)
 		cp->flags |= 0x10000;	/* IP_VS_CONN_F_NFCT, never synced */
 	conn_hash(&e->conns, cp);
@@ -431,6 +439,8 @@ void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 		xdpvs_wheel_add(&e->wheel, &cp->timer,
 				base + CONN_TEMPLATE_REARM_S *
 					       XDPVS_NSEC_PER_SEC);
+		/* tell the backups it lives on (ip_vs_conn_expire) */
+		xdpvs_sync_conn(e, cp, e->sysctl.sync_threshold);
 		return;
 	}
 	xdpvs_wheel_del(&e->wheel, &cp->timer);

@@ -56,6 +56,9 @@ struct xdpvs_conn {
 	uint64_t crt_gen;
 	int crt_err;
 
+	uint64_t sync_endtime;		/* ns: last sync + its timeout */
+	uint8_t sync_retries;		/* re-syncs sent since (sync.c) */
+	bool synced;			/* sent at least once (sync.c) */
 	uint32_t gen;			/* engine-wide creation number */
 	uint8_t flows;			/* directions installed in the cache */
 };
@@ -121,6 +124,9 @@ void xdpvs_conn_put(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 void xdpvs_conn_expire_now(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Run cp's expiry now (from the timer wheel). */
 void xdpvs_conn_expire(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* Bind a connection that has no dest to dest (a backup binding what
+ * sync brought once its real server exists: ip_vs_try_bind_dest). */
+void xdpvs_conn_bind_dest(struct xdpvs_conn *cp, struct xdpvs_dest *dest);
 /* Give the template's lookup key away: it will never match again. */
 bool xdpvs_conn_check_template(struct xdpvs_engine *e, struct xdpvs_conn *ct,
 			       struct xdpvs_dest *cdest);
@@ -135,6 +141,11 @@ void xdpvs_conn_flush(struct xdpvs_engine *e);
 /* Expire connections whose dest is no longer available
  * (expire_nodest_conn after a dest is deleted). */
 void xdpvs_conn_expire_nodest(struct xdpvs_engine *e);
+
+/* What xdpvs_conn_info_get() lists of cp at time now. */
+void xdpvs_conn_info_fill(const struct xdpvs_engine *e,
+			  const struct xdpvs_conn *cp, uint64_t now,
+			  struct xdpvs_conn_info *ci);
 
 static inline void xdpvs_control_add(struct xdpvs_conn *cp,
 				     struct xdpvs_conn *ct)

@@ -26,6 +26,7 @@
 #include "pkt.h"
 #include "proto.h"
 #include "sched.h"
+#include "sync.h"
 #include "svc.h"
 #include "xmit.h"
 
@@ -519,6 +520,22 @@ static struct xdpvs_conn *core_recheck(struct xdpvs_engine *e,
 	return cp;
 }
 
+/* Count a packet from the client and let the sync master see cp (the end
+ * of ip_vs_in_hook): a one-packet connection counts on its template. */
+static void core_in_pkts(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	int pkts;
+
+	if (cp->flags & XDPVS_CONN_F_ONE_PACKET)
+		pkts = e->sysctl.sync_threshold;
+	else
+		pkts = (int)++cp->in_pkts;
+	if (e->sync_state & XDPVS_SYNC_STATE_MASTER)
+		xdpvs_sync_conn(e, cp, pkts);
+	else if ((cp->flags & XDPVS_CONN_F_ONE_PACKET) && cp->control)
+		cp->control->in_pkts++;	/* done by xdpvs_sync_conn too */
+}
+
 /* A packet to a virtual service (ip_vs_in_hook). */
 static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 				  struct xdpvs_frame *f,
@@ -556,10 +573,7 @@ static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	xdpvs_core_in_stats(e, cp, p);
 	pp->state_transition(e, cp, XDPVS_DIR_INPUT, p);
 	v = xdpvs_xmit_in(e, cp, p, f, NULL);
-	if ((cp->flags & XDPVS_CONN_F_ONE_PACKET) && cp->control)
-		cp->control->in_pkts++;
-	else
-		cp->in_pkts++;
+	core_in_pkts(e, cp);
 	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return v;
@@ -702,7 +716,7 @@ enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	if ((p->af == AF_INET && p->protocol == IPPROTO_ICMP) ||
 	    (p->af == AF_INET6 && p->protocol == IPPROTO_ICMPV6)) {
 		v = xdpvs_icmp_out(e, p, f);
-		if (v != XDPVS_PASS || e->sysctl.backup_only)
+		if (v != XDPVS_PASS || xdpvs_backup_only(e))
 			return v;
 		return xdpvs_icmp_in(e, p, f);
 	}
@@ -715,7 +729,7 @@ enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	if (cp)
 		return core_out(e, cp, p, f, pp);
 	v = core_out_miss(e, p, f, pp);
-	if (v != XDPVS_PASS || e->sysctl.backup_only)
+	if (v != XDPVS_PASS || xdpvs_backup_only(e))
 		return v;
 	return core_in(e, p, f, pp);
 }

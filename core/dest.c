@@ -415,8 +415,10 @@ static int dest_cmd_svc(struct xdpvs_engine *e, const struct xdpvs_svc_conf *s,
 	u->conn_flags &= XDPVS_CONN_F_FWD_MASK;
 	if (u->af != AF_INET && u->af != AF_INET6)
 		return -EAFNOSUPPORT;
+	/* sync cannot carry mixed families: refused while it runs */
 	if (u->af != svc->af && !del &&
-	    (u->conn_flags & XDPVS_CONN_F_FWD_MASK) != XDPVS_CONN_F_TUNNEL)
+	    (e->sync_state ||
+	     (u->conn_flags & XDPVS_CONN_F_FWD_MASK) != XDPVS_CONN_F_TUNNEL))
 		return -EINVAL;
 	*svcp = svc;
 	return 0;

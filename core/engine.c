@@ -47,6 +47,12 @@ static void engine_sysctl_defaults(struct xdpvs_sysctl *s)
 	s->lblc_expiration = 24 * 60 * 60;
 	s->lblcr_expiration = 24 * 60 * 60;
 	s->mh_tab_index = 12;		/* 4093 slots, the kernel's default */
+	s->sync_version = 1;
+	s->sync_ports = 1;
+	s->sync_threshold = 3;
+	s->sync_period = 50;
+	/* the kernel's is free buffer pages / 32: memory-bound, not fixed */
+	s->sync_qlen_max = 1024;
 }
 
 struct xdpvs_engine *xdpvs_engine_new(const struct xdpvs_engine_params *p)
@@ -220,10 +226,11 @@ struct engine_sysctl_desc {
 	const char *name;
 	size_t off;
 	int min, max;
+	bool defense;		/* a defence mode: 0 off .. 3 always */
 };
 
-#define SYSCTL(n, lo, hi) { #n, offsetof(struct xdpvs_sysctl, n), lo, hi }
-#define DEFENSE(n) SYSCTL(n, 0, 3)
+#define SYSCTL(n, lo, hi) { #n, offsetof(struct xdpvs_sysctl, n), lo, hi, false }
+#define DEFENSE(n) { #n, offsetof(struct xdpvs_sysctl, n), 0, 3, true }
 
 /* Sorted by name, as /proc/sys/net/ipv4/vs lists them. */
 static const struct engine_sysctl_desc engine_sysctls[] = {
@@ -251,6 +258,18 @@ static const struct engine_sysctl_desc engine_sysctls[] = {
 	SYSCTL(sloppy_sctp, INT_MIN, INT_MAX),
 	SYSCTL(sloppy_tcp, INT_MIN, INT_MAX),
 	SYSCTL(snat_reroute, INT_MIN, INT_MAX),
+	/* The second number of the kernel's sync_threshold ("3 50"); both
+	 * are checked together on each write (engine_sysctl_check). */
+	SYSCTL(sync_period, 0, INT_MAX),
+	SYSCTL(sync_persist_mode, INT_MIN, INT_MAX),
+	SYSCTL(sync_ports, 1, INT_MAX),		/* a power of 2 */
+	SYSCTL(sync_qlen_max, 0, INT_MAX),
+	/* seconds; the kernel converts to jiffies (HZ 250 here) */
+	SYSCTL(sync_refresh_period, 0, INT_MAX / 250),
+	SYSCTL(sync_retries, 0, 3),
+	SYSCTL(sync_sock_size, INT_MIN, INT_MAX),
+	SYSCTL(sync_threshold, 0, INT_MAX),
+	SYSCTL(sync_version, 0, 1),
 };
 
 #define NR_SYSCTLS (sizeof(engine_sysctls) / sizeof(engine_sysctls[0]))
@@ -270,6 +289,26 @@ const char *xdpvs_sysctl_name(unsigned int i)
 	return i < NR_SYSCTLS ? engine_sysctls[i].name : NULL;
 }
 
+/* The kernel's own checks beyond a range: sync_ports a power of 2
+ * (proc_do_sync_ports); sync_threshold below sync_period unless the
+ * period is 0 (proc_do_sync_threshold). */
+static bool engine_sysctl_check(const struct xdpvs_engine *e,
+				const char *name, int value)
+{
+	int threshold = e->sysctl.sync_threshold;
+	int period = e->sysctl.sync_period;
+
+	if (strcmp(name, "sync_ports") == 0)
+		return (value & (value - 1)) == 0;
+	if (strcmp(name, "sync_threshold") == 0)
+		threshold = value;
+	else if (strcmp(name, "sync_period") == 0)
+		period = value;
+	else
+		return true;
+	return !(threshold >= period && period);
+}
+
 int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 {
 	const struct engine_sysctl_desc *d = engine_sysctl_find(name);
@@ -277,11 +316,12 @@ int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 
 	if (!d)
 		return -ENOENT;
-	if (value < d->min || value > d->max)
+	if (value < d->min || value > d->max ||
+	    !engine_sysctl_check(e, name, value))
 		return -EINVAL;
 	/* The defence modes' "automatic, now on" (2) falls back to "off"
 	 * (1) at once: there is no memory pressure to react to here. */
-	if (d->max == 3 && value == 2)
+	if (d->defense && value == 2)
 		value = 1;
 	slot = (int *)((char *)&e->sysctl + d->off);
 	*slot = value;

@@ -91,6 +91,17 @@ struct xdpvs_sysctl {
 	int sloppy_sctp;
 	int sloppy_tcp;
 	int snat_reroute;
+	/* connection synchronisation (sync.c): the kernel's sync_threshold
+	 * holds two numbers, threshold and period: two switches here */
+	int sync_period;
+	int sync_persist_mode;
+	int sync_ports;
+	int sync_qlen_max;
+	int sync_refresh_period;	/* seconds */
+	int sync_retries;
+	int sync_sock_size;
+	int sync_threshold;
+	int sync_version;
 };
 
 struct xdpvs_engine {
@@ -141,9 +152,21 @@ struct xdpvs_engine {
 	struct xdpvs_frag_out frag_out;	/* the packet in progress */
 	struct xdpvs_frag_tab *frag;	/* reassembly, extra frames */
 
+	/* connection synchronisation (sync.c) */
+	unsigned int sync_state;	/* XDPVS_SYNC_STATE_* running */
+	xdpvs_sync_conn_fn sync_fn;	/* the master's sender */
+	void *sync_ctx;
+
 	uint64_t drops[XDPVS_DROP_MAX];
 	uint8_t scratch[2048];		/* copies of quoted packets */
 };
+
+/* backup_only: this director does not balance while its backup sync
+ * daemon runs (the kernel's sysctl_backup_only()). */
+static inline bool xdpvs_backup_only(const struct xdpvs_engine *e)
+{
+	return e->sysctl.backup_only && (e->sync_state & XDPVS_SYNC_STATE_BACKUP);
+}
 
 static inline void xdpvs_count_drop(struct xdpvs_engine *e,
 				    enum xdpvs_drop d)

@@ -15,6 +15,12 @@
  * alive (re-armed from that time, as the kernel re-arms on each packet)
  * or expires.  Their counters reach the engine through per-real-server
  * stats slots, folded in by the daemon.
+ *
+ * While a sync master runs, a connection gets its flows only once it was
+ * sent to the backups in its present state (its first packets come here,
+ * to be counted: the kernel sends at the 3rd), and each time its timer
+ * finds it alive it is sent again, in place of the kernel's re-sends
+ * every sync_period packets that the engine does not see.
  */
 #include <errno.h>
 #include <string.h>
@@ -26,6 +32,7 @@
 #include "engine_priv.h"
 #include "flow.h"
 #include "svc.h"
+#include "sync.h"
 #include "xmit.h"
 
 #define FLOW_IN 0x01	/* the client's direction is installed */
@@ -82,7 +89,8 @@ static bool flow_eligible(const struct xdpvs_engine *e,
 	if (fwd != XDPVS_CONN_F_MASQ && fwd != XDPVS_CONN_F_DROUTE &&
 	    fwd != XDPVS_CONN_F_TUNNEL)
 		return false;
-	return flow_state_ok(cp);
+	/* a sync master must see it until it has been sent */
+	return flow_state_ok(cp) && xdpvs_sync_flows_ok(e, cp);
 }
 
 /* Our side of a way out: interface, MACs, VLAN, MTU (less overhead). */
@@ -244,6 +252,10 @@ bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	if (last <= armed || last + timeout <= e->now)
 		return false;
 	xdpvs_wheel_add(&e->wheel, &cp->timer, last + timeout);
+	/* alive: a sync master refreshes the backups' copy, which the
+	 * packets the fast path forwarded did not (ip_vs_sync_conn runs
+	 * per packet in the kernel) */
+	xdpvs_sync_conn(e, cp, e->sysctl.sync_threshold);
 	return true;
 }
 

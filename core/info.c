@@ -125,9 +125,9 @@ int xdpvs_svc_info_get_one(struct xdpvs_engine *e,
 	return 1;
 }
 
-static void info_conn(const struct xdpvs_engine *e,
-		      const struct xdpvs_conn *cp, uint64_t now,
-		      struct xdpvs_conn_info *ci)
+void xdpvs_conn_info_fill(const struct xdpvs_engine *e,
+			  const struct xdpvs_conn *cp, uint64_t now,
+			  struct xdpvs_conn_info *ci)
 {
 	uint64_t exp = cp->timer.expires;
 
@@ -150,7 +150,9 @@ static void info_conn(const struct xdpvs_engine *e,
 	if (cp->pe && cp->pe_data) {
 		strncpy(ci->pe_name, cp->pe->name, sizeof(ci->pe_name) - 1);
 		memcpy(ci->pe_data, cp->pe_data, cp->pe_data_len);
+		ci->pe_data_len = cp->pe_data_len;
 	}
+	ci->timeout = cp->timeout;
 	(void)e;
 }
 
@@ -169,7 +171,7 @@ int xdpvs_conn_info_get(struct xdpvs_engine *e, uint64_t now,
 		const struct xdpvs_conn *cp;
 
 		for (cp = t->buckets[i]; cp && n < t->count; cp = cp->hnext)
-			info_conn(e, cp, now, &ci[n++]);
+			xdpvs_conn_info_fill(e, cp, now, &ci[n++]);
 	}
 	*out = ci;
 	return (int)n;

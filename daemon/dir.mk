@@ -2,6 +2,7 @@
 DP_SRCS := dp/dp.c dp/flow.c dp/keep.c dp/nl.c dp/route.c dp/sync.c dp/xdp.c dp/xsk.c
 PROGS += xdpvsd
 xdpvsd_SRCS := daemon/main.c daemon/log.c daemon/loop.c daemon/control.c \
+	daemon/syncd.c \
 	$(DP_SRCS)
 xdpvsd_BPF := xdpvs
 MANS += daemon/xdpvsd.8

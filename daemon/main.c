@@ -50,6 +50,7 @@
 #include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "syncd.h"
 
 #define XDPVSD_RUNDIR	"/run/xdpvs"
 #define XDPVSD_SOCKET	XDPVSD_RUNDIR "/xdpvsd.sock"
@@ -75,6 +76,7 @@ struct xdpvsd {
 	struct dp *dp;
 	struct xdpvs_engine *e;
 	struct control *ctl;
+	struct syncd *sync;
 	int pid_fd, sig_fd, timer_fd;
 };
 
@@ -437,6 +439,7 @@ static void dump_write(struct xdpvsd *d)
 		fprintf(f, "drop %s %llu\n",
 			xdpvs_drop_name((enum xdpvs_drop)i),
 			(unsigned long long)drops[i]);
+	syncd_dump(d->sync, f);
 	fprintf(f, "# data path\n");
 	if (d->dp)
 		dp_dump(d->dp, f);
@@ -520,17 +523,17 @@ static int events_start(struct xdpvsd *d, const sigset_t *sigs)
 
 static int ctl_daemon_start(void *ctx, const struct xdpvs_ctl_daemon *dm)
 {
-	return -EOPNOTSUPP;
+	return syncd_start(((struct xdpvsd *)ctx)->sync, dm);
 }
 
 static int ctl_daemon_stop(void *ctx, uint32_t state)
 {
-	return -EOPNOTSUPP;
+	return syncd_stop(((struct xdpvsd *)ctx)->sync, state);
 }
 
 static int ctl_daemon_list(void *ctx, struct xdpvs_ctl_daemon *out, int max)
 {
-	return 0;
+	return syncd_list(((struct xdpvsd *)ctx)->sync, out, max);
 }
 
 static void ctl_changed(void *ctx)
@@ -626,6 +629,9 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 	}
 	if (d->config && load_config(d->config, d->e))
 		return -1;
+	d->sync = syncd_new(d->loop, d->e);
+	if (!d->sync)
+		return -1;
 	if (d->dp && (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp)))
 		return -1;
 	if (d->dp && dp_kept(d->dp))
@@ -643,6 +649,7 @@ static void stop(struct xdpvsd *d)
 {
 	if (d->ctl)
 		control_stop(d->ctl);
+	syncd_free(d->sync);
 	if (d->sig_fd >= 0)
 		close(d->sig_fd);
 	if (d->timer_fd >= 0)

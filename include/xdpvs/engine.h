@@ -291,6 +291,8 @@ struct xdpvs_conn_info {
 	char state_name[16];
 	char pe_name[XDPVS_PENAME_MAXLEN];
 	char pe_data[XDPVS_PEDATA_MAXLEN + 1];
+	uint32_t timeout;	/* seconds: its state's (what sync sends) */
+	uint8_t pe_data_len;	/* bytes of pe_data (it may hold a NUL) */
 };
 
 /*
@@ -324,6 +326,48 @@ int xdpvs_conn_import(struct xdpvs_engine *e,
 
 void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
 		       struct xdpvs_rates *rt);
+
+/* ---------------------------------------------------------------------
+ * Connection synchronisation (ipvsadm --start-daemon): the engine's part.
+ * The caller owns the sockets and the messages (core/sync_msg.h).
+ */
+
+#define XDPVS_SYNC_STATE_MASTER	0x0001	/* IP_VS_STATE_MASTER */
+#define XDPVS_SYNC_STATE_BACKUP	0x0002	/* IP_VS_STATE_BACKUP */
+
+/* A connection or template due for a sync, as xdpvs_conn_info_get()
+ * lists it (timeout: its state's, in seconds, as sync messages carry). */
+typedef void (*xdpvs_sync_conn_fn)(void *ctx,
+				   const struct xdpvs_conn_info *ci);
+
+/*
+ * Which sync daemons run (XDPVS_SYNC_STATE_* bits).  While the master
+ * runs, the engine decides after each packet from a client, and when a
+ * template outlives its timeout because it still controls connections,
+ * whether the connection is due for a sync (the kernel's rules and the
+ * sync_* switches), and hands it to fn, then its template; fn is called
+ * from within xdpvs_engine_rx()/xdpvs_engine_tick().  While the backup
+ * runs, backup_only takes effect.  While either runs, a real server of
+ * another family than its service's is refused (-EINVAL).
+ */
+void xdpvs_sync_set(struct xdpvs_engine *e, unsigned int state,
+		    xdpvs_sync_conn_fn fn, void *ctx);
+unsigned int xdpvs_sync_get(const struct xdpvs_engine *e);
+/* -EINVAL when a service has a real server of another family (sync cannot
+ * carry those: --start-daemon is refused), else 0. */
+int xdpvs_sync_check(const struct xdpvs_engine *e);
+
+/*
+ * Take in what a sync master sent (ip_vs_proc_conn): ci as a sync
+ * message decodes (flags masked for a backup, timeout 0 from a version-0
+ * message).  A connection already here is updated (state, activity,
+ * timeout) or, when it leads to another real server, expired and made
+ * anew; a new one is bound to its service's real server, or left unbound
+ * when there is none; its timeout is ci's, or for version 0 its state's
+ * (180 s for templates).  0; -ENOENT for an unknown persistence engine,
+ * -EINVAL for impossible flags or state, -ENOSPC when the table is full.
+ */
+int xdpvs_sync_apply(struct xdpvs_engine *e, const struct xdpvs_conn_info *ci);
 
 /*
  * Packets the fast path forwarded for the real server of stats slot slot

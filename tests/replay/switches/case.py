@@ -3,7 +3,9 @@
  * sloppy_tcp: a bare ACK to the service starts a connection (else it is
    not ours and is passed on).
  * sloppy_sctp: an SCTP DATA chunk starts one (else passed on).
- * backup_only: a SYN to the service is passed on, not balanced.
+ * backup_only: nothing changes: it holds only while a backup sync daemon
+   runs (the kernel's sysctl_backup_only()), and xdpvs-replay runs none
+   (tests/unit/core/test_core.c covers it with one).
  * cache_bypass: FWM 3 (TCP to 198.18.200.0/24) has no real server: the
    SYN is answered with port unreachable (to the client), or with the
    switch sent on to 198.18.200.1 itself (to the default next hop).
@@ -49,7 +51,7 @@ def main(binary):
         if len(r.sent()) != sent:
             fail("%s: SCTP DATA sent %d" % (sysctl, len(r.sent())))
     syn = [frame(tcp_in(1000, "S"), 1.0)]
-    for sysctl, sent in ((None, ["rs1"]), ("backup_only=1", [])):
+    for sysctl, sent in ((None, ["rs1"]), ("backup_only=1", ["rs1"])):
         r = run(binary, syn, sysctl)
         if [dest_of(p) for p in r.sent()] != sent:
             fail("%s: SYN went to %s" % (sysctl, r.sent()))

@@ -270,8 +270,10 @@ static void cache_bypass(void **state)
 	assert_string_equal(et_conn_state(t, CLIENT, 1001, NULL), "SYN_RECV");
 }
 
-/* backup_only: new packets to virtual services are not balanced; the
- * replies of existing NAT connections still are translated. */
+/* backup_only, while the backup sync daemon runs: new packets to
+ * virtual services are not balanced; the replies of existing NAT
+ * connections still are translated.  Without that daemon it does
+ * nothing (the kernel's sysctl_backup_only()). */
 static void backup_only(void **state)
 {
 	struct et *t = *state;
@@ -282,6 +284,9 @@ static void backup_only(void **state)
 	p.flags = 0x02;
 	assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
 	sysctl(t, "backup_only", 1);
+	p.sport = 1002;
+	assert_int_equal(et_rx_pkt(t, 2, &p), XDPVS_TX);
+	xdpvs_sync_set(t->e, XDPVS_SYNC_STATE_BACKUP, NULL, NULL);
 	p.sport = 1001;
 	assert_int_equal(et_rx_pkt(t, 2, &p), XDPVS_PASS);
 	r.flags = 0x12;
