@@ -62,7 +62,8 @@ static size_t outer4(uint8_t *f, uint8_t proto, uint8_t tos, uint8_t ttl,
 	ip[12] = 198, ip[13] = 18, ip[14] = 1, ip[15] = 1;
 	ip[16] = 198, ip[17] = 18, ip[18] = 1, ip[19] = 2;
 	put16(ip + 10, tb_csum(ip, 20, 0));
-	memcpy(ip + 20, extra, elen);
+	if (elen)	/* extra may be NULL: no tunnel header */
+		memcpy(ip + 20, extra, elen);
 	memcpy(ip + 20 + elen, inner, ilen);
 	return 14 + tot;
 }
