@@ -21,6 +21,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 for c in ip ethtool nsenter taskset flock curl nginx iperf3; do
 	command -v "$c" >/dev/null || skip "$c not installed"
 done
+[ -x "$LAB_XBENCH" ] || skip "$LAB_XBENCH not built (make bench-tools)"
 [ "$(nproc)" -ge 2 ] || { LAB_LB_CPU=0; }
 trap lab_release EXIT
 lab_up
