@@ -274,7 +274,10 @@ lab_variant() {
 		fi
 		ip -n "$ns" addr del "$LAB_VIP4/32" dev lo 2>/dev/null
 		ip -n "$ns" addr del "$LAB_VIP6/128" dev lo 2>/dev/null
-		[ "$LAB_VARIANT" = tun ] && in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" --detach -i "xbr$n" >/dev/null 2>&1
+		if [ "$LAB_VARIANT" = tun ]; then
+			in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" --detach -i "xbr$n" >/dev/null 2>&1
+			in_ns "$ns" nft delete table netdev xb-sink 2>/dev/null
+		fi
 		[ "$v" = nat ] && continue
 		# dr, tun: the server owns the VIP but never answers ARP/ND for it
 		ip -n "$ns" addr add "$LAB_VIP4/32" dev lo
@@ -286,12 +289,25 @@ lab_variant() {
 				{ echo "lab: tun needs ${XDPVS_BUILD:-build}/xdpvs-decap" >&2; return 1; }
 			in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" -i "xbr$n" >>"$LAB_DIR/decap.log" 2>&1 ||
 				{ cat "$LAB_DIR/decap.log" >&2; return 1; }
+			lab_tun_sink "$ns" "xbr$n" || return 1
 		fi
 	done
 	LAB_VARIANT=$v
-	# tun: xdpvs-decap owns the servers' XDP hook; the UDP goes to the
-	# stack (port 9 closed) and is still counted by the veth.
+	# tun: xdpvs-decap owns the servers' XDP hook (counted by the veth
+	# there); lab_tun_sink drops the decapsulated UDP.
 	[ "$v" = tun ] || lab_sinks on
+}
+
+# lab_tun_sink NS DEV: the tunnel servers' UDP sink.  xdpvs-decap hands
+# the inner packet to the stack, where UDP to the closed port 9 would cost
+# the generator's core a whole receive (checksum, socket lookup, ICMP
+# error) per packet - in the tun udp run that core, not the balancer,
+# set the rate.  An nftables ingress rule drops it right after the skb is
+# made, the nearest to the XDP sink the other variants have.
+lab_tun_sink() {
+	in_ns "$1" nft "add table netdev xb-sink;
+		add chain netdev xb-sink in { type filter hook ingress device $2 priority -500 ; };
+		add rule netdev xb-sink in udp dport 9 drop"
 }
 
 # lab_servers_up: nginx (one worker, "rsN\n") and iperf3 -s in every server,

@@ -215,7 +215,11 @@ def main():
       f"kernel {meta['kernel']} (a VM, shared with other work: see host "
       "load)")
     p(f"- tools: {meta['tools']}")
-    p(f"- {meta['reps']} repetitions, modes interleaved within each; "
+    done = meta.get("reps_done", meta["reps"])
+    reps = (f"{done} repetitions" if done == meta["reps"] else
+            f"{done} of {meta['reps']} repetitions (the time limit, "
+            "BENCH_LIMIT, stopped the rest)")
+    p(f"- {reps}, modes interleaved within each; "
       f"{meta['seconds']} s per measurement; every figure is the median "
       "over the repetitions, every ratio is between medians of this run")
     p(f"- host load: other work's CPU use during the kept runs: mean "
@@ -301,6 +305,51 @@ def targets(meta, S):
           f"| {ratio(cc.get('unit'), S.get(('nft', 'cc'), {}).get('unit'))} "
           f"| {ratio(sc.get('rate'), u['rate'])} |")
     p()
+    p(TARGET_NOTES)
+    p()
+
+
+# What the profiles (perf record -e cpu-clock -C <LB core> -g while one
+# workload ran; net.core.bpf_jit_kallsyms=1) showed about the targets
+# the table above misses.  Figures from one such run each, not from the
+# bench's samples: they explain, the table measures.
+TARGET_NOTES = """\
+Where the missed targets' time goes (perf on the balancer's core):
+
+- **rate vs xdp-ceiling**: the ceiling only rewrites MACs and sends
+  every frame to rs1; xdpvs parses, looks the flow up (a 40-byte key:
+  `lookup_nulls_elem_raw` + `htab_map_hash`, ~10 % of its time at 1k
+  flows), rewrites addresses, ports, TTL and checksums, counts, and
+  spreads the flows over three servers, so each NAPI poll flushes
+  frames to three veths and wakes three peer threads instead of one
+  (`__napi_schedule`: 15 % of xdpvs-nat's time, 6 % of the ceiling's).
+  Where the generator's bursts overflow the balancer's 256-frame ring,
+  the extra ns per packet become lost frames; the rate is then set by
+  how much of a burst each mode drains, the ns per packet being what
+  compares it with the ceiling.
+- **new connections, NAT**: a NAT connection still sends five packets
+  up through AF_XDP (SYN, SYN-ACK, the ACK that establishes it, both
+  FINs - the rules that keep the state machine exact; its closing ACKs
+  now stay in the fast path). Each is a hand-off from the NAPI thread
+  to xdpvsd and a `sendto` that wakes the next veth's thread on the
+  other core: in a cc run `finish_task_switch` (thread switches) and
+  `__napi_schedule` (the other core's wake-up) were 27 % and 23 % of
+  the balancer's time, the engine itself a few per cent. nft does the
+  same work in the NAPI thread that received the packet, without the
+  switch; DR and tunnel modes send two or three packets up and are
+  below nft.
+- **1M flows**: the rate is measured once the table holds the flows
+  (the count is shown); what is lost is the flow lookup's memory
+  misses. The generator walks its flows in order, so each packet finds
+  its flow's bucket and entry cold (2M entries for 1M NAT connections,
+  a 64 MiB bucket array of 4 KiB pages): `lookup_nulls_elem_raw` took
+  55 % of the balancer's time at 1M flows (~500 ns per packet) against
+  7 % (~40 ns) at 1k. That is the kernel's hash map on this VM's
+  memory, paid by any per-flow table (nft's conntrack loses a third at
+  210k entries); traffic with any locality pays less. Filling the table
+  is the engine's work (every first packet goes up), on a core the NAPI
+  thread mostly takes meanwhile: tens of thousands of new flows a
+  second, hence the wait for the fill."""
 
 
 def method(meta):
@@ -315,7 +364,8 @@ METHOD = """\
 Lab (`bench/lab.sh`): network namespaces joined by veth pairs - client
 `xb-cl` (198.18.0.2) -- balancer `xb-lb` -- three real servers `xb-rs1..3`
 (198.18.N.2: nginx with one worker answering `rsN`, `iperf3 -s`, and an XDP
-sink dropping UDP to port 9). VIP 198.18.100.1 on the balancer's lo; the
+sink dropping UDP to port 9; in tunnel mode xdpvs-decap holds the XDP hook
+and an nftables ingress rule drops the decapsulated UDP). VIP 198.18.100.1 on the balancer's lo; the
 servers' default route is the balancer (NAT); for DR and tunnel modes the
 servers hold the VIP and answer over a return link of their own to the
 client, as a router would carry DR replies past the balancer. Checksum
@@ -342,8 +392,10 @@ Workloads, each once per mode and repetition:
   reaches is in "offered" - so every mode is compared at about the same
   load rather than at its own saturation.
 - **scale**: `udp` with {scale_flows} flows, measured after {scale_warm} s
-  of filling; for nft the flows stay at 3/4 of the host's
-  `nf_conntrack_max` (262144 here: a global, not the lab's to raise).
+  of filling, and for xdpvs once its table holds them (it is asked for
+  its count every second, for at most {scale_fill} s more); for nft the
+  flows stay at 3/4 of the host's `nf_conntrack_max` (262144 here: a
+  global, not the lab's to raise).
 - **cc** / **ka**: `wrk -t1 -c{conns}` for {seconds} s to port 80, with
   `Connection: close` (one TCP connection per request) / keep-alive.
 - **tput**: `iperf3 -c`, one TCP stream for {seconds} s to rs1.
@@ -422,7 +474,13 @@ carries the load generator **and** the client's and the servers' work.
   every byte through userspace).
 - **scale**: filling the table takes the generator's full rate for
   seconds; the rate at that size is measured after the fill, and the flows
-  actually in the table are shown."""
+  actually in the table are shown.
+- **tunnel**: the servers decapsulate with xdpvs-decap, which hands the
+  inner packet to their stack: each packet costs the generator's core an
+  skb before the nftables rule drops it, where the other modes' XDP sink
+  drops it for almost nothing - so less is offered in xdpvs-tun's udp run
+  and its rate is the generator's while the balancer's core is mostly
+  idle; compare its ns per packet."""
 
 
 if __name__ == "__main__":

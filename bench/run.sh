@@ -15,7 +15,9 @@
 #   ka     wrk, keep-alive: requests/s, LB us/request
 #   tput   iperf3, one TCP stream: Mbit/s, LB ms per GB
 #   scale  udp with BENCH_SCALE_FLOWS flows, after BENCH_SCALE_WARM s to
-#          fill the table: packets/s at that size, table entries and memory
+#          fill the table (and up to BENCH_SCALE_FILL s more until it holds
+#          them, for modes that count): packets/s at that size, table
+#          entries and memory
 #
 # LB CPU: the balancer's work runs in its veths' NAPI threads, pinned to
 # LAB_LB_CPU, and in the mode's userspace processes (LB_PIDS, pinned there
@@ -48,6 +50,7 @@ UDP_FLOWS=${BENCH_UDP_FLOWS:-1024}
 UDP_RATE=${BENCH_UDP_RATE:-200000}
 SCALE_FLOWS=${BENCH_SCALE_FLOWS:-1048576}
 SCALE_WARM=${BENCH_SCALE_WARM:-8}
+SCALE_FILL=${BENCH_SCALE_FILL:-20}
 CONNS=${BENCH_CONNS:-32}
 QUIET_PCT=${BENCH_QUIET_PCT:-25}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
@@ -172,22 +175,42 @@ result() {
 		"$(foreign_pct "${a[*]:0:3}" "${b[*]:0:3}")" "$7" $((b[7] - a[7]))
 }
 
-# w_udp FLOWS WARM [PPS]: generator for WARM + D s (at PPS); the window is
-# the last D s
+# fill_wait FLOWS: after the scale run's warm-up, until the mode's table
+# holds FLOWS (99 %), at most SCALE_FILL s more (modes that can count:
+# mode_NAME_filled); the rate is meant at that size, not while filling
+fill_wait() {
+	local i n
+	mode_has "$MODE" filled || return 0
+	for i in $(seq "$SCALE_FILL"); do
+		n=$(mode_call "$MODE" filled)
+		[ "${n:-0}" -ge $(($1 * 99 / 100)) ] && return 0
+		sleep 1
+	done
+	log "$MODE: table at ${n:-?} of $1 flows after $((SCALE_WARM + SCALE_FILL)) s"
+}
+
+# w_udp FLOWS WARM [PPS]: generator for WARM (+ the scale run's fill) + D
+# s (at PPS); the window is the last D s
 w_udp() {
 	local flows=$1 warm=$2 pps=${3:-} s0 s1 gen a b sent secs el dlv table=-
+	local scale=0
+	[ "$flows" -gt "$UDP_FLOWS" ] && scale=1
 	lab_bg "$LAB_NS_CL" "$WORK/gen.log" on_gen_cpu "$LAB_XBENCH" gen \
 		-s "$(lab_mac "$LAB_NS_CL" xbc0)" -d "$(lab_mac "$LAB_NS_LB" xblc)" \
 		-S 198.19.0.0 -D "$TARGET" -p 9 -n "$flows" ${pps:+-r "$pps"} \
-		-t $((warm + D + 1)) xbc0
+		-t $((warm + scale * SCALE_FILL + D + 1)) xbc0
 	gen=$LAB_PID
 	sleep "$warm"
+	[ "$scale" = 1 ] && fill_wait "$flows"
 	s0=$(snap)
 	sleep "$D"
 	s1=$(snap)
-	[ "$flows" -gt "$UDP_FLOWS" ] && mode_has "$MODE" table && table=$(mode_call "$MODE" table | tr ' ' :)
+	[ "$scale" = 1 ] && mode_has "$MODE" table && table=$(mode_call "$MODE" table | tr ' ' :)
+	# SIGTERM: it stops and reports what it sent (a fill ended early)
+	[ "$scale" = 1 ] && kill "$gen" 2>/dev/null
 	wait "$gen"
-	read -r _ sent secs <"$WORK/gen.log" 2>/dev/null
+	# its "sent" line: stopped by a signal, it may write an error first
+	read -r _ sent secs < <(grep '^sent ' "$WORK/gen.log" 2>/dev/null)
 	a=($s0) b=($s1)
 	el=$(awk -v a="${a[0]}" -v b="${b[0]}" 'BEGIN { print b - a }')
 	dlv=$(awk -v d=$((b[6] - a[6])) -v t="$el" 'BEGIN { printf "%.0f", d / t }')
@@ -356,6 +379,7 @@ write_meta() {
 		echo "udp_rate=$UDP_RATE"
 		echo "scale_flows=$SCALE_FLOWS"
 		echo "scale_warm=$SCALE_WARM"
+		echo "scale_fill=$SCALE_FILL"
 		echo "quiet_pct=$QUIET_PCT"
 		echo "quiet_wait=$QUIET_WAIT"
 		echo "tries=$TRIES"

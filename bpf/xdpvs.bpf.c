@@ -10,7 +10,7 @@
  * stamp last_seen, add to the real server's per-CPU stats slot, and
  * XDP_TX (out of the receiving interface) or bpf_redirect().  What could
  * change a connection's state or needs an answer goes to the engine as if
- * there were no flow: TCP SYN, FIN, RST; SCTP control chunks; IPv4
+ * there were no flow: TCP SYN, FIN, RST or no ACK; SCTP control chunks; IPv4
  * options, IPv6 extension headers, fragments, TTL <= 1, more than the
  * flow's mtu; and what this program does not redo (an SCTP CRC32c when
  * the ports change, a whole UDP checksum for IPv6 UDP without one).
@@ -527,7 +527,10 @@ static __always_inline int fp_to_engine(void *data, void *end,
 	if (p->key.proto == IPPROTO_TCP) {
 		if ((void *)(l4 + 20) > end)
 			return 1;
-		return l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST);
+		/* IPVS moves the state on SYN, FIN, RST, and to CLOSE on a
+		 * packet without ACK: the engine's to see. */
+		return (l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST |
+				  XDPVS_TCP_ACK)) != XDPVS_TCP_ACK;
 	}
 	if (p->key.proto == IPPROTO_UDP) {
 		if ((void *)(l4 + 8) > end)
@@ -776,10 +779,15 @@ static __always_inline int fp_tunnel(struct xdp_md *ctx, __u32 l2,
 /* The flow's counters and last-seen time. */
 static __always_inline void fp_account(struct xdpvs_flow_value *v, __u32 len)
 {
+	__u64 now = bpf_ktime_get_coarse_ns();
 	__u32 slot = v->dest_idx;
 	struct xdpvs_flow_stats *st;
 
-	v->last_seen = bpf_ktime_get_ns();
+	/* The coarse clock (the last tick) costs no clock read, and its
+	 * value changes once a tick: a busy flow's line is written as
+	 * seldom (dp/flow.c reads it a tick later, never too early). */
+	if (v->last_seen != now)
+		v->last_seen = now;
 	if (!slot || slot >= XDPVS_FLOW_MAX_SLOTS)
 		return;
 	st = bpf_map_lookup_elem(&xdpvs_dest_st, &slot);

@@ -61,6 +61,7 @@ struct xdpvs_conn {
 	bool synced;			/* sent at least once (sync.c) */
 	uint32_t gen;			/* engine-wide creation number */
 	uint8_t flows;			/* directions installed in the cache */
+	bool resched;			/* its tuple went to a new connection */
 };
 
 /* What identifies a connection (the kernel's ip_vs_conn_param). */

@@ -503,6 +503,11 @@ static struct xdpvs_conn *core_recheck(struct xdpvs_engine *e,
 			 core_is_new_conn_expected(e, cp))
 			resched = true;
 		if (resched) {
+			/* Its tuple is the new connection's now: the fast
+			 * path must not carry it to the old one's server
+			 * while the old one waits for its timer. */
+			cp->resched = true;
+			xdpvs_flow_remove(e, cp);
 			if (!cp->n_control)
 				xdpvs_conn_expire_now(e, cp);
 			return NULL;

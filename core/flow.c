@@ -5,11 +5,12 @@
  *
  * The engine stays the single source of truth.  A connection gets its
  * flows (the client's direction, plus the real server's for NAT) once its
- * state is one the fast path cannot change: TCP or SCTP ESTABLISHED (the
- * fast path sends SYN, FIN, RST and SCTP control chunks up, and in
- * ESTABLISHED every other packet leaves the state as it is), or UDP.  Its
- * flows go when it leaves that state, when its real server is removed and
- * when it expires.  Because packets forwarded by the fast path never
+ * state is one the fast path cannot change: SCTP ESTABLISHED (the fast
+ * path sends SCTP control chunks up), TCP ESTABLISHED and the closing
+ * states in which an ACK leaves it where it is (the fast path sends SYN,
+ * FIN, RST and packets without ACK up: xdpvs_tcp_flow_ok()), or UDP.  Its
+ * flows go when it leaves those states, when its real server is removed
+ * and when it expires.  Because packets forwarded by the fast path never
  * reach the engine, its timer is not restarted by them: when the timer
  * fires, the cache's last-seen time decides whether the connection is
  * alive (re-armed from that time, as the kernel re-arms on each packet)
@@ -31,6 +32,7 @@
 #include "dest.h"
 #include "engine_priv.h"
 #include "flow.h"
+#include "proto.h"
 #include "svc.h"
 #include "sync.h"
 #include "xmit.h"
@@ -61,11 +63,12 @@ static void flow_key_out(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
 }
 
 /* May the fast path keep cp's packets in its present state? */
-static bool flow_state_ok(const struct xdpvs_conn *cp)
+static bool flow_state_ok(const struct xdpvs_engine *e,
+			  const struct xdpvs_conn *cp)
 {
 	switch (cp->protocol) {
 	case IPPROTO_TCP:
-		return cp->state == XDPVS_TCP_S_ESTABLISHED;
+		return xdpvs_tcp_flow_ok(e, cp);
 	case IPPROTO_SCTP:
 		return cp->state == XDPVS_SCTP_S_ESTABLISHED;
 	case IPPROTO_UDP:
@@ -80,7 +83,7 @@ static bool flow_eligible(const struct xdpvs_engine *e,
 {
 	uint32_t fwd = xdpvs_conn_fwd(cp);
 
-	if (!e->env.flow_add || !cp->dest || !cp->dest->slot ||
+	if (!e->env.flow_add || cp->resched || !cp->dest || !cp->dest->slot ||
 	    !xdpvs_dest_is_available(cp->dest))
 		return false;
 	if (cp->flags & (XDPVS_CONN_F_TEMPLATE | XDPVS_CONN_F_ONE_PACKET |
@@ -90,7 +93,7 @@ static bool flow_eligible(const struct xdpvs_engine *e,
 	    fwd != XDPVS_CONN_F_TUNNEL)
 		return false;
 	/* a sync master must see it until it has been sent */
-	return flow_state_ok(cp) && xdpvs_sync_flows_ok(e, cp);
+	return flow_state_ok(e, cp) && xdpvs_sync_flows_ok(e, cp);
 }
 
 /* Our side of a way out: interface, MACs, VLAN, MTU (less overhead). */

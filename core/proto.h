@@ -48,6 +48,11 @@ const struct xdpvs_proto *xdpvs_proto_get(uint8_t protocol);
 /* The state name -Lc prints for cp (templates: NONE / ASSURED). */
 const char *xdpvs_conn_state_name(const struct xdpvs_conn *cp);
 
+/* May the fast path forward cp's TCP packets without SYN, FIN or RST (and
+ * with ACK) in cp's present state, i.e. would none of them move it? */
+bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
+		       const struct xdpvs_conn *cp);
+
 extern const struct xdpvs_proto xdpvs_proto_tcp;
 extern const struct xdpvs_proto xdpvs_proto_udp;
 extern const struct xdpvs_proto xdpvs_proto_sctp;

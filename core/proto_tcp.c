@@ -172,6 +172,30 @@ static void tcp_state_transition(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 				     sCL : (*table)[dir][idx][cp->state]);
 }
 
+/*
+ * The fast path forwards a connection's packets that carry ACK and none of
+ * SYN, FIN, RST without the engine seeing them: so it may while an ACK
+ * moves the connection nowhere, from whichever side the flows cover.  That
+ * is ESTABLISHED, and the closing states but LAST_ACK (its ACK from the
+ * client closes it): FIN_WAIT, TIME_WAIT, CLOSE_WAIT, CLOSE.  Keeping the
+ * flows there saves a NAT connection's last ACKs the trip up; the timer
+ * still expires it on the state's timeout from the last packet seen.
+ */
+bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
+		       const struct xdpvs_conn *cp)
+{
+	const tcp_table_t *t =
+		e->sysctl.secure_tcp == 3 ? &tcp_states_dos : &tcp_states;
+	unsigned int s = cp->state;
+
+	if (s != sES && s != sFW && s != sTW && s != sCW && s != sCL)
+		return false;
+	if (cp->flags & XDPVS_CONN_F_NOOUTPUT)
+		return (*t)[XDPVS_DIR_INPUT_ONLY][TCP_EV_ACK][s] == s;
+	return (*t)[XDPVS_DIR_INPUT][TCP_EV_ACK][s] == s &&
+	       (*t)[XDPVS_DIR_OUTPUT][TCP_EV_ACK][s] == s;
+}
+
 static bool tcp_may_schedule(const struct xdpvs_engine *e,
 			     const struct xdpvs_pkt *p)
 {

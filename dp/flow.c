@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -17,11 +18,22 @@
 #include "daemon/log.h"
 #include "flow.h"
 
+/* How far behind CLOCK_MONOTONIC the fast path's clock may be, ns. */
+static uint64_t flow_tick_ns(void)
+{
+	struct timespec r;
+
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &r))
+		return 10000000;	/* 10 ms: HZ=100, the coarsest */
+	return (uint64_t)r.tv_sec * 1000000000ULL + (uint64_t)r.tv_nsec;
+}
+
 int dp_flow_init(struct dp_flow *f, int flows_fd, int dest_st_fd)
 {
 	memset(f, 0, sizeof(*f));
 	f->flows_fd = flows_fd;
 	f->dest_st_fd = dest_st_fd;
+	f->tick_ns = flow_tick_ns();
 	f->ncpu = libbpf_num_possible_cpus();
 	if (f->ncpu <= 0)
 		return f->ncpu ? f->ncpu : -EINVAL;
@@ -61,16 +73,28 @@ static void flow_keep(struct dp_flow *f, const struct xdpvs_flow_key *k)
 	f->kept[f->nkept++] = *k;
 }
 
+/* Replace k's entry with v, keeping the entry's last_seen. */
+static int flow_replace(struct dp_flow *f, const struct xdpvs_flow_key *k,
+			struct xdpvs_flow_value *v)
+{
+	struct xdpvs_flow_value old;
+
+	if (!bpf_map_lookup_elem(f->flows_fd, k, &old))
+		v->last_seen = old.last_seen;
+	return bpf_map_update_elem(f->flows_fd, k, v, BPF_ANY);
+}
+
 void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		 const struct xdpvs_flow_value *v)
 {
-	struct xdpvs_flow_value old, nv = *v;
+	struct xdpvs_flow_value nv = *v;
 
 	if (f->off)
 		return;
-	if (!bpf_map_lookup_elem(f->flows_fd, k, &old))
-		nv.last_seen = old.last_seen;
-	if (bpf_map_update_elem(f->flows_fd, k, &nv, BPF_ANY)) {
+	/* Most adds are a new connection's: one syscall when there is no
+	 * entry yet, the read of the old one only for a replacement. */
+	if (bpf_map_update_elem(f->flows_fd, k, &nv, BPF_NOEXIST) &&
+	    (errno != EEXIST || flow_replace(f, k, &nv))) {
 		/* Full: that connection stays on the slow path. */
 		f->errs++;
 		return;
@@ -94,9 +118,12 @@ uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
 	struct xdpvs_flow_value v;
 
-	if (f->off || bpf_map_lookup_elem(f->flows_fd, k, &v))
+	if (f->off || bpf_map_lookup_elem(f->flows_fd, k, &v) || !v.last_seen)
 		return 0;
-	return v.last_seen;
+	/* The fast path stamps the last tick's time: the packet came
+	 * within a tick after it.  Later, never earlier: no connection
+	 * expires before its time. */
+	return v.last_seen + f->tick_ns;
 }
 
 /* The sum over the CPUs of slot's counters into *out; 0 or -errno. */

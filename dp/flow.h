@@ -20,6 +20,7 @@ struct dp_flow {
 	int flows_fd;		/* xdpvs_flows */
 	int dest_st_fd;		/* xdpvs_dest_st */
 	int ncpu;
+	uint64_t tick_ns;	/* CLOCK_MONOTONIC_COARSE's resolution */
 	bool off;		/* the engine is going away: callbacks ignored */
 	struct xdpvs_flow_stats *prev;	/* per slot: what was folded */
 	struct xdpvs_flow_stats *cpu;	/* ncpu, for one lookup */

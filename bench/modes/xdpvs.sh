@@ -66,10 +66,28 @@ xdpvs_down() {
 	lab_variant nat
 }
 
-# Table size for the scale run: connections (from the daemon's --dump,
-# written on SIGUSR1 - TODO(#5): read it over the control socket once
-# xdpvsadm has a count) and memory: xdpvsd's resident set plus the BPF
-# maps it holds (bpftool's bytes_memlock).
+# xdpvs_conns: the engine's connection count (the control socket's
+# "info", ctl/proto.h)
+xdpvs_conns() {
+	python3 - "$LAB_DIR/xdpvsd.sock" <<'EOF' 2>/dev/null
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"v":1,"id":1,"type":"info"}\n')
+buf = b""
+while not buf.endswith(b"\n"):
+    d = s.recv(1 << 16)
+    if not d:
+        break
+    buf += d
+print(json.loads(buf)["info"]["conn_count"])
+EOF
+}
+
+# Table size for the scale run: connections (one per UDP flow) and
+# memory: xdpvsd's resident set plus the BPF maps it holds (bpftool's
+# bytes_memlock).
 mode_xdpvs_nat_table() {
 	local rss maps
 	rss=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$XDPVSD_PID/status")
@@ -78,8 +96,11 @@ import json, sys
 pid = int(sys.argv[1])
 print(sum(m.get("bytes_memlock", 0) for m in json.load(sys.stdin)
           if any(p.get("pid") == pid for p in m.get("pids", []))))' "$XDPVSD_PID")
-	echo "${XDPVS_SCALE_FLOWS:--} $((rss + ${maps:-0}))"
+	echo "$(xdpvs_conns || echo -) $((rss + ${maps:-0}))"
 }
+
+# The scale run's fill: connections in the table so far
+mode_xdpvs_nat_filled() { xdpvs_conns; }
 
 mode_xdpvs_nat_check() { xdpvs_check nat; }
 mode_xdpvs_nat_up() { xdpvs_up nat -m; }

@@ -33,13 +33,14 @@
  * with XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and
  * IPv6 UDP without a checksum (it needs a whole new one).
  *
- * The fast path writes last_seen (bpf_ktime_get_ns(), CLOCK_MONOTONIC: the
- * engine's clock too) and adds to per-CPU stats slots svc_idx and
- * dest_idx of xdpvs_svc_st / xdpvs_dest_st (the engine uses dest_idx
- * only: a real server's slot counts for its service too); the engine
- * reads last_seen on
- * timer expiry (re-arming while the flow is alive) and folds the slots
- * into its counters every 2 s, as IPVS's estimator does.  gen is the
+ * The fast path writes last_seen (bpf_ktime_get_coarse_ns(),
+ * CLOCK_MONOTONIC_COARSE: the engine's clock as of the last tick, so up
+ * to a tick early; xdpvsd adds the tick when it reads it) and adds to
+ * per-CPU stats slots svc_idx and dest_idx of xdpvs_svc_st /
+ * xdpvs_dest_st (the engine uses dest_idx only: a real server's slot
+ * counts for its service too); the engine reads last_seen on timer expiry
+ * (re-arming while the flow is alive) and folds the slots into its
+ * counters every 2 s, as IPVS's estimator does.  gen is the
  * engine's connection generation, so a stale entry of a reused connection
  * slot can be told apart.
  *
@@ -110,7 +111,7 @@ struct xdpvs_flow_value {
 	__u32 svc_idx;		/* stats slot of the service */
 	__u32 dest_idx;		/* stats slot of the real server */
 	__u32 gen;		/* engine connection generation */
-	__u64 last_seen;	/* written by XDP: ns, CLOCK_MONOTONIC */
+	__u64 last_seen;	/* written by XDP: ns, CLOCK_MONOTONIC_COARSE */
 	__u8 encap[XDPVS_FLOW_ENCAP_MAX];	/* TUN: outer headers */
 };
 _Static_assert(sizeof(struct xdpvs_flow_value) == 144, "flow value ABI");

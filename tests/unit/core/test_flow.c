@@ -137,7 +137,8 @@ static void nat_svc(struct et *t, const char *proto)
 }
 
 /* NAT TCP: nothing until ESTABLISHED, then both directions with what the
- * rewrite needs; FIN takes them away. */
+ * rewrite needs; the closing states keep them, a new connection on the
+ * tuple takes them away. */
 static void nat_tcp_established(void **state)
 {
 	struct et *t = *state;
@@ -176,8 +177,18 @@ static void nat_tcp_established(void **state)
 	/* More packets through the engine do not re-add. */
 	et_rx_pkt(t, 2, &p);
 	assert_int_equal(C.adds, 2);
+	/* Closing states in which an ACK moves nothing keep them. */
 	p = in(IPPROTO_TCP, 0x11);	/* FIN: CLOSE_WAIT */
 	et_rx_pkt(t, 3, &p);
+	assert_int_equal(C.n, 2);
+	p = out(IPPROTO_TCP, 0x11);	/* FIN: TIME_WAIT */
+	et_rx_pkt(t, 3, &p);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.adds, 2);
+	/* A new SYN on the tuple starts a new connection: the old one's
+	 * flows go at once, before its timer. */
+	p = in(IPPROTO_TCP, 0x02);
+	et_rx_pkt(t, 4, &p);
 	assert_int_equal(C.n, 0);
 	assert_int_equal(xdpvs_flow_count(t->e), 0);
 }
