@@ -75,7 +75,7 @@ help:
 	@echo "make check T=core/sched/wrr   one unit test (path under tests/unit)"
 	@echo "make check SAN=1              everything under ASan+UBSan in build-san/"
 	@echo "make fuzz       build the libFuzzer harnesses into build-fuzz/ (clang)"
-	@echo "make bench      the benchmark against the peers (~15 min, root): bench/RESULTS.md"
+	@echo "make bench      the benchmark against the peers (~16 min, root): bench/RESULTS.md"
 	@echo "make clean      remove build output"
 	@echo "V=1             show the commands"
 
