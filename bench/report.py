@@ -21,6 +21,8 @@ WL = {
     "udp-fixed": ("64-byte UDP at a fixed offered rate: CPU per packet at "
                   "the same load", "Mpps", 1e-6, "LB ns/pkt", 1.0),
     "scale": ("UDP with a big flow table", "Mpps", 1e-6, "LB ns/pkt", 1.0),
+    "scale-hot": ("UDP with a big flow table, traffic to a few of its flows",
+                  "Mpps", 1e-6, "LB ns/pkt", 1.0),
     "cc": ("new TCP connections (wrk, `Connection: close`)", "conn/s", 1,
            "LB µs/conn", 1e-3),
     "ka": ("keep-alive HTTP requests (wrk)", "req/s", 1, "LB µs/req", 1e-3),
@@ -28,6 +30,10 @@ WL = {
              "LB ms/GB", None),
 }
 ORDER = ["udp", "udp-fixed", "scale", "cc", "ka", "tput"]
+UDPS = ("udp", "udp-fixed", "scale", "scale-hot")
+# The scale table's rows: workload, what the traffic does during the window
+SCALE_ROWS = (("scale", "all flows in turn"),
+              ("scale-hot", "{udp_flows} of them"))
 BUSY_BOUND = 85.0  # % of its core above which the balancer is the limit
 
 
@@ -82,7 +88,7 @@ def summarize(samples):
                       for s in ss]),
             reps=[s["rate"] for s in sorted(ss, key=lambda s: s["rep"])],
             n=len(ss))
-        if key[1] in ("udp", "udp-fixed", "scale"):
+        if key[1] in UDPS:
             r["offered"] = med([float(s["offered"]) for s in ss
                                 if s["offered"] != "-"])
             r["dlv"] = med([float(s["delivered"]) / s["rate"] * 100
@@ -91,6 +97,8 @@ def summarize(samples):
             tab = [s["extra"].split(":") for s in ss if ":" in s["extra"]]
             r["entries"] = med([float(t[0]) for t in tab if t[0] != "-"])
             r["bytes"] = med([float(t[1]) for t in tab])
+            r["fill"] = med([float(t[2]) for t in tab
+                             if len(t) > 2 and t[2] != "-"])
         if key[1] in ("cc", "ka"):
             r["errors"] = sum(int(s["extra"].split(":")[1]) for s in ss
                               if s["extra"].startswith("errors:"))
@@ -117,14 +125,22 @@ def rate_str(wl, x):
     return f"{v:.3f}" if WL[wl][2] < 1 else fmt(v)
 
 
-def table(wl, modes, S):
+def table(wl, modes, S, meta):
     t, unit, _, pu, _ = WL[wl]
-    udp = wl in ("udp", "udp-fixed", "scale")
+    udp = wl in UDPS
     lines = [f"### {t}", ""]
     hdr = f"| mode | {unit} | vs direct | vs xdp-ceiling |"
     sep = "|---|---:|---:|---:|"
     if wl == "scale":
-        hdr, sep = f"| mode | {unit} | vs its udp rate |", "|---|---:|---:|"
+        lines += [
+            "Two measurements with the same full table: the traffic "
+            "walks all its flows in turn (every lookup a cache and TLB "
+            f"miss), or goes to {meta['udp_flows']} of them only (the "
+            "table's size without its working set). \"fill\": seconds "
+            "from the generator's start until the table held 99 % of the "
+            "flows.", ""]
+        hdr = f"| mode | traffic | {unit} | vs its udp rate |"
+        sep = "|---|---|---:|---:|"
     hdr += f" {pu} | vs direct | vs nft |"
     sep += "---:|---:|---:|"
     if not udp:
@@ -136,21 +152,26 @@ def table(wl, modes, S):
         hdr += " offered Mpps | at servers |"
         sep += "---:|---:|"
     if wl == "scale":
-        hdr += " flows in table | table memory |"
-        sep += "---:|---:|"
+        hdr += " flows in table | table memory | fill |"
+        sep += "---:|---:|---:|"
     hdr += " reps |"
     sep += "---|"
     lines += [hdr, sep]
     d = S.get(("direct", wl), {})
     c = S.get(("xdp-ceiling", wl), {})
     n = S.get(("nft", wl), {})
-    for m in modes:
-        r = S.get((m, wl))
+    rows = [(m, wl, None) for m in modes]
+    if wl == "scale":
+        rows = [(m, w, what.format(**meta)) for m in modes
+                for w, what in SCALE_ROWS]
+    for m, w, what in rows:
+        r = S.get((m, w))
         if not r:
             continue
         row = f"| {m} | {rate_str(wl, r['rate'])} "
         if wl == "scale":
-            row += f"| {ratio(r['rate'], S.get((m, 'udp'), {}).get('rate'))} |"
+            row = (f"| {m} | {what} | {rate_str(wl, r['rate'])} "
+                   f"| {ratio(r['rate'], S.get((m, 'udp'), {}).get('rate'))} |")
         else:
             row += (f"| {ratio(r['rate'], d.get('rate'))} "
                     f"| {ratio(r['rate'], c.get('rate'))} |")
@@ -164,8 +185,10 @@ def table(wl, modes, S):
                     f"| {fmt(r.get('dlv'), 0)} % |")
         if wl == "scale":
             mib = r.get("bytes")
+            fill = r.get("fill")
             row += (f" {fmt(r.get('entries'), 0)} "
-                    f"| {'-' if mib is None else f'{mib / 2**20:.0f} MiB'} |")
+                    f"| {'-' if mib is None else f'{mib / 2**20:.0f} MiB'} "
+                    f"| {'-' if fill is None else f'{fill:.0f} s'} |")
         row += " " + " ".join(rate_str(wl, x) for x in r["reps"]) + " |"
         lines.append(row)
     lines.append("")
@@ -181,7 +204,7 @@ def limits(wl, modes, S):
             continue
         busy = f"{fmt(r['busy'], 0)} % busy + {fmt(r['wait'], 0)} % waiting"
         full = r["busy"] + (r["wait"] or 0) >= BUSY_BOUND
-        if wl in ("udp", "udp-fixed", "scale") and r.get("offered"):
+        if wl in UDPS and r.get("offered"):
             fwd = r["rate"] / r["offered"] * 100
             if fwd >= 90:
                 who = "generator (everything offered was forwarded)"
@@ -250,7 +273,7 @@ def main():
     p()
     for wl in ORDER:
         if any(k[1] == wl for k in S):
-            for line in table(wl, modes, S):
+            for line in table(wl, modes, S, meta):
                 p(line)
     targets(meta, S)
     method(meta)
@@ -260,7 +283,7 @@ def main():
     p()
     p("Measured here, per workload (balancer's core busy → bottleneck):")
     p()
-    for wl in ORDER:
+    for wl in ORDER[:3] + ["scale-hot"] + ORDER[3:]:
         s = limits(wl, modes, S)
         if s:
             p(f"- {wl}: {s}")
@@ -293,17 +316,19 @@ def targets(meta, S):
                                                 "xdp-ceiling"))
     p("| mode | ns/pkt vs nft (≤ 0.33) | ns/pkt vs direct (< 1) | rate vs "
       "xdp-ceiling (≥ 0.90) | µs/conn vs nft (≤ 1) | 1M-flow rate vs "
-      "1k-flow (≈ 1) |")
+      "1k-flow (≈ 1): traffic over all 1M / over 1k of them |")
     p("|---|---:|---:|---:|---:|---:|")
     for m in xs:
         u = S[(m, "udp")]
         cc = S.get((m, "cc"), {})
         sc = S.get((m, "scale"), {})
+        hot = S.get((m, "scale-hot"), {})
         p(f"| {m} | {ratio(u['unit'], n.get('unit'))} "
           f"| {ratio(u['unit'], d.get('unit'))} "
           f"| {ratio(u['rate'], c.get('rate'))} "
           f"| {ratio(cc.get('unit'), S.get(('nft', 'cc'), {}).get('unit'))} "
-          f"| {ratio(sc.get('rate'), u['rate'])} |")
+          f"| {ratio(sc.get('rate'), u['rate'])} / "
+          f"{ratio(hot.get('rate'), u['rate'])} |")
     p()
     p(TARGET_NOTES)
     p()
@@ -391,11 +416,18 @@ Workloads, each once per mode and repetition:
   NIC's interrupt coalescing) at {udp_rate} frames/s offered - what it
   reaches is in "offered" - so every mode is compared at about the same
   load rather than at its own saturation.
-- **scale**: `udp` with {scale_flows} flows, measured after {scale_warm} s
-  of filling, and for xdpvs once its table holds them (it is asked for
-  its count every second, for at most {scale_fill} s more); for nft the
-  flows stay at 3/4 of the host's `nf_conntrack_max` (262144 here: a
-  global, not the lab's to raise).
+- **scale**: `udp` with {scale_flows} flows, measured once xdpvs's table
+  holds them (it is asked for its count every second, for at most
+  {scale_warm} + {scale_fill} s) or after {scale_warm} s of filling for
+  modes that cannot count; for nft the flows stay at 3/4 of the host's
+  `nf_conntrack_max` (262144 here: a global, not the lab's to raise).
+  The generator's flow f is packet number mod flows, so during the
+  window every flow of the table is used in turn, each lookup finding
+  its entry cold.
+- **scale-hot**: the same table, kept full (filled again as above unless
+  it still holds the flows), then a second generator sends to the first
+  {udp_flows} of those flows only: the cost of the table's size alone,
+  with a working set that fits the caches.
 - **cc** / **ka**: `wrk -t1 -c{conns}` for {seconds} s to port 80, with
   `Connection: close` (one TCP connection per request) / keep-alive.
 - **tput**: `iperf3 -c`, one TCP stream for {seconds} s to rs1.

@@ -16,8 +16,11 @@
 #   tput   iperf3, one TCP stream: Mbit/s, LB ms per GB
 #   scale  udp with BENCH_SCALE_FLOWS flows, after BENCH_SCALE_WARM s to
 #          fill the table (and up to BENCH_SCALE_FILL s more until it holds
-#          them, for modes that count): packets/s at that size, table
-#          entries and memory
+#          them, for modes that count): packets/s at that size while the
+#          traffic walks all the flows, table entries, memory, fill time
+#   scale-hot  the same table (filled as for scale unless it still holds
+#          the flows), then traffic to BENCH_UDP_FLOWS of its flows only:
+#          the table's size without its working set
 #
 # LB CPU: the balancer's work runs in its veths' NAPI threads, pinned to
 # LAB_LB_CPU, and in the mode's userspace processes (LB_PIDS, pinned there
@@ -45,7 +48,7 @@ OUT=${BENCH_OUT:-$HERE/RESULTS.md}
 WORK=${BENCH_WORK:-$XDPVS_BUILD/bench/run}
 REPS=${BENCH_REPS:-3}
 D=${BENCH_SECONDS:-4}
-WORKLOADS=${BENCH_WORKLOADS:-udp udp-fixed cc ka tput scale}
+WORKLOADS=${BENCH_WORKLOADS:-udp udp-fixed cc ka tput scale scale-hot}
 UDP_FLOWS=${BENCH_UDP_FLOWS:-1024}
 UDP_RATE=${BENCH_UDP_RATE:-200000}
 SCALE_FLOWS=${BENCH_SCALE_FLOWS:-1048576}
@@ -175,37 +178,71 @@ result() {
 		"$(foreign_pct "${a[*]:0:3}" "${b[*]:0:3}")" "$7" $((b[7] - a[7]))
 }
 
-# fill_wait FLOWS: after the scale run's warm-up, until the mode's table
-# holds FLOWS (99 %), at most SCALE_FILL s more (modes that can count:
-# mode_NAME_filled); the rate is meant at that size, not while filling
+# fill_wait FLOWS WARM: the scale run's fill.  For modes that count their
+# table (mode_NAME_filled), until it holds FLOWS (99 %), asked every
+# second, at most WARM + SCALE_FILL s; else WARM s.  Sets FILL_S, the
+# seconds it took (- for modes that cannot count): the rate is meant at
+# that size, not while filling.
 fill_wait() {
-	local i n
-	mode_has "$MODE" filled || return 0
-	for i in $(seq "$SCALE_FILL"); do
+	local i n t0
+	if ! mode_has "$MODE" filled; then
+		sleep "$2"
+		FILL_S=-
+		return 0
+	fi
+	t0=$(date +%s.%N)
+	for i in $(seq 0 $(($2 + SCALE_FILL))); do
+		[ "$i" -gt 0 ] && sleep 1
 		n=$(mode_call "$MODE" filled)
-		[ "${n:-0}" -ge $(($1 * 99 / 100)) ] && return 0
-		sleep 1
+		[ "${n:-0}" -ge $(($1 * 99 / 100)) ] && break
 	done
-	log "$MODE: table at ${n:-?} of $1 flows after $((SCALE_WARM + SCALE_FILL)) s"
+	FILL_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	[ "${n:-0}" -ge $(($1 * 99 / 100)) ] ||
+		log "$MODE: table at ${n:-?} of $1 flows after $FILL_S s"
 }
 
-# w_udp FLOWS WARM [PPS]: generator for WARM (+ the scale run's fill) + D
-# s (at PPS); the window is the last D s
-w_udp() {
-	local flows=$1 warm=$2 pps=${3:-} s0 s1 gen a b sent secs el dlv table=-
-	local scale=0
-	[ "$flows" -gt "$UDP_FLOWS" ] && scale=1
-	lab_bg "$LAB_NS_CL" "$WORK/gen.log" on_gen_cpu "$LAB_XBENCH" gen \
+# gen_start FLOWS PPS SECONDS LOG: the generator over FLOWS flows (at PPS
+# frames/s; "" for as fast as it goes) for SECONDS s, in the background
+# (LAB_PID)
+gen_start() {
+	lab_bg "$LAB_NS_CL" "$4" on_gen_cpu "$LAB_XBENCH" gen \
 		-s "$(lab_mac "$LAB_NS_CL" xbc0)" -d "$(lab_mac "$LAB_NS_LB" xblc)" \
-		-S 198.19.0.0 -D "$TARGET" -p 9 -n "$flows" ${pps:+-r "$pps"} \
-		-t $((warm + scale * SCALE_FILL + D + 1)) xbc0
-	gen=$LAB_PID
-	sleep "$warm"
-	[ "$scale" = 1 ] && fill_wait "$flows"
+		-S 198.19.0.0 -D "$TARGET" -p 9 -n "$1" ${2:+-r "$2"} -t "$3" xbc0
+}
+
+# w_udp FLOWS WARM [PPS] [HOT]: the generator over FLOWS flows (at PPS)
+# for WARM + D s; the window is the last D s.  A scale run (FLOWS >
+# UDP_FLOWS) fills the table first (fill_wait) and reports its size.
+# With HOT, the fill has a generator of its own (none if the table
+# already holds FLOWS, from the scale run before), then the window's
+# traffic goes to the first HOT of those flows only (the generator's flow
+# f is the same packet whatever its flow count): the table stays full,
+# the working set is small.
+w_udp() {
+	local flows=$1 warm=$2 pps=${3:-} hot=${4:-} s0 s1 gen a b sent secs el dlv
+	local scale=0 table=- n
+	FILL_S=-
+	[ "$flows" -gt "$UDP_FLOWS" ] && scale=1
+	if [ -n "$hot" ]; then
+		n=$(mode_call "$MODE" filled)
+		if [ "${n:-0}" -lt $((flows * 99 / 100)) ]; then
+			gen_start "$flows" "" $((warm + SCALE_FILL + 1)) "$WORK/gen-fill.log"
+			fill_wait "$flows" "$warm"
+			kill "$LAB_PID" 2>/dev/null
+			wait "$LAB_PID"
+		fi
+		gen_start "$hot" "$pps" $((1 + D + 1)) "$WORK/gen.log"
+		gen=$LAB_PID
+		sleep 1
+	else
+		gen_start "$flows" "$pps" $((warm + scale * SCALE_FILL + D + 1)) "$WORK/gen.log"
+		gen=$LAB_PID
+		if [ "$scale" = 1 ]; then fill_wait "$flows" "$warm"; else sleep "$warm"; fi
+	fi
 	s0=$(snap)
 	sleep "$D"
 	s1=$(snap)
-	[ "$scale" = 1 ] && mode_has "$MODE" table && table=$(mode_call "$MODE" table | tr ' ' :)
+	[ "$scale" = 1 ] && mode_has "$MODE" table && table=$(mode_call "$MODE" table | tr ' ' :):$FILL_S
 	# SIGTERM: it stops and reports what it sent (a fill ended early)
 	[ "$scale" = 1 ] && kill "$gen" 2>/dev/null
 	wait "$gen"
@@ -261,6 +298,7 @@ run_workload() {
 		udp) line=$(w_udp "$UDP_FLOWS" 1) ;;
 		udp-fixed) line=$(w_udp "$UDP_FLOWS" 1 "$UDP_RATE") ;;
 		scale) line=$(w_udp "$(mode_scale_flows)" "$SCALE_WARM") ;;
+		scale-hot) line=$(w_udp "$(mode_scale_flows)" "$SCALE_WARM" "" "$UDP_FLOWS") ;;
 		cc | ka) line=$(w_wrk "$w") ;;
 		tput) line=$(w_tput) ;;
 		esac

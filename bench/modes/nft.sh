@@ -2,7 +2,7 @@
 # nft, nft-1rs: nftables DNAT load balancing (conntrack, nat hook), with
 # `numgen inc mod 3` over the three servers, or to rs1 alone (the same
 # server capacity as direct: the ratio is the path's cost alone).
-bench_mode nft "nftables DNAT, \`dnat to numgen inc mod 3 map { 0 : rs1, 1 : rs2, 2 : rs3 }\` (conntrack)" "udp udp-fixed cc ka tput scale"
+bench_mode nft "nftables DNAT, \`dnat to numgen inc mod 3 map { 0 : rs1, 1 : rs2, 2 : rs3 }\` (conntrack)" "udp udp-fixed cc ka tput scale scale-hot"
 bench_mode nft-1rs "nftables DNAT to rs1 only" "udp udp-fixed cc ka tput"
 
 nft_up() {

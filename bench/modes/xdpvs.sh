@@ -11,7 +11,7 @@
 #
 # The LB CPU counted for these modes is the balancer's NAPI threads (the
 # XDP program runs there) plus every thread of xdpvsd (AF_XDP, engine).
-bench_mode xdpvs-nat "xdpvsd, masquerading (-m), rr over 3 servers" "udp udp-fixed cc ka tput scale"
+bench_mode xdpvs-nat "xdpvsd, masquerading (-m), rr over 3 servers" "udp udp-fixed cc ka tput scale scale-hot"
 bench_mode xdpvs-dr "xdpvsd, direct routing (-g), rr over 3 servers" "udp udp-fixed cc ka tput"
 bench_mode xdpvs-tun "xdpvsd, IPIP tunnelling (-i), rr over 3 servers, xdpvs-decap on the servers" "udp udp-fixed cc ka tput"
 
