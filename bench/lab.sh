@@ -371,8 +371,11 @@ lab_down() {
 	return 0
 }
 
-# lab_release: lab_down, then let the next lab run
+# lab_release: lab_down, then let the next lab run; nothing without the
+# lab's lock (lab_up found another lab running: its namespaces are not
+# ours to delete)
 lab_release() {
+	[ -n "${LAB_LOCK_FD:-}" ] || return 0
 	lab_down
 	[ -n "${LAB_LOCK_FD:-}" ] && exec {LAB_LOCK_FD}>&-
 	LAB_LOCK_FD=
