@@ -86,16 +86,17 @@ EOF
 }
 
 # Table size for the scale run: connections (one per UDP flow) and
-# memory: xdpvsd's resident set plus the BPF maps it holds (bpftool's
-# bytes_memlock).
+# memory: xdpvsd's resident set plus the BPF maps pinned under its bpffs
+# directory (bpftool's bytes_memlock: the flow map's buckets and, without
+# preallocation, its elements in use).
 mode_xdpvs_nat_table() {
 	local rss maps
 	rss=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$XDPVSD_PID/status")
-	maps=$(bpftool -j map show 2>/dev/null | python3 -c '
+	maps=$(for f in "$LAB_DIR"/bpffs/xdpvs/*/*; do
+		bpftool -j map show pinned "$f" && echo
+	done 2>/dev/null | python3 -c '
 import json, sys
-pid = int(sys.argv[1])
-print(sum(m.get("bytes_memlock", 0) for m in json.load(sys.stdin)
-          if any(p.get("pid") == pid for p in m.get("pids", []))))' "$XDPVSD_PID")
+print(sum(json.loads(l).get("bytes_memlock", 0) for l in sys.stdin if l.strip()))')
 	echo "$(xdpvs_conns || echo -) $((rss + ${maps:-0}))"
 }
 
