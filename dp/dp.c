@@ -393,6 +393,8 @@ static void dp_sock_ready(void *arg, uint32_t events)
 	int round;
 
 	dp->now = loop_now();
+	/* the burst's new flows in a few syscalls, before its frames go */
+	dp_flow_batch(&dp->flow);
 	for (round = 0; round < DP_ROUNDS; round++) {
 		n = xsk_ring_cons__peek(&x->rx, DP_BATCH, &idx);
 		if (!n)
@@ -407,6 +409,7 @@ static void dp_sock_ready(void *arg, uint32_t events)
 		x->st.rx += n;
 		dp_xsk_refill(x);
 	}
+	dp_flow_flush(&dp->flow);
 	dp_flush_all(dp);
 }
 

@@ -84,6 +84,82 @@ static int flow_replace(struct dp_flow *f, const struct xdpvs_flow_key *k,
 	return bpf_map_update_elem(f->flows_fd, k, v, BPF_ANY);
 }
 
+static void flow_added(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	f->adds++;
+	if (f->collect)
+		flow_keep(f, k);
+}
+
+/* One add, now; v's last_seen may be overwritten. */
+static void flow_add_one(struct dp_flow *f, const struct xdpvs_flow_key *k,
+			 struct xdpvs_flow_value *v)
+{
+	/* Most adds are a new connection's: one syscall when there is no
+	 * entry yet, the read of the old one only for a replacement. */
+	if (bpf_map_update_elem(f->flows_fd, k, v, BPF_NOEXIST) &&
+	    (errno != EEXIST || flow_replace(f, k, v))) {
+		/* Full: that connection stays on the slow path. */
+		f->errs++;
+		return;
+	}
+	flow_added(f, k);
+}
+
+void dp_flow_batch(struct dp_flow *f)
+{
+	f->batch = !f->no_batch;
+}
+
+/*
+ * The kernel adds a batch in order and stops at the first element it
+ * refuses, telling how many went in: that one goes alone (a full map
+ * counts an error), then the rest as a batch.  A batch takes no
+ * BPF_NOEXIST, so it would overwrite an entry: within a burst the engine
+ * only installs flows it has not installed yet (a new connection's, or
+ * one whose stale entry is of no use), never replaces one whose
+ * last_seen matters (routes changed, a connection adopted: not in a
+ * burst, one at a time).
+ */
+static void flow_write_pending(struct dp_flow *f)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = 0);
+	uint32_t i = 0, n, j;
+	int err = -1, e = 0;
+
+	while (i < f->npend) {
+		n = 0;
+		if (!f->no_batch) {
+			n = f->npend - i;
+			err = bpf_map_update_batch(f->flows_fd, &f->pk[i],
+						   &f->pv[i], &n, &opts);
+			e = errno;
+		}
+		/* Refused as a whole (the count is then not written): no
+		 * batches here, one by one from now on. */
+		if (err && e != E2BIG && e != ENOMEM) {
+			f->no_batch = true;
+			n = 0;
+		}
+		for (j = 0; j < n; j++)
+			flow_added(f, &f->pk[i + j]);
+		i += n;
+		if (!err)
+			break;
+		if (i < f->npend) {
+			flow_add_one(f, &f->pk[i], &f->pv[i]);
+			i++;
+		}
+	}
+	f->npend = 0;
+}
+
+void dp_flow_flush(struct dp_flow *f)
+{
+	flow_write_pending(f);
+	f->batch = false;
+}
+
 void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		 const struct xdpvs_flow_value *v)
 {
@@ -91,23 +167,21 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 
 	if (f->off)
 		return;
-	/* Most adds are a new connection's: one syscall when there is no
-	 * entry yet, the read of the old one only for a replacement. */
-	if (bpf_map_update_elem(f->flows_fd, k, &nv, BPF_NOEXIST) &&
-	    (errno != EEXIST || flow_replace(f, k, &nv))) {
-		/* Full: that connection stays on the slow path. */
-		f->errs++;
+	if (!f->batch) {
+		flow_add_one(f, k, &nv);
 		return;
 	}
-	f->adds++;
-	if (f->collect)
-		flow_keep(f, k);
+	f->pk[f->npend] = *k;
+	f->pv[f->npend++] = nv;
+	if (f->npend == DP_FLOW_BATCH)
+		flow_write_pending(f);
 }
 
 void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
 	if (f->off)
 		return;
+	flow_write_pending(f);
 	if (bpf_map_delete_elem(f->flows_fd, k) && errno != ENOENT)
 		f->errs++;
 	else
@@ -118,7 +192,10 @@ uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
 	struct xdpvs_flow_value v;
 
-	if (f->off || bpf_map_lookup_elem(f->flows_fd, k, &v) || !v.last_seen)
+	if (f->off)
+		return 0;
+	flow_write_pending(f);
+	if (bpf_map_lookup_elem(f->flows_fd, k, &v) || !v.last_seen)
 		return 0;
 	/* The fast path stamps the last tick's time: the packet came
 	 * within a tick after it.  Later, never earlier: no connection
@@ -203,6 +280,7 @@ int dp_flow_prune(struct dp_flow *f)
 
 	if (!f->collect)
 		return 0;
+	flow_write_pending(f);
 	f->collect = false;
 	if (f->nkept)
 		qsort(f->kept, f->nkept, sizeof(*f->kept), flow_cmp);

@@ -16,6 +16,8 @@
 #include <xdpvs/engine.h>
 #include <xdpvs/flow.h>
 
+#define DP_FLOW_BATCH	128	/* adds written by one syscall, at most */
+
 struct dp_flow {
 	int flows_fd;		/* xdpvs_flows */
 	int dest_st_fd;		/* xdpvs_dest_st */
@@ -27,12 +29,27 @@ struct dp_flow {
 	struct xdpvs_flow_key *kept;	/* collected by dp_flow_collect() */
 	uint32_t nkept, capkept;
 	bool collect;
+	bool batch;		/* between dp_flow_batch() and _flush() */
+	bool no_batch;		/* the kernel refused a batch: one by one */
+	uint32_t npend;		/* adds waiting in pk/pv */
+	struct xdpvs_flow_key pk[DP_FLOW_BATCH];
+	struct xdpvs_flow_value pv[DP_FLOW_BATCH];
 	uint64_t adds, dels, errs;
 };
 
 /* Set f up on the maps' fds (not owned).  0 or -errno. */
 int dp_flow_init(struct dp_flow *f, int flows_fd, int dest_st_fd);
 void dp_flow_fini(struct dp_flow *f);
+
+/*
+ * Between dp_flow_batch() and dp_flow_flush(), adds wait and go to the
+ * map DP_FLOW_BATCH at a time, in one syscall (BPF_MAP_UPDATE_BATCH):
+ * for a burst of received frames, whose new connections would otherwise
+ * cost two syscalls each.  A delete or a lookup writes what waits
+ * first, so the map sees every change in the engine's order.
+ */
+void dp_flow_batch(struct dp_flow *f);
+void dp_flow_flush(struct dp_flow *f);
 
 /* The engine's callbacks (xdpvs_env), f being what they act on. */
 void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
