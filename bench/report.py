@@ -363,18 +363,38 @@ Where the missed targets' time goes (perf on the balancer's core):
   same work in the NAPI thread that received the packet, without the
   switch; DR and tunnel modes send two or three packets up and are
   below nft.
-- **1M flows**: the rate is measured once the table holds the flows
-  (the count is shown); what is lost is the flow lookup's memory
-  misses. The generator walks its flows in order, so each packet finds
-  its flow's bucket and entry cold (2M entries for 1M NAT connections,
-  a 64 MiB bucket array of 4 KiB pages): `lookup_nulls_elem_raw` took
-  55 % of the balancer's time at 1M flows (~500 ns per packet) against
-  7 % (~40 ns) at 1k. That is the kernel's hash map on this VM's
-  memory, paid by any per-flow table (nft's conntrack loses a third at
-  210k entries); traffic with any locality pays less. Filling the table
-  is the engine's work (every first packet goes up), on a core the NAPI
-  thread mostly takes meanwhile: tens of thousands of new flows a
-  second, hence the wait for the fill."""
+- **1M flows**: two runs with the same full table (its count is
+  shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
+  and ns per packet: the table's size alone costs nothing. Traffic that
+  walks all its flows in turn finds each packet's bucket and then its
+  element cold - two dependent cache and TLB misses (4M buckets, a 64
+  MiB array of 4 KiB pages; elements of 256 bytes):
+  `lookup_nulls_elem_raw` took ~55 % of the balancer's time (~420 ns
+  per packet, its two loads about equally) against ~7 % at 1k flows.
+  Tried, one run each, none outside the run-to-run spread (740-850 ns
+  per packet at 1M flows): preallocated elements (no
+  `BPF_F_NO_PREALLOC`; +470 MiB), twice the buckets (128 MiB), elements
+  twice as large (512 bytes). So neither a smaller bucket array (longer
+  chains) nor a smaller value or key removes a miss: that is the
+  kernel's hash map on this VM's nested paging, paid by any per-flow
+  table (nft's conntrack, walked the same way at ~185k entries, takes
+  ~30 % more per packet than at 1k); traffic with any locality pays
+  less.
+- **filling the table**: every first packet goes up to xdpvsd, ~45k
+  to 70k new flows a second here. xdpvsd gets a sixth to a third of the
+  balancer's core (runnable most of the rest of the time, behind the
+  NAPI thread, which forwards the flows already installed at ~1 Mpps);
+  each new flow costs it ~3 µs (~5 µs before a burst's new flows went
+  to the map in batches, one syscall per 128), 40 % of that the two
+  cold hash-map inserts (`htab_map_update_elem`), a fifth the engine's
+  connection lookup. The packets lost meanwhile follow from that, they
+  do not set it: in one fill, 8.5M of the 9.6M first packets sent up were dropped
+  at the AF_XDP socket (receive ring full, or no frame left in its fill
+  ring: xdpvsd was behind), and 75 % of the engine's copies towards the
+  servers found no free frame on the egress sockets - the flows are
+  installed before the copy, and those frames wait because the servers'
+  veth rings, full of fast-path frames, stop the sockets' transmit
+  queue (the servers' threads share the generator's core)."""
 
 
 def method(meta):
@@ -504,9 +524,10 @@ carries the load generator **and** the client's and the servers' work.
 - **tput**: iperf3's sender and receiver share one core; the stream's
   rate is theirs unless the balancer's core saturates (haproxy copies
   every byte through userspace).
-- **scale**: filling the table takes the generator's full rate for
-  seconds; the rate at that size is measured after the fill, and the flows
-  actually in the table are shown.
+- **scale**, **scale-hot**: filling the table takes the generator's
+  full rate for ~25 s (xdpvsd's share of the balancer's core is the
+  limit: see the targets' notes); the rates are measured after the fill,
+  and the flows actually in the table at the end of each run are shown.
 - **tunnel**: the servers decapsulate with xdpvs-decap, which hands the
   inner packet to their stack: each packet costs the generator's core an
   skb before the nftables rule drops it, where the other modes' XDP sink
