@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dp/flow.c: the engine's flow adds, deletes and lookups on a real BPF
+ * hash map shaped like xdpvs_flows, one at a time and in a burst's
+ * batches (dp_flow_batch() .. dp_flow_flush()): the map ends up the same
+ * either way, deletes and lookups see the adds made before them, and a
+ * full map counts errors without losing the rest of a batch.
+ *
+ * Needs root (BPF maps).  Exits 77 ("skipped") when a map cannot be made.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include "dp/flow.h"
+
+#define MAP_ENTRIES	1024
+
+/* A map like xdpvs_flows with room for n entries; -errno on failure. */
+static int flow_map(uint32_t n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_flows",
+				sizeof(struct xdpvs_flow_key),
+				sizeof(struct xdpvs_flow_value), n, &o);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static struct xdpvs_flow_key key(uint32_t i)
+{
+	struct xdpvs_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.af = 2;
+	k.proto = 17;
+	k.sport = (uint16_t)(i & 0xffff);
+	k.dport = 9;
+	k.saddr.ip = 0xc6130000 + i;	/* 198.19.0.0 + i, host order */
+	k.daddr.ip = 0xc6126401;	/* 198.18.100.1 */
+	return k;
+}
+
+static struct xdpvs_flow_value val(uint32_t i)
+{
+	struct xdpvs_flow_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.action = XDPVS_FLOW_DNAT;
+	v.daf = 2;
+	v.ifindex = 3;
+	v.gen = i;
+	return v;
+}
+
+/* The gen of k's entry, or -1 if there is none. */
+static int64_t gen_of(int fd, uint32_t i)
+{
+	struct xdpvs_flow_key k = key(i);
+	struct xdpvs_flow_value v;
+
+	if (bpf_map_lookup_elem(fd, &k, &v))
+		return -1;
+	return v.gen;
+}
+
+static uint32_t map_count(int fd)
+{
+	struct xdpvs_flow_key k, next;
+	void *prev = NULL;
+	uint32_t n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next) && n < 100000) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+struct fx {
+	int fd;
+	struct dp_flow *f;
+};
+
+static int setup(void **state)
+{
+	static struct dp_flow f;	/* large: not on the stack */
+	static struct fx fx;
+
+	fx.fd = flow_map(MAP_ENTRIES);
+	assert_true(fx.fd >= 0);
+	assert_int_equal(dp_flow_init(&f, fx.fd, -1), 0);
+	fx.f = &f;
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	dp_flow_fini(fx->f);
+	close(fx->fd);
+	return 0;
+}
+
+static void add(struct dp_flow *f, uint32_t i, uint32_t gen)
+{
+	struct xdpvs_flow_key k = key(i);
+	struct xdpvs_flow_value v = val(gen);
+
+	dp_flow_add(f, &k, &v);
+}
+
+static void adds_outside_a_burst_go_at_once(void **state)
+{
+	struct fx *fx = *state;
+
+	add(fx->f, 1, 1);
+	assert_int_equal(gen_of(fx->fd, 1), 1);
+	add(fx->f, 1, 2);	/* a replacement */
+	assert_int_equal(gen_of(fx->fd, 1), 2);
+	assert_int_equal(fx->f->adds, 2);
+	assert_int_equal(fx->f->errs, 0);
+}
+
+static void a_burst_writes_its_adds_at_the_flush(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t i;
+
+	dp_flow_batch(fx->f);
+	for (i = 0; i < 3 * DP_FLOW_BATCH + 5; i++)
+		add(fx->f, i, i + 100);
+	/* every full batch went already, the last few wait */
+	assert_int_equal(map_count(fx->fd), 3 * DP_FLOW_BATCH);
+	assert_int_equal(gen_of(fx->fd, 3 * DP_FLOW_BATCH + 4), -1);
+	dp_flow_flush(fx->f);
+	assert_int_equal(map_count(fx->fd), 3 * DP_FLOW_BATCH + 5);
+	for (i = 0; i < 3 * DP_FLOW_BATCH + 5; i++)
+		assert_int_equal(gen_of(fx->fd, i), i + 100);
+	assert_int_equal(fx->f->adds, 3 * DP_FLOW_BATCH + 5);
+	assert_int_equal(fx->f->errs, 0);
+	assert_false(fx->f->no_batch);
+	/* after the flush, adds go at once again */
+	add(fx->f, 5000, 7);
+	assert_int_equal(gen_of(fx->fd, 5000), 7);
+}
+
+static void deletes_and_lookups_see_the_adds_before_them(void **state)
+{
+	struct fx *fx = *state;
+	struct xdpvs_flow_key k = key(2);
+	struct xdpvs_flow_value v = val(0);
+
+	v.last_seen = 123;
+	dp_flow_batch(fx->f);
+	add(fx->f, 1, 1);
+	dp_flow_add(fx->f, &k, &v);
+	add(fx->f, 3, 3);
+	k = key(1);
+	dp_flow_del(fx->f, &k);		/* after its add, not before */
+	k = key(2);
+	assert_int_equal(dp_flow_last_seen(fx->f, &k), 123 + fx->f->tick_ns);
+	add(fx->f, 1, 11);		/* the same tuple again */
+	dp_flow_flush(fx->f);
+	assert_int_equal(gen_of(fx->fd, 1), 11);
+	assert_int_equal(gen_of(fx->fd, 3), 3);
+	assert_int_equal(map_count(fx->fd), 3);
+	assert_int_equal(fx->f->dels, 1);
+}
+
+static void a_full_map_counts_errors_and_keeps_the_rest(void **state)
+{
+	struct fx *fx = *state;
+	struct dp_flow *f = fx->f;
+	int fd = flow_map(8);
+	uint32_t i;
+
+	assert_true(fd >= 0);
+	f->flows_fd = fd;
+	dp_flow_batch(f);
+	for (i = 0; i < 12; i++)
+		add(f, i, i);
+	dp_flow_flush(f);
+	assert_int_equal(map_count(fd), 8);
+	assert_int_equal(f->adds, 8);
+	assert_int_equal(f->errs, 4);
+	assert_false(f->no_batch);	/* refused elements, not batches */
+	/* room again: the next burst's batches go */
+	for (i = 0; i < 4; i++) {
+		struct xdpvs_flow_key k = key(i);
+
+		dp_flow_del(f, &k);
+	}
+	dp_flow_batch(f);
+	for (i = 20; i < 24; i++)
+		add(f, i, i);
+	dp_flow_flush(f);
+	for (i = 20; i < 24; i++)
+		assert_int_equal(gen_of(fd, i), i);
+	f->flows_fd = fx->fd;
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			adds_outside_a_burst_go_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_burst_writes_its_adds_at_the_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			deletes_and_lookups_see_the_adds_before_them, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_full_map_counts_errors_and_keeps_the_rest, setup,
+			teardown),
+	};
+	int fd = flow_map(1);
+
+	if (fd < 0) {
+		fprintf(stderr, "test_flow: cannot make a BPF map (%s): "
+			"skipped\n", strerror(-fd));
+		return 77;
+	}
+	close(fd);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
