@@ -62,6 +62,8 @@ struct xdpvs_conn {
 	uint32_t gen;			/* engine-wide creation number */
 	uint8_t flows;			/* directions installed in the cache */
 	bool resched;			/* its tuple went to a new connection */
+	uint32_t flow_fp[2];		/* of each installed direction's value
+					 * (flow.c): in, out */
 };
 
 /* What identifies a connection (the kernel's ip_vs_conn_param). */

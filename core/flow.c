@@ -17,6 +17,18 @@
  * or expires.  Their counters reach the engine through per-real-server
  * stats slots, folded in by the daemon.
  *
+ * When routes change, every connection's flows are computed again, but
+ * only those whose value differs from the installed one are written: a
+ * write is a syscall or two in xdpvsd, and with a million connections
+ * rewriting them all for one neighbour's new MAC stalled it for seconds.
+ * What was installed is remembered as a 32-bit fingerprint per direction
+ * (flow_fp(), 8 bytes a connection) rather than as a copy of the value
+ * (144 bytes) or as per-destination routes (the real server's direction
+ * of NAT goes by a route per client, and a value also carries the tunnel
+ * template and pmtu_disc).  Two values that differ share a fingerprint
+ * with odds of 2^-32: such a flow would keep its old way out until its
+ * next change or its connection's end.
+ *
  * While a sync master runs, a connection gets its flows only once it was
  * sent to the backups in its present state (its first packets come here,
  * to be counted: the kernel sends at the 3rd), and each time its timer
@@ -24,6 +36,7 @@
  * every sync_period packets that the engine does not see.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -39,6 +52,18 @@
 
 #define FLOW_IN 0x01	/* the client's direction is installed */
 #define FLOW_OUT 0x02	/* the real server's (NAT) */
+
+/* Flags of an installed value that the fast path changes itself (clears):
+ * not the engine's to compare when routes change. */
+#define FLOW_F_FAST_PATH_OWNED 0
+
+#define FLOW_FP_HEAD offsetof(struct xdpvs_flow_value, last_seen)
+
+/* flow_fp() hashes whole 64-bit words: all but last_seen and encap lie
+ * before last_seen, and encap is zero past encap_len. */
+_Static_assert(FLOW_FP_HEAD % 8 == 0 &&
+	       offsetof(struct xdpvs_flow_value, encap) == FLOW_FP_HEAD + 8 &&
+	       XDPVS_FLOW_ENCAP_MAX % 8 == 0, "flow value layout");
 
 static void flow_key_in(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
 {
@@ -167,6 +192,41 @@ static bool flow_value_out(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	return true;
 }
 
+/* One 64-bit word into fingerprint state h (a multiply-rotate round). */
+static uint64_t flow_fp_word(uint64_t h, const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	h ^= w * 0xbf58476d1ce4e5b9ULL;
+	h = (h << 31 | h >> 33) * 0x94d049bb133111ebULL;
+	return h;
+}
+
+/*
+ * The fingerprint of what v tells the fast path: its bytes up to
+ * last_seen, with the flags the fast path owns cleared, and the encap
+ * bytes in use (the rest are zero: the value was zeroed first).
+ */
+static uint32_t flow_fp(const struct xdpvs_flow_value *v)
+{
+	uint8_t head[FLOW_FP_HEAD];
+	uint32_t i, n = ((uint32_t)v->encap_len + 7) & ~7U;
+	uint64_t h = 0x2545f4914f6cdd1dULL;
+
+	memcpy(head, v, sizeof(head));
+	head[offsetof(struct xdpvs_flow_value, flags)] &=
+		(uint8_t)~FLOW_F_FAST_PATH_OWNED;
+	for (i = 0; i < sizeof(head); i += 8)
+		h = flow_fp_word(h, head + i);
+	if (n > XDPVS_FLOW_ENCAP_MAX)
+		n = XDPVS_FLOW_ENCAP_MAX;
+	for (i = 0; i < n; i += 8)
+		h = flow_fp_word(h, v->encap + i);
+	h ^= h >> 29;
+	return (uint32_t)(h ^ h >> 32);
+}
+
 static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir)
 {
@@ -189,12 +249,15 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	flow_del_dir(e, cp, FLOW_OUT);
 }
 
-/* Install (or, force, replace) one direction; false if it cannot be. */
+/* Install one direction, or (force) compute it again and replace it if
+ * it changed; false if it cannot be. */
 static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir, bool force)
 {
+	uint32_t *fp = &cp->flow_fp[dir == FLOW_OUT];
 	struct xdpvs_flow_value v;
 	struct xdpvs_flow_key k;
+	uint32_t nfp;
 	bool ok;
 
 	if ((cp->flows & dir) && !force)
@@ -208,7 +271,11 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	}
 	if (!ok)
 		return false;
+	nfp = flow_fp(&v);
+	if (force && (cp->flows & dir) && nfp == *fp)
+		return true;	/* what the fast path has already */
 	e->env.flow_add(e->env.ctx, &k, &v);
+	*fp = nfp;
 	if (!(cp->flows & dir))
 		e->nr_flows++;
 	cp->flows |= dir;

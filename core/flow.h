@@ -22,7 +22,8 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* cp's timer fired: true if its flows forwarded a packet since it was
  * armed, in which case it was re-armed from that time. */
 bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp);
-/* Routes changed: rewrite every installed flow's way out. */
+/* Routes changed: compute every installed flow again; write those whose
+ * value changed, remove those that lost their way. */
 void xdpvs_flow_refresh_all(struct xdpvs_engine *e);
 /* A server was removed: its connections' flows go. */
 void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e);

@@ -4,7 +4,8 @@
  * flows are installed (TCP/SCTP established, UDP at once; both directions
  * for NAT), what they say (keys, rewrite, MACs, MTU, tunnel template),
  * when they go (state change, server removed, expiry), last-seen keeping a
- * connection alive, route changes rewriting them, and stats folding.
+ * connection alive, route changes rewriting them (only those that
+ * changed), and stats folding.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -19,7 +20,7 @@
 
 #include "../../lib/enginetest.h"
 
-#define MAXF 16
+#define MAXF 64
 #define RS1_MAC "02:00:00:00:01:02"
 
 static struct cache {
@@ -253,6 +254,93 @@ static void routes_changed_refresh(void **state)
 	assert_int_equal(C.n, 2);
 }
 
+#define RS2_MAC "02:00:00:00:01:03"
+#define NCONNS 10
+
+/* A NAT UDP service on 198.18.1.2 and 198.18.1.3 (rr: every other
+ * connection each), NCONNS connections from 198.18.0.2. */
+static void two_servers(struct et *t)
+{
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	int i;
+
+	et_route(t, "198.18.1.3", RS2_MAC, 2, 1500, "198.18.1.1");
+	et_add_svc(t, "udp 198.18.100.1 80", "rr");
+	et_add_dest(t, "udp 198.18.100.1 80", "198.18.1.2 8080", 'm', 1);
+	et_add_dest(t, "udp 198.18.100.1 80", "198.18.1.3 8080", 'm', 1);
+	for (i = 0; i < NCONNS; i++) {
+		p.sport = (uint16_t)(40000 + i);
+		assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
+	}
+	assert_int_equal(C.n, 2 * NCONNS);
+}
+
+/* The flows of action a (DNAT: to the real server rs, host order; SNAT:
+ * any) whose next hop is mac (NULL: any). */
+static int flows_via(uint8_t a, uint32_t rs, const char *mac)
+{
+	uint8_t m[6];
+	int i, n = 0;
+
+	if (mac)
+		tb_mac(m, mac);
+	for (i = 0; i < C.n; i++)
+		if (C.v[i].action == a &&
+		    (a != XDPVS_FLOW_DNAT ||
+		     C.v[i].new_daddr.ip == htonl(rs)) &&
+		    (!mac || !memcmp(C.v[i].dmac, m, 6)))
+			n++;
+	return n;
+}
+
+static int flows_to(uint32_t rs, const char *mac)
+{
+	return flows_via(XDPVS_FLOW_DNAT, rs, mac);
+}
+
+/* A route change writes the flows whose value changed and no other: one
+ * real server's new next hop, its connections' client direction only;
+ * the clients' new next hop, the real servers' direction only; a change
+ * that alters no flow (another address, the same route again, pmtu_disc
+ * without tunnels), nothing; a next hop lost, its flows removed. */
+static void refresh_writes_only_what_changed(void **state)
+{
+	struct et *t = *state;
+	int adds;
+
+	two_servers(t);
+	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
+	adds = C.adds;
+	et_route(t, "198.18.1.3", "02:00:00:00:09:03", 2, 1500,
+		 "198.18.1.1");
+	assert_int_equal(C.adds - adds, NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120103, "02:00:00:00:09:03"),
+			 NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
+	adds = C.adds;
+	et_route(t, "198.18.0.2", "02:00:00:00:00:07", 1, 1500, NULL);
+	assert_int_equal(C.adds - adds, NCONNS);
+	assert_int_equal(flows_via(XDPVS_FLOW_SNAT, 0, "02:00:00:00:00:07"),
+			 NCONNS);
+	adds = C.adds;
+	et_route(t, "198.18.5.5", "02:00:00:00:05:05", 3, 1500, NULL);
+	et_route(t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
+	assert_int_equal(xdpvs_sysctl_set(t->e, "pmtu_disc", 0), 0);
+	assert_int_equal(C.adds - adds, 0);
+	assert_int_equal(C.dels, 0);
+	/* the fingerprint follows the last write: back to the first MAC */
+	et_route(t, "198.18.1.3", RS2_MAC, 2, 1500, "198.18.1.1");
+	assert_int_equal(C.adds - adds, NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
+	et_unreachable(t, "198.18.1.3", -EAGAIN);
+	assert_int_equal(C.adds - adds, NCONNS / 2);
+	assert_int_equal(C.dels, NCONNS);
+	assert_int_equal(C.n, NCONNS);
+	assert_int_equal(flows_to(0xc6120103, NULL), 0);
+	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
+}
+
 /* Direct routing: one direction; tunnels: the template for the outer
  * headers, MTU less the overhead. */
 static void dr_and_tunnel(void **state)
@@ -331,6 +419,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dest_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(routes_changed_refresh, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			refresh_writes_only_what_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(dr_and_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(stats_folded, setup, teardown),
 	};
