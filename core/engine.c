@@ -97,8 +97,19 @@ void xdpvs_engine_free(struct xdpvs_engine *e)
 
 void xdpvs_engine_routes_changed(struct xdpvs_engine *e)
 {
+	/* The slow path's cached ways go at once; the flows' pass is the
+	 * costly part, left for the caller to run once for a burst. */
 	e->route_gen++;
+	e->flows_stale = true;
+}
+
+bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e)
+{
+	if (!e->flows_stale)
+		return false;
+	e->flows_stale = false;
 	xdpvs_flow_refresh_all(e);
+	return true;
 }
 
 /* The clock starts with the first time the caller passes. */

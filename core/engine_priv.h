@@ -138,6 +138,7 @@ struct xdpvs_engine {
 	uint64_t housekeeping_next;	/* scheduler housekeeping, 1 s */
 	uint64_t trash_next;		/* dest trash check, 60 s */
 	uint64_t route_gen;		/* bumped when routes change */
+	bool flows_stale;		/* since: flows not recomputed yet */
 	uint64_t icmp_tokens;		/* global ICMP budget, messages x 1e9 */
 	uint64_t icmp_last;
 	struct xdpvs_icmp_peer icmp_peers[1 << XDPVS_ICMP_PEER_BITS];

@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -31,6 +32,7 @@
 #define DP_BATCH	64	/* descriptors per peek */
 #define DP_ROUNDS	8	/* peeks per wake-up, then others' turn */
 #define DP_TX_HEADROOM	256	/* bytes before a copy in its frame */
+#define DP_REFRESH_GAP_NS 10000000ULL	/* 10 ms: least gap between passes */
 
 struct dp_iface;
 
@@ -63,6 +65,10 @@ struct dp {
 	struct xdpvs_engine *e;
 	struct loop *loop;
 	uint64_t now;		/* of the frames being handled, ns */
+	bool refresh_due;	/* routes changed: the flows' pass waits */
+	bool refresh_armed;	/* refresh_fd will fire */
+	uint64_t refresh_next;	/* no pass before, ns */
+	int refresh_fd;		/* timerfd: a pass put off */
 	uint64_t st[DP_STAT_MAX];
 	struct log_rl rl_egress;
 	struct log_rl rl_neigh;
@@ -78,6 +84,7 @@ static const char *const dp_stat_names[DP_STAT_MAX] = {
 	[DP_NO_EGRESS] = "no_egress",
 	[DP_TX_FAIL] = "tx_fail",
 	[DP_NEIGH_ASKED] = "neigh_asked",
+	[DP_FLOW_REFRESH] = "flow_refresh",
 };
 
 static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
@@ -269,8 +276,77 @@ static void dp_nl_changed(void *ctx, unsigned int what)
 		if (err)
 			log_err_r(err, "cannot update the local address map");
 	}
-	if (dp->e)
+	/* Called from within a read of notifications, which may be within
+	 * a packet's route lookup: the pass waits for dp_refresh(). */
+	if (dp->e) {
 		xdpvs_engine_routes_changed(dp->e);
+		dp->refresh_due = true;
+	}
+}
+
+/* Have refresh_fd fire at refresh_next, once. */
+static void dp_refresh_arm(struct dp *dp)
+{
+	struct itimerspec its = {
+		.it_value = { .tv_sec = (time_t)(dp->refresh_next / 1000000000),
+			      .tv_nsec = (long)(dp->refresh_next % 1000000000) },
+	};
+
+	if (dp->refresh_armed || dp->refresh_fd < 0)
+		return;
+	if (timerfd_settime(dp->refresh_fd, TFD_TIMER_ABSTIME, &its, NULL))
+		log_rl(&dp->rl_egress, dp->now, LOG_LVL_WARN, -errno,
+		       "cannot arm the flow refresh timer");
+	else
+		dp->refresh_armed = true;
+}
+
+/*
+ * Bring the fast path's flows up to date after routes changed.  Called
+ * at the end of each callback that may have read notifications, outside
+ * the batches of dp_sock_ready (a batch's adds would not keep the flows'
+ * last_seen), so the changes a callback read, however many, make one
+ * pass.  And no pass starts sooner after the last than that one lasted
+ * (DP_REFRESH_GAP_NS at least): under a stream of changes, passes take
+ * at most half of xdpvsd's time; one put off is run by refresh_fd.
+ * Meanwhile flows keep their old way out: the next hop's old MAC for a
+ * few ms, as the kernel's cached neighbour would be.
+ */
+static void dp_refresh(struct dp *dp)
+{
+	uint64_t t0, t1;
+
+	if (!dp->refresh_due || !dp->e)
+		return;
+	t0 = loop_now();
+	if (t0 < dp->refresh_next) {
+		dp_refresh_arm(dp);
+		return;
+	}
+	dp->refresh_due = false;
+	if (!xdpvs_engine_flows_refresh(dp->e))
+		return;
+	t1 = loop_now();
+	dp->st[DP_FLOW_REFRESH]++;
+	dp->refresh_next = t1 + (t1 - t0 > DP_REFRESH_GAP_NS ?
+				 t1 - t0 : DP_REFRESH_GAP_NS);
+	log_debug("routes changed: %u flows checked in %llu us",
+		  xdpvs_flow_count(dp->e),
+		  (unsigned long long)(t1 - t0) / 1000);
+	/* changed again, read by a route lookup of the pass */
+	if (dp->refresh_due)
+		dp_refresh_arm(dp);
+}
+
+static void dp_refresh_ready(void *arg, uint32_t events)
+{
+	struct dp *dp = arg;
+	uint64_t n;
+
+	if (read(dp->refresh_fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
+		return;
+	dp->refresh_armed = false;
+	dp_refresh(dp);
 }
 
 /* ------------------------------------------------------------------
@@ -411,6 +487,8 @@ static void dp_sock_ready(void *arg, uint32_t events)
 	}
 	dp_flow_flush(&dp->flow);
 	dp_flush_all(dp);
+	/* a route lookup of this burst may have read a change */
+	dp_refresh(dp);
 }
 
 static void dp_nl_mon_ready(void *arg, uint32_t events)
@@ -419,6 +497,7 @@ static void dp_nl_mon_ready(void *arg, uint32_t events)
 
 	dp->now = loop_now();
 	dp_nl_mon_read(dp->nl);
+	dp_refresh(dp);
 }
 
 static void dp_nl_req_ready(void *arg, uint32_t events)
@@ -438,6 +517,7 @@ void dp_tick(struct dp *dp, uint64_t now)
 			dp_xsk_refill(dp->ifs[i].socks[q].x);
 		}
 	}
+	dp_refresh(dp);
 }
 
 /* ------------------------------------------------------------------
@@ -710,6 +790,7 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 		return NULL;
 	dp->conf = *c;
 	dp->pin_lock = -1;
+	dp->refresh_fd = -1;
 	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
 	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
 	dp->rl_pass = (struct log_rl)LOG_RL_INIT(10, 5);
@@ -736,7 +817,17 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l)
 
 	dp->e = e;
 	dp->loop = l;
-	err = loop_add(l, dp_nl_mon_fd(dp->nl), EPOLLIN, dp_nl_mon_ready, dp);
+	dp->refresh_fd = timerfd_create(CLOCK_MONOTONIC,
+					TFD_NONBLOCK | TFD_CLOEXEC);
+	if (dp->refresh_fd < 0) {
+		err = -errno;
+		log_err_r(err, "timerfd");
+		return err;
+	}
+	err = loop_add(l, dp->refresh_fd, EPOLLIN, dp_refresh_ready, dp);
+	if (!err)
+		err = loop_add(l, dp_nl_mon_fd(dp->nl), EPOLLIN,
+			       dp_nl_mon_ready, dp);
 	if (!err)
 		err = loop_add(l, dp_nl_req_fd(dp->nl), EPOLLIN,
 			       dp_nl_req_ready, dp);
@@ -782,7 +873,11 @@ void dp_close(struct dp *dp)
 	if (dp->loop) {
 		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
 		loop_del(dp->loop, dp_nl_req_fd(dp->nl));
+		if (dp->refresh_fd >= 0)
+			loop_del(dp->loop, dp->refresh_fd);
 	}
+	if (dp->refresh_fd >= 0)
+		close(dp->refresh_fd);
 	dp_nl_close(dp->nl);
 	dp_flow_fini(&dp->flow);
 	free(dp);

@@ -58,6 +58,7 @@ enum dp_stat {
 	DP_NO_EGRESS,		/* egress interface not ours */
 	DP_TX_FAIL,		/* TX ring full or no free frame */
 	DP_NEIGH_ASKED,		/* resolution requests to the kernel */
+	DP_FLOW_REFRESH,	/* passes over the flows after route changes */
 	DP_STAT_MAX,
 };
 

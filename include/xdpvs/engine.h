@@ -207,8 +207,18 @@ enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 int xdpvs_engine_tx_next(struct xdpvs_engine *e, struct xdpvs_frame *f);
 /* Run timers and the rate estimator up to now (ns). */
 void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now);
-/* Routes or neighbours changed: forget the cached ones. */
+/* Routes or neighbours changed: forget the cached ones now; the fast
+ * path's flows wait for xdpvs_engine_flows_refresh(). */
 void xdpvs_engine_routes_changed(struct xdpvs_engine *e);
+/*
+ * If routes changed since the last call, compute every installed flow
+ * again and rewrite those whose value changed (flow_add), remove those
+ * that lost their way (flow_del).  One pass for any number of changes
+ * before it: a caller coalesces a burst of them by calling this once the
+ * burst is read (it is the costly part: every connection with flows).
+ * True if a pass ran.
+ */
+bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e);
 
 /* Why packets were dropped; counted per reason. */
 enum xdpvs_drop {

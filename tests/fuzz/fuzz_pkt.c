@@ -291,8 +291,10 @@ static void fz_reconfigure(struct xdpvs_engine *e, uint8_t ctl, int *w0)
 					    "tcp 198.18.100.4 443" };
 	size_t i, j;
 
-	if (ctl & 0x20)
+	if (ctl & 0x20) {
 		xdpvs_engine_routes_changed(e);
+		xdpvs_engine_flows_refresh(e);
+	}
 	if (ctl & 0x40)
 		*w0 ^= 1;
 	for (i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++) {

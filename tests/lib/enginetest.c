@@ -134,13 +134,19 @@ static struct et_route *et_new_route(struct et *t, const char *addr)
 	return r;
 }
 
+void et_routes_changed(struct et *t)
+{
+	xdpvs_engine_routes_changed(t->e);
+	xdpvs_engine_flows_refresh(t->e);
+}
+
 void et_route(struct et *t, const char *addr, const char *dmac,
 	      uint32_t ifindex, uint32_t mtu, const char *saddr)
 {
 	struct et_route *r = et_new_route(t, addr);
 
 	et_fill(&r->rt, dmac, ifindex, mtu, saddr);
-	xdpvs_engine_routes_changed(t->e);
+	et_routes_changed(t);
 }
 
 void et_local(struct et *t, const char *addr)
@@ -149,7 +155,7 @@ void et_local(struct et *t, const char *addr)
 
 	et_fill(&r->rt, NULL, 0, 65535, addr);
 	r->rt.local = 1;
-	xdpvs_engine_routes_changed(t->e);
+	et_routes_changed(t);
 }
 
 void et_unreachable(struct et *t, const char *addr, int err)
@@ -157,7 +163,7 @@ void et_unreachable(struct et *t, const char *addr, int err)
 	struct et_route *r = et_new_route(t, addr);
 
 	r->err = err;
-	xdpvs_engine_routes_changed(t->e);
+	et_routes_changed(t);
 }
 
 static uint8_t et_proto(const char *s)

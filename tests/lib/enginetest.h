@@ -52,6 +52,10 @@ void et_init(struct et *t, uint32_t conn_max);
 void et_init_flows(struct et *t, uint32_t conn_max,
 		   const struct et_flow_ops *ops);
 void et_fini(struct et *t);
+/* Tell the engine its routes changed and have it refresh its flows at
+ * once, as xdpvsd does once it read a burst of changes (the helpers
+ * below call it). */
+void et_routes_changed(struct et *t);
 /* The way to addr: next hop MAC, interface, MTU, our source there. */
 void et_route(struct et *t, const char *addr, const char *dmac,
 	      uint32_t ifindex, uint32_t mtu, const char *saddr);

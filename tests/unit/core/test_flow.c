@@ -4,8 +4,8 @@
  * flows are installed (TCP/SCTP established, UDP at once; both directions
  * for NAT), what they say (keys, rewrite, MACs, MTU, tunnel template),
  * when they go (state change, server removed, expiry), last-seen keeping a
- * connection alive, route changes rewriting them (only those that
- * changed), and stats folding.
+ * connection alive, route changes rewriting them (only those that changed,
+ * once for a burst of changes), and stats folding.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -341,6 +341,36 @@ static void refresh_writes_only_what_changed(void **state)
 	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
 }
 
+/* A burst of changes, the engine told of each: the flows wait, then one
+ * pass writes each changed flow once, with the last value; the next
+ * pass, without a change since, does nothing. */
+static void refresh_once_for_a_burst(void **state)
+{
+	struct et *t = *state;
+	struct et_route *r = NULL;
+	int adds, i;
+
+	two_servers(t);
+	for (i = 0; i < t->nroutes; i++)
+		if (t->routes[i].addr.ip == htonl(0xc6120103))
+			r = &t->routes[i];
+	assert_non_null(r);
+	adds = C.adds;
+	for (i = 0; i < 100; i++) {
+		r->rt.dmac[4] = (uint8_t)i;
+		xdpvs_engine_routes_changed(t->e);
+	}
+	assert_int_equal(C.adds - adds, 0);
+	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
+	assert_true(xdpvs_engine_flows_refresh(t->e));
+	assert_int_equal(C.adds - adds, NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120103, "02:00:00:00:63:03"),
+			 NCONNS / 2);
+	assert_false(xdpvs_engine_flows_refresh(t->e));
+	assert_int_equal(C.adds - adds, NCONNS / 2);
+	assert_int_equal(C.dels, 0);
+}
+
 /* Direct routing: one direction; tunnels: the template for the outer
  * headers, MTU less the overhead. */
 static void dr_and_tunnel(void **state)
@@ -421,6 +451,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			refresh_writes_only_what_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(refresh_once_for_a_burst,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(dr_and_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(stats_folded, setup, teardown),
 	};
