@@ -4,7 +4,10 @@
  * hash map shaped like xdpvs_flows, one at a time and in a burst's
  * batches (dp_flow_batch() .. dp_flow_flush()): the map ends up the same
  * either way, deletes and lookups see the adds made before them, and a
- * full map counts errors without losing the rest of a batch.
+ * full map counts errors without losing the rest of a batch.  And the
+ * engine's pass after a route change on such a map: only the flows that
+ * changed are written; the pass is timed and the times printed (set
+ * XDPVS_REFRESH_CONNS, e.g. 200000, for a table of that size).
  *
  * Needs root (BPF maps).  Exits 77 ("skipped") when a map cannot be made.
  */
@@ -14,13 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include <bpf/bpf.h>
 
 #include "dp/flow.h"
+#include "../../lib/enginetest.h"
 
 #define MAP_ENTRIES	1024
 
@@ -212,6 +219,125 @@ static void a_full_map_counts_errors_and_keeps_the_rest(void **state)
 	close(fd);
 }
 
+/* ---- the engine's refresh pass ---- */
+
+#define REFRESH_RS 4		/* real servers */
+#define REFRESH_PORTS 60000	/* client ports of a client address */
+
+static struct dp_flow *rf;	/* the engine's flow cache */
+
+static void rf_add(struct et *t, const struct xdpvs_flow_key *k,
+		   const struct xdpvs_flow_value *v)
+{
+	dp_flow_add(rf, k, v);
+}
+
+static void rf_del(struct et *t, const struct xdpvs_flow_key *k)
+{
+	dp_flow_del(rf, k);
+}
+
+static uint64_t rf_seen(struct et *t, const struct xdpvs_flow_key *k)
+{
+	return dp_flow_last_seen(rf, k);
+}
+
+static const struct et_flow_ops rf_ops = {
+	.add = rf_add, .del = rf_del, .last_seen = rf_seen,
+};
+
+static uint32_t refresh_conns(void)
+{
+	const char *s = getenv("XDPVS_REFRESH_CONNS");
+	long n = s ? strtol(s, NULL, 10) : 0;
+
+	if (n <= 0 || n > 1000000)
+		n = 20000;
+	return (uint32_t)(n - n % REFRESH_RS);	/* as many to each */
+}
+
+/* n NAT UDP connections to REFRESH_RS real servers (rr: a quarter
+ * each), from 198.19.0.1 on and ports 1024 on. */
+static void refresh_conns_make(struct et *t, uint32_t n)
+{
+	char svc[] = "udp 198.18.100.1 80", a[32], c[32];
+	struct tb_pkt p = {
+		.dmac = ET_LB_MAC, .dst = "198.18.100.1", .src = c,
+		.proto = IPPROTO_UDP, .dport = 80,
+	};
+	uint32_t i;
+
+	et_add_svc(t, svc, "rr");
+	for (i = 0; i < REFRESH_RS; i++) {
+		snprintf(a, sizeof(a), "198.18.1.%u", 2 + i);
+		et_route(t, a, "02:00:00:00:01:02", 2, 1500, "198.18.1.1");
+		snprintf(a, sizeof(a), "198.18.1.%u 8080", 2 + i);
+		et_add_dest(t, svc, a, 'm', 1);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(c, sizeof(c), "198.19.%u.%u",
+			 (i / REFRESH_PORTS) >> 8, (i / REFRESH_PORTS + 1) & 255);
+		p.sport = (uint16_t)(1024 + i % REFRESH_PORTS);
+		assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
+	}
+}
+
+static double refresh_ms(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* Tell the engine routes changed and time its pass; the writes it made
+ * (adds and deletes) are returned. */
+static uint64_t refresh_timed(struct et *t, const char *what, uint32_t n)
+{
+	uint64_t w = rf->adds + rf->dels;
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	et_routes_changed(t);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	w = rf->adds + rf->dels - w;
+	printf("refresh pass, %u NAT connections (%u flows), %s: "
+	       "%.1f ms, %llu flows written\n", n, 2 * n, what,
+	       refresh_ms(&a, &b), (unsigned long long)w);
+	return w;
+}
+
+/* A route change that concerns no flow writes none; one real server's
+ * new next hop, its connections' client direction only; a change of
+ * every next hop, every flow (what each pass did before). */
+static void a_route_change_writes_only_the_flows_it_changed(void **state)
+{
+	static struct et t;	/* large: not on the stack */
+	struct fx *fx = *state;
+	uint32_t n = refresh_conns(), i;
+	int fd = flow_map(2 * n + 1024);
+
+	assert_true(fd >= 0);
+	rf = fx->f;
+	rf->flows_fd = fd;
+	et_init_flows(&t, n + 1024, &rf_ops);
+	refresh_conns_make(&t, n);
+	assert_int_equal(rf->adds, 2 * n);
+	/* (map_count stops at 100000) */
+	assert_int_equal(map_count(fd), 2 * n < 100000 ? 2 * n : 100000);
+	assert_int_equal(refresh_timed(&t, "a change of no flow's", n), 0);
+	t.routes[0].rt.dmac[4] = 0x09;	/* 198.18.1.2 */
+	assert_int_equal(refresh_timed(&t, "one server's next hop", n),
+			 n / REFRESH_RS);
+	for (i = 0; i < REFRESH_RS; i++)
+		t.routes[i].rt.dmac[4] = 0x0a;
+	t.deflt[0].rt.dmac[4] = 0x0a;	/* the clients' */
+	assert_int_equal(refresh_timed(&t, "every next hop", n), 2 * n);
+	assert_int_equal(rf->errs, 0);
+	et_fini(&t);
+	assert_int_equal(map_count(fd), 0);
+	rf->flows_fd = fx->fd;
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +350,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			a_full_map_counts_errors_and_keeps_the_rest, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_route_change_writes_only_the_flows_it_changed, setup,
 			teardown),
 	};
 	int fd = flow_map(1);
