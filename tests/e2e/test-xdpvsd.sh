@@ -272,6 +272,37 @@ case_nat_udp_fragments() {
 }
 
 # SIGTERM: exit 0, nothing left behind.
+# dp's count of passes over the flows after route changes, in $TMP/dump.
+refresh_passes() {
+	awk '$1 == "dp" && $2 == "flow_refresh" { print $3 }' "$TMP/dump"
+}
+
+# 100 neighbour changes in one burst (ip -batch) make a few passes over
+# the flows, not one each; NAT still goes after them.
+case_route_burst() {
+	local before after i out
+	dump || return 1
+	before=$(refresh_passes)
+	for i in $(seq 100 199); do
+		printf 'neigh replace 198.18.2.%d lladdr 02:00:00:00:aa:%02x dev lb1 nud permanent\n' \
+			"$i" $((i - 100))
+	done >"$TMP/neigh"
+	in_ns "$NS_LB" ip -batch "$TMP/neigh" || return 1
+	sleep 0.2	# the pass put off, if any
+	dump || return 1
+	after=$(refresh_passes)
+	[ -n "$before" ] && [ -n "$after" ] ||
+		{ echo "no flow_refresh in the dump"; return 1; }
+	[ "$after" -gt "$before" ] && [ $((after - before)) -le 20 ] ||
+		{ echo "100 changes, $((after - before)) passes"; return 1; }
+	sed 's/^neigh replace \([^ ]*\) .*/neigh del \1 dev lb1/' \
+		"$TMP/neigh" >"$TMP/neigh-del"
+	in_ns "$NS_LB" ip -batch "$TMP/neigh-del" || return 1
+	out=$(curls 3 "http://$VIP/")
+	expect "NAT after the burst" "$(echo "$out" | tr ' ' '\n' | sort | xargs)" \
+		"rs1 rs2 rs3"
+}
+
 case_clean_exit() {
 	lab_stop_xdpvsd || return 1
 	grep -q "^dp rx" "$TMP/dump" || { echo "no dump at exit"; return 1; }
@@ -319,6 +350,7 @@ run_case case_counters
 run_case case_nat_udp_fragments
 run_case case_second_instance
 run_case case_errors
+run_case case_route_burst
 if [ -n "${XDPVSD_KEEP:-}" ]; then
 	dump; cat "$TMP/dump"
 	echo "lab kept: namespaces xv-*-$$, files in $TMP; Enter to clean up"
