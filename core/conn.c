@@ -488,23 +488,36 @@ void xdpvs_conn_fill_cport(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 
 /* Call fn on every hashed connection; fn may delete any of them, so the
  * walk restarts a chain whenever the table changed under it. */
-void xdpvs_conn_for_each(struct xdpvs_engine *e,
-			 void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *))
+uint32_t xdpvs_conn_for_each_from(struct xdpvs_engine *e, uint32_t from,
+				  uint32_t max,
+				  void (*fn)(struct xdpvs_engine *,
+					     struct xdpvs_conn *))
 {
 	struct xdpvs_conn_tab *t = &e->conns;
-	uint32_t i;
+	uint32_t i, n = 0;
 
-	for (i = 0; i <= t->mask; i++) {
+	for (i = from; i <= t->mask; i++) {
 		struct xdpvs_conn *cp = t->buckets[i];
 
+		/* whole buckets: i + 1 is where the rest begins */
+		if (n >= max && i > from)
+			return i;
 		while (cp) {
 			struct xdpvs_conn *next = cp->hnext;
 			uint32_t count = t->count;
 
 			fn(e, cp);
+			n++;
 			cp = t->count == count ? next : t->buckets[i];
 		}
 	}
+	return 0;
+}
+
+void xdpvs_conn_for_each(struct xdpvs_engine *e,
+			 void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *))
+{
+	xdpvs_conn_for_each_from(e, 0, UINT32_MAX, fn);
 }
 
 static void conn_flush_one(struct xdpvs_engine *e, struct xdpvs_conn *cp)

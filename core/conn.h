@@ -139,6 +139,13 @@ void xdpvs_conn_fill_cport(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 /* Call fn on every connection in the table; fn may delete any. */
 void xdpvs_conn_for_each(struct xdpvs_engine *e,
 			 void (*fn)(struct xdpvs_engine *, struct xdpvs_conn *));
+/* The same from hash bucket from on, whole buckets, until max
+ * connections were seen: returns the bucket to go on from, 0 once the
+ * table's end was reached. */
+uint32_t xdpvs_conn_for_each_from(struct xdpvs_engine *e, uint32_t from,
+				  uint32_t max,
+				  void (*fn)(struct xdpvs_engine *,
+					     struct xdpvs_conn *));
 /* Expire every connection (engine teardown, -C with expire_nodest). */
 void xdpvs_conn_flush(struct xdpvs_engine *e);
 /* Expire connections whose dest is no longer available

@@ -103,13 +103,24 @@ void xdpvs_engine_routes_changed(struct xdpvs_engine *e)
 	e->flows_stale = true;
 }
 
-bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e)
+/*
+ * A change during a pass leaves it going (its connections seen so far
+ * are stale again, the rest are not) and starts another once it is
+ * over: so a stream of changes cannot keep the table's end from being
+ * reached, and every flow is seen after the last change.
+ */
+bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e, uint32_t max)
 {
-	if (!e->flows_stale)
-		return false;
-	e->flows_stale = false;
-	xdpvs_flow_refresh_all(e);
-	return true;
+	if (!e->refresh_running) {
+		if (!e->flows_stale)
+			return false;
+		e->flows_stale = false;
+		e->refresh_running = true;
+		e->refresh_cursor = 0;
+	}
+	if (xdpvs_flow_refresh_some(e, &e->refresh_cursor, max))
+		e->refresh_running = false;
+	return e->refresh_running || e->flows_stale;
 }
 
 /* The clock starts with the first time the caller passes. */

@@ -139,6 +139,8 @@ struct xdpvs_engine {
 	uint64_t trash_next;		/* dest trash check, 60 s */
 	uint64_t route_gen;		/* bumped when routes change */
 	bool flows_stale;		/* since: flows not recomputed yet */
+	bool refresh_running;		/* a pass over the flows goes on */
+	uint32_t refresh_cursor;	/* its next hash bucket */
 	uint64_t icmp_tokens;		/* global ICMP budget, messages x 1e9 */
 	uint64_t icmp_last;
 	struct xdpvs_icmp_peer icmp_peers[1 << XDPVS_ICMP_PEER_BITS];

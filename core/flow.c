@@ -335,10 +335,22 @@ static void flow_refresh_one(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 		flow_sync(e, cp, true);
 }
 
+bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
+			     uint32_t max)
+{
+	if (!e->nr_flows)
+		*cursor = 0;
+	else
+		*cursor = xdpvs_conn_for_each_from(e, *cursor, max,
+						   flow_refresh_one);
+	return *cursor == 0;
+}
+
 void xdpvs_flow_refresh_all(struct xdpvs_engine *e)
 {
-	if (e->nr_flows)
-		xdpvs_conn_for_each(e, flow_refresh_one);
+	uint32_t cursor = 0;
+
+	xdpvs_flow_refresh_some(e, &cursor, UINT32_MAX);
 }
 
 static void flow_drop_unavailable(struct xdpvs_engine *e,

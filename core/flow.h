@@ -25,6 +25,11 @@ bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Routes changed: compute every installed flow again; write those whose
  * value changed, remove those that lost their way. */
 void xdpvs_flow_refresh_all(struct xdpvs_engine *e);
+/* The same in slices: from the hash bucket *cursor (0: the start) on,
+ * until about max connections were seen; *cursor is then where to go on.
+ * True once the pass reached the table's end. */
+bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
+			     uint32_t max);
 /* A server was removed: its connections' flows go. */
 void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e);
 /* A stats slot for a new real server (0: none left), and its release. */

@@ -33,6 +33,9 @@
 #define DP_ROUNDS	8	/* peeks per wake-up, then others' turn */
 #define DP_TX_HEADROOM	256	/* bytes before a copy in its frame */
 #define DP_REFRESH_GAP_NS 10000000ULL	/* 10 ms: least gap between passes */
+/* Connections a slice of a pass sees: ~1 ms when nothing changed, some
+ * 40 ms when all their flows must be written (5 us a flow). */
+#define DP_REFRESH_SLICE 4096
 
 struct dp_iface;
 
@@ -66,9 +69,10 @@ struct dp {
 	struct loop *loop;
 	uint64_t now;		/* of the frames being handled, ns */
 	bool refresh_due;	/* routes changed: the flows' pass waits */
-	bool refresh_armed;	/* refresh_fd will fire */
+	bool refresh_busy;	/* a pass goes on, in slices */
+	uint64_t refresh_armed;	/* refresh_fd fires then, ns; 0: not set */
 	uint64_t refresh_next;	/* no pass before, ns */
-	int refresh_fd;		/* timerfd: a pass put off */
+	int refresh_fd;		/* timerfd: the next slice, a pass put off */
 	uint64_t st[DP_STAT_MAX];
 	struct log_rl rl_egress;
 	struct log_rl rl_neigh;
@@ -284,21 +288,22 @@ static void dp_nl_changed(void *ctx, unsigned int what)
 	}
 }
 
-/* Have refresh_fd fire at refresh_next, once. */
-static void dp_refresh_arm(struct dp *dp)
+/* Have refresh_fd fire at when (ns), unless it fires sooner. */
+static void dp_refresh_arm(struct dp *dp, uint64_t when)
 {
 	struct itimerspec its = {
-		.it_value = { .tv_sec = (time_t)(dp->refresh_next / 1000000000),
-			      .tv_nsec = (long)(dp->refresh_next % 1000000000) },
+		.it_value = { .tv_sec = (time_t)(when / 1000000000),
+			      .tv_nsec = (long)(when % 1000000000) },
 	};
 
-	if (dp->refresh_armed || dp->refresh_fd < 0)
+	if ((dp->refresh_armed && dp->refresh_armed <= when) ||
+	    dp->refresh_fd < 0)
 		return;
 	if (timerfd_settime(dp->refresh_fd, TFD_TIMER_ABSTIME, &its, NULL))
 		log_rl(&dp->rl_egress, dp->now, LOG_LVL_WARN, -errno,
 		       "cannot arm the flow refresh timer");
 	else
-		dp->refresh_armed = true;
+		dp->refresh_armed = when;
 }
 
 /*
@@ -306,36 +311,39 @@ static void dp_refresh_arm(struct dp *dp)
  * at the end of each callback that may have read notifications, outside
  * the batches of dp_sock_ready (a batch's adds would not keep the flows'
  * last_seen), so the changes a callback read, however many, make one
- * pass.  And no pass starts sooner after the last than that one lasted
- * (DP_REFRESH_GAP_NS at least): under a stream of changes, passes take
- * at most half of xdpvsd's time; one put off is run by refresh_fd.
- * Meanwhile flows keep their old way out: the next hop's old MAC for a
- * few ms, as the kernel's cached neighbour would be.
+ * pass; a pass does not start sooner than DP_REFRESH_GAP_NS after the
+ * last one ended, so a stream of changes does not keep xdpvsd in passes.
+ * A pass goes in slices of DP_REFRESH_SLICE connections, one a callback
+ * or a round of the loop (refresh_fd set to fire at once), so packets
+ * are served in between: a million connections' pass took seconds.
+ * Meanwhile flows keep their old way out, the next hop's old MAC for a
+ * while, as the kernel's cached neighbour would; one without a way any
+ * more is removed by the pass.
  */
 static void dp_refresh(struct dp *dp)
 {
-	uint64_t t0, t1;
+	uint64_t t0;
 
 	if (!dp->refresh_due || !dp->e)
 		return;
 	t0 = loop_now();
-	if (t0 < dp->refresh_next) {
-		dp_refresh_arm(dp);
+	if (!dp->refresh_busy) {
+		if (t0 < dp->refresh_next) {
+			dp_refresh_arm(dp, dp->refresh_next);
+			return;
+		}
+		dp->st[DP_FLOW_REFRESH]++;
+		dp->refresh_busy = true;
+	}
+	if (xdpvs_engine_flows_refresh(dp->e, DP_REFRESH_SLICE)) {
+		dp_refresh_arm(dp, t0);	/* the next slice: next round */
 		return;
 	}
-	dp->refresh_due = false;
-	if (!xdpvs_engine_flows_refresh(dp->e))
-		return;
-	t1 = loop_now();
-	dp->st[DP_FLOW_REFRESH]++;
-	dp->refresh_next = t1 + (t1 - t0 > DP_REFRESH_GAP_NS ?
-				 t1 - t0 : DP_REFRESH_GAP_NS);
-	log_debug("routes changed: %u flows checked in %llu us",
-		  xdpvs_flow_count(dp->e),
-		  (unsigned long long)(t1 - t0) / 1000);
-	/* changed again, read by a route lookup of the pass */
-	if (dp->refresh_due)
-		dp_refresh_arm(dp);
+	dp->refresh_due = dp->refresh_busy = false;
+	dp->refresh_next = loop_now() + DP_REFRESH_GAP_NS;
+	log_debug("routes changed: %u flows up to date, the last slice in "
+		  "%llu us", xdpvs_flow_count(dp->e),
+		  (unsigned long long)(loop_now() - t0) / 1000);
 }
 
 static void dp_refresh_ready(void *arg, uint32_t events)
@@ -345,7 +353,7 @@ static void dp_refresh_ready(void *arg, uint32_t events)
 
 	if (read(dp->refresh_fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return;
-	dp->refresh_armed = false;
+	dp->refresh_armed = 0;
 	dp_refresh(dp);
 }
 

@@ -293,7 +293,7 @@ static void fz_reconfigure(struct xdpvs_engine *e, uint8_t ctl, int *w0)
 
 	if (ctl & 0x20) {
 		xdpvs_engine_routes_changed(e);
-		xdpvs_engine_flows_refresh(e);
+		xdpvs_engine_flows_refresh(e, UINT32_MAX);
 	}
 	if (ctl & 0x40)
 		*w0 ^= 1;

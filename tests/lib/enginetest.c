@@ -137,7 +137,7 @@ static struct et_route *et_new_route(struct et *t, const char *addr)
 void et_routes_changed(struct et *t)
 {
 	xdpvs_engine_routes_changed(t->e);
-	xdpvs_engine_flows_refresh(t->e);
+	xdpvs_engine_flows_refresh(t->e, UINT32_MAX);
 }
 
 void et_route(struct et *t, const char *addr, const char *dmac,

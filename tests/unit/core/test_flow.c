@@ -5,7 +5,7 @@
  * for NAT), what they say (keys, rewrite, MACs, MTU, tunnel template),
  * when they go (state change, server removed, expiry), last-seen keeping a
  * connection alive, route changes rewriting them (only those that changed,
- * once for a burst of changes), and stats folding.
+ * once for a burst of changes, in slices), and stats folding.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -257,9 +257,23 @@ static void routes_changed_refresh(void **state)
 #define RS2_MAC "02:00:00:00:01:03"
 #define NCONNS 10
 
+/* The scripted route to addr (host order), to change it behind the
+ * engine's back. */
+static struct et_route *route_of(struct et *t, uint32_t addr)
+{
+	int i;
+
+	for (i = 0; i < t->nroutes; i++)
+		if (t->routes[i].addr.ip == htonl(addr))
+			return &t->routes[i];
+	fail();
+	return NULL;
+}
+
 /* A NAT UDP service on 198.18.1.2 and 198.18.1.3 (rr: every other
- * connection each), NCONNS connections from 198.18.0.2. */
-static void two_servers(struct et *t)
+ * connection each), NCONNS connections from 198.18.0.2.  Returns the
+ * route to 198.18.1.3. */
+static struct et_route *two_servers(struct et *t)
 {
 	struct tb_pkt p = in(IPPROTO_UDP, 0);
 	int i;
@@ -273,6 +287,7 @@ static void two_servers(struct et *t)
 		assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
 	}
 	assert_int_equal(C.n, 2 * NCONNS);
+	return route_of(t, 0xc6120103);
 }
 
 /* The flows of action a (DNAT: to the real server rs, host order; SNAT:
@@ -347,28 +362,47 @@ static void refresh_writes_only_what_changed(void **state)
 static void refresh_once_for_a_burst(void **state)
 {
 	struct et *t = *state;
-	struct et_route *r = NULL;
-	int adds, i;
+	struct et_route *r = two_servers(t);
+	int adds = C.adds, i;
 
-	two_servers(t);
-	for (i = 0; i < t->nroutes; i++)
-		if (t->routes[i].addr.ip == htonl(0xc6120103))
-			r = &t->routes[i];
-	assert_non_null(r);
-	adds = C.adds;
 	for (i = 0; i < 100; i++) {
 		r->rt.dmac[4] = (uint8_t)i;
 		xdpvs_engine_routes_changed(t->e);
 	}
 	assert_int_equal(C.adds - adds, 0);
 	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
-	assert_true(xdpvs_engine_flows_refresh(t->e));
+	assert_false(xdpvs_engine_flows_refresh(t->e, UINT32_MAX));
 	assert_int_equal(C.adds - adds, NCONNS / 2);
 	assert_int_equal(flows_to(0xc6120103, "02:00:00:00:63:03"),
 			 NCONNS / 2);
-	assert_false(xdpvs_engine_flows_refresh(t->e));
+	assert_false(xdpvs_engine_flows_refresh(t->e, UINT32_MAX));
 	assert_int_equal(C.adds - adds, NCONNS / 2);
 	assert_int_equal(C.dels, 0);
+}
+
+/* A pass in slices of a connection or so: it goes on from where the last
+ * stopped; a change in the middle of it is seen by every flow once the
+ * passes are over, which they are. */
+static void refresh_in_slices(void **state)
+{
+	struct et *t = *state;
+	struct et_route *r = two_servers(t);
+	int adds = C.adds, i;
+
+	r->rt.dmac[4] = 0x21;
+	xdpvs_engine_routes_changed(t->e);
+	assert_true(xdpvs_engine_flows_refresh(t->e, 1));
+	assert_true(C.adds - adds <= 2);	/* a bucket's connections */
+	r->rt.dmac[4] = 0x22;
+	xdpvs_engine_routes_changed(t->e);
+	for (i = 0; i < 4 * NCONNS; i++)
+		if (!xdpvs_engine_flows_refresh(t->e, 1))
+			break;
+	assert_true(i >= NCONNS / 2 && i < 4 * NCONNS);
+	assert_int_equal(flows_to(0xc6120103, "02:00:00:00:22:03"),
+			 NCONNS / 2);
+	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
+	assert_false(xdpvs_engine_flows_refresh(t->e, 1));
 }
 
 /* Direct routing: one direction; tunnels: the template for the outer
@@ -453,6 +487,8 @@ int main(void)
 			refresh_writes_only_what_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(refresh_once_for_a_burst,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(refresh_in_slices, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(dr_and_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(stats_folded, setup, teardown),
 	};
