@@ -352,9 +352,10 @@ int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 	e->sched_env.mh_tab_index = (uint32_t)e->sysctl.mh_tab_index;
 	if (strcmp(name, "drop_packet") == 0)
 		e->drop_counter = e->sysctl.am_droprate;
-	/* Tunnel flows carry it (XDPVS_FLOW_F_DF). */
+	/* Tunnel flows carry it (XDPVS_FLOW_F_DF): a pass over the flows,
+	 * the caller's to run, as after a route change. */
 	if (strcmp(name, "pmtu_disc") == 0)
-		xdpvs_flow_refresh_all(e);
+		e->flows_stale = true;
 	return 0;
 }
 

@@ -346,12 +346,6 @@ bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
 	return *cursor == 0;
 }
 
-void xdpvs_flow_refresh_all(struct xdpvs_engine *e)
-{
-	uint32_t cursor = 0;
-
-	xdpvs_flow_refresh_some(e, &cursor, UINT32_MAX);
-}
 
 static void flow_drop_unavailable(struct xdpvs_engine *e,
 				  struct xdpvs_conn *cp)

@@ -22,12 +22,11 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* cp's timer fired: true if its flows forwarded a packet since it was
  * armed, in which case it was re-armed from that time. */
 bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp);
-/* Routes changed: compute every installed flow again; write those whose
- * value changed, remove those that lost their way. */
-void xdpvs_flow_refresh_all(struct xdpvs_engine *e);
-/* The same in slices: from the hash bucket *cursor (0: the start) on,
- * until about max connections were seen; *cursor is then where to go on.
- * True once the pass reached the table's end. */
+/* Routes changed: compute installed flows again, write those whose
+ * value changed, remove those that lost their way; in slices, from hash
+ * bucket *cursor (0: the start) on, until about max connections were
+ * seen; *cursor is then where to go on.  True once the pass reached the
+ * table's end. */
 bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
 			     uint32_t max);
 /* A server was removed: its connections' flows go. */

@@ -597,6 +597,9 @@ int dp_sync(struct dp *dp)
 		dp_prime_neighbours(dp, svcs, n);
 	free(rules);
 	xdpvs_svc_info_free(svcs, n);
+	/* a switch may have made the flows stale (pmtu_disc) */
+	dp->refresh_due = true;
+	dp_refresh(dp);
 	return err;
 }
 

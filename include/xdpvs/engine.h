@@ -211,14 +211,14 @@ void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now);
  * path's flows wait for xdpvs_engine_flows_refresh(). */
 void xdpvs_engine_routes_changed(struct xdpvs_engine *e);
 /*
- * If routes changed, compute every installed flow again and rewrite
- * those whose value changed (flow_add), remove those that lost their way
- * (flow_del).  One pass for any number of changes before it: a caller
- * coalesces a burst of them by calling this once the burst is read.  The
- * pass is the costly part (every connection with flows): each call goes
- * on with it for about max connections (UINT32_MAX: all), so that a
- * caller can serve packets between slices.  True while there is more to
- * do: call again.
+ * If routes (or pmtu_disc) changed, compute every installed flow again
+ * and rewrite those whose value changed (flow_add), remove those that
+ * lost their way (flow_del).  One pass for any number of changes before
+ * it: a caller coalesces a burst of them by calling this once the burst
+ * is read.  The pass is the costly part (every connection with flows):
+ * each call goes on with it for about max connections (UINT32_MAX: all),
+ * so that a caller can serve packets between slices.  True while there
+ * is more to do: call again.
  */
 bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e, uint32_t max);
 

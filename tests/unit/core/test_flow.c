@@ -405,6 +405,34 @@ static void refresh_in_slices(void **state)
 	assert_false(xdpvs_engine_flows_refresh(t->e, 1));
 }
 
+/* pmtu_disc is in tunnel flows (DF): its change waits for the pass like
+ * a route's, which writes the tunnel's flow and no NAT one. */
+static void pmtu_disc_rewrites_tunnel_flows(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	struct xdpvs_flow_key k = key("198.18.0.2", 40000, "198.18.100.2", 53,
+				      IPPROTO_UDP);
+	int adds, i;
+
+	two_servers(t);
+	et_add_svc(t, "udp 198.18.100.2 53", "rr");
+	et_add_dest(t, "udp 198.18.100.2 53", "198.18.1.2 53", 'i', 1);
+	p.dst = "198.18.100.2";
+	p.dport = 53;
+	et_rx_pkt(t, 1, &p);
+	i = cache_find(&k);
+	assert_true(i >= 0);
+	assert_true(C.v[i].flags & XDPVS_FLOW_F_DF);
+	adds = C.adds;
+	assert_int_equal(xdpvs_sysctl_set(t->e, "pmtu_disc", 0), 0);
+	assert_int_equal(C.adds - adds, 0);
+	assert_false(xdpvs_engine_flows_refresh(t->e, UINT32_MAX));
+	assert_int_equal(C.adds - adds, 1);
+	assert_false(C.v[cache_find(&k)].flags & XDPVS_FLOW_F_DF);
+	assert_int_equal(C.dels, 0);
+}
+
 /* Direct routing: one direction; tunnels: the template for the outer
  * headers, MTU less the overhead. */
 static void dr_and_tunnel(void **state)
@@ -489,6 +517,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(refresh_in_slices, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			pmtu_disc_rewrites_tunnel_flows, setup, teardown),
 		cmocka_unit_test_setup_teardown(dr_and_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(stats_folded, setup, teardown),
 	};
