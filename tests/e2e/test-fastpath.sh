@@ -252,6 +252,8 @@ case_restart() {
 		{ echo "XDP program not left attached"; return 1; }
 	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_saved" ] ||
 		{ echo "no saved state"; return 1; }
+	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_events" ] ||
+		{ echo "the fast path's event ring not kept"; return 1; }
 	start_xdpvsd xdpvsd-2.log || return 1
 	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
 		"to the new xdpvsd serving"

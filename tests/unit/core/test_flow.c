@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <cmocka.h>
@@ -77,14 +78,20 @@ static const struct et_flow_ops cache_ops = {
 	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
 };
 
+/* An engine on the recording cache, with routes to both sides. */
+static void engine_init(struct et *t)
+{
+	et_init_flows(t, 0, &cache_ops);
+	et_route(t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
+	et_route(t, "198.18.0.2", "02:00:00:00:00:01", 1, 1500, NULL);
+}
+
 static int setup(void **state)
 {
 	static struct et t;
 
 	memset(&C, 0, sizeof(C));
-	et_init_flows(&t, 0, &cache_ops);
-	et_route(&t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
-	et_route(&t, "198.18.0.2", "02:00:00:00:00:01", 1, 1500, NULL);
+	engine_init(&t);
 	*state = &t;
 	return 0;
 }
@@ -291,6 +298,22 @@ static void nat_tcp_handshake_event(void **state)
 	expect_conn(t, "CLOSE_WAIT", 60, 0, 1);
 }
 
+/* ev, applied at time at (s), writes both flows again, without the mark
+ * they have. */
+static void expect_event_rewrites(struct et *t,
+				  const struct xdpvs_flow_event *ev, double at)
+{
+	int adds = C.adds, i;
+
+	assert_int_equal(C.n, 2);
+	assert_true(C.v[0].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)(at * 1e9),
+						 ev), 0);
+	assert_int_equal(C.adds, adds + 2);
+	for (i = 0; i < C.n; i++)
+		assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
+}
+
 /* Flows written again while in SYN_RECV (a route change) may carry the
  * mark again after the fast path cleared it: the event rewrites them. */
 static void handshake_event_after_rewrite(void **state)
@@ -298,7 +321,6 @@ static void handshake_event_after_rewrite(void **state)
 	struct et *t = *state;
 	struct xdpvs_flow_event ev;
 	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
-	int i;
 
 	nat_svc(t, "tcp");
 	et_rx_pkt(t, 1, &p);
@@ -306,12 +328,35 @@ static void handshake_event_after_rewrite(void **state)
 	cache_clear_marks();		/* the client's ACK went by, then */
 	et_route(t, "198.18.1.2", "02:00:00:00:09:02", 7, 1400, "198.18.9.1");
 	assert_int_equal(C.adds, 4);
-	assert_true(C.v[0].flags & XDPVS_FLOW_F_SYN_RECV);
-	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)2e9, &ev),
-			 0);
-	assert_int_equal(C.adds, 6);
-	for (i = 0; i < C.n; i++)
-		assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
+	expect_event_rewrites(t, &ev, 2);
+}
+
+/* A connection in SYN_RECV taken over by a new engine (xdpvsd's hitless
+ * restart): its flows are written marked over the previous engine's, whose
+ * marks the fast path may have cleared already (its event still in the
+ * ring): the event rewrites them. */
+static void handshake_taken_over(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+	struct xdpvs_conn_info *ci;
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	nat_svc(t, "tcp");
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(xdpvs_conn_info_get(t->e, t->now, &ci), 1);
+	et_fini(t);
+	engine_init(t);
+	nat_svc(t, "tcp");
+	xdpvs_engine_tick(t->e, (uint64_t)2e9);
+	C.adds = 0;
+	assert_int_equal(xdpvs_conn_import(t->e, ci), 0);
+	free(ci);
+	assert_int_equal(C.adds, 2);
+	ev = client_ack_event();
+	expect_event_rewrites(t, &ev, 3);
+	t->now = (uint64_t)3e9;
+	expect_conn(t, "ESTABLISHED", 900, 1, 0);
 }
 
 /* Direct routing: the client's flow only, marked; its event moves the
@@ -494,6 +539,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(handshake_event_after_rewrite,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(handshake_taken_over, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(dr_tcp_handshake_event, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(syn_recv_kept_by_engine, setup,
