@@ -578,8 +578,8 @@ static __always_inline int fp_to_engine(void *data, void *end,
 
 /* The real server's flow of NAT flow v (p a packet of the client's), its
  * SYN_RECV mark cleared. */
-static __always_inline void fp_reply_established(const struct fp_pkt *p,
-						 const struct xdpvs_flow_value *v)
+static __always_inline void fp_reply_unmark(const struct fp_pkt *p,
+					    const struct xdpvs_flow_value *v)
 {
 	struct xdpvs_flow_key k = {
 		.af = p->key.af, .proto = p->key.proto,
@@ -611,7 +611,7 @@ static __always_inline int fp_establish(const struct fp_pkt *p,
 		return FP_UP;
 	v->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
 	if (v->action == XDPVS_FLOW_DNAT)
-		fp_reply_established(p, v);
+		fp_reply_unmark(p, v);
 	__builtin_memcpy(&ev->key, &p->key, sizeof(ev->key));
 	ev->gen = v->gen;
 	ev->type = XDPVS_FLOW_EV_ESTABLISHED;
