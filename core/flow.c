@@ -17,6 +17,15 @@
  * or expires.  Their counters reach the engine through per-real-server
  * stats slots, folded in by the daemon.
  *
+ * A TCP connection gets them already in SYN_RECV, marked
+ * XDPVS_FLOW_F_SYN_RECV, for the fast path to carry the rest of its
+ * handshake (xdpvs_tcp_flow_syn_recv()).  The fast path forwards the
+ * client's ACK, clears the mark of both flows itself and tells the engine
+ * (xdpvs_engine_flow_event()), which then has nothing to rewrite, unless
+ * it wrote them again meanwhile (a route change, a take-over): the mark
+ * it wrote may be newer than the fast path's clearing, so they are
+ * rewritten.
+ *
  * While a sync master runs, a connection gets its flows only once it was
  * sent to the backups in its present state (its first packets come here,
  * to be counted: the kernel sends at the 3rd), and each time its timer
@@ -39,6 +48,9 @@
 
 #define FLOW_IN 0x01	/* the client's direction is installed */
 #define FLOW_OUT 0x02	/* the real server's (NAT) */
+#define FLOW_IN_SR 0x04	/* ... with XDPVS_FLOW_F_SYN_RECV */
+#define FLOW_OUT_SR 0x08
+#define FLOW_SR_AGAIN 0x10	/* a marked flow written over a marked one */
 
 static void flow_key_in(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
 {
@@ -143,6 +155,8 @@ static bool flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
 	flow_value_way(v, rt, overhead);
 	v->dest_idx = cp->dest->slot;
 	v->gen = cp->gen;
+	if (xdpvs_tcp_flow_syn_recv(e, cp))
+		v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	return true;
 }
 
@@ -164,7 +178,15 @@ static bool flow_value_out(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	flow_value_way(v, rt, 0);
 	v->dest_idx = cp->dest->slot;
 	v->gen = cp->gen;
+	if (xdpvs_tcp_flow_syn_recv(e, cp))
+		v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	return true;
+}
+
+/* The mark of dir in cp->flows saying it has XDPVS_FLOW_F_SYN_RECV. */
+static uint8_t flow_sr_bit(uint8_t dir)
+{
+	return dir == FLOW_IN ? FLOW_IN_SR : FLOW_OUT_SR;
 }
 
 static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
@@ -179,7 +201,9 @@ static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	else
 		flow_key_out(cp, &k);
 	e->env.flow_del(e->env.ctx, &k);
-	cp->flows &= (uint8_t)~dir;
+	cp->flows &= (uint8_t)~(dir | flow_sr_bit(dir));
+	if (!(cp->flows & (FLOW_IN | FLOW_OUT)))
+		cp->flows = 0;
 	e->nr_flows--;
 }
 
@@ -189,15 +213,18 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	flow_del_dir(e, cp, FLOW_OUT);
 }
 
-/* Install (or, force, replace) one direction; false if it cannot be. */
+/* Install (or, force or when its SYN_RECV mark must change, replace) one
+ * direction; false if it cannot be. */
 static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir, bool force)
 {
+	uint8_t sr = xdpvs_tcp_flow_syn_recv(e, cp) ? flow_sr_bit(dir) : 0;
 	struct xdpvs_flow_value v;
 	struct xdpvs_flow_key k;
 	bool ok;
 
-	if ((cp->flows & dir) && !force)
+	if ((cp->flows & dir) && !force &&
+	    (cp->flows & flow_sr_bit(dir)) == sr)
 		return true;
 	if (dir == FLOW_IN) {
 		ok = flow_value_in(e, cp, &v);
@@ -209,9 +236,11 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	if (!ok)
 		return false;
 	e->env.flow_add(e->env.ctx, &k, &v);
+	if (sr && (cp->flows & dir))
+		cp->flows |= FLOW_SR_AGAIN;
 	if (!(cp->flows & dir))
 		e->nr_flows++;
-	cp->flows |= dir;
+	cp->flows = (uint8_t)((cp->flows & ~flow_sr_bit(dir)) | dir | sr);
 	return true;
 }
 
@@ -232,6 +261,19 @@ void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp)))
 		flow_sync(e, cp, false);
+}
+
+void xdpvs_flow_adopted(struct xdpvs_conn *cp)
+{
+	if (cp->flows & (FLOW_IN_SR | FLOW_OUT_SR))
+		cp->flows |= FLOW_SR_AGAIN;
+}
+
+void xdpvs_flow_syn_recv_cleared(struct xdpvs_conn *cp)
+{
+	if (!(cp->flows & FLOW_SR_AGAIN))
+		cp->flows &= (uint8_t)~(FLOW_IN_SR | FLOW_OUT_SR);
+	cp->flows &= (uint8_t)~FLOW_SR_AGAIN;
 }
 
 bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp)
