@@ -13,7 +13,10 @@
  * there were no flow: TCP SYN, FIN, RST or no ACK; SCTP control chunks; IPv4
  * options, IPv6 extension headers, fragments, TTL <= 1, more than the
  * flow's mtu; and what this program does not redo (an SCTP CRC32c when
- * the ports change, a whole UDP checksum for IPv6 UDP without one).
+ * the ports change, a whole UDP checksum for IPv6 UDP without one).  A
+ * TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV) forward the real server's
+ * SYN+ACK and the client's ACK, which the engine learns from an event in
+ * xdpvs_events (flow.h).
  *
  * The filter hands the packets of the virtual services (and the NAT
  * replies, and the ICMP errors about them) to xdpvsd's AF_XDP socket on
@@ -126,6 +129,11 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xdpvs_flow_stats);
 } xdpvs_dest_st SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XDPVS_FLOW_EVENTS_SIZE);
+} xdpvs_events SEC(".maps");
 
 /* A chunk of packet to sum, with room for zeros up to a 4-byte word. */
 struct fp_scratch {
@@ -513,6 +521,27 @@ static __always_inline int fp_value_ok(const struct fp_pkt *p,
 	return 1;
 }
 
+/* What fp_to_engine() decides. */
+enum fp_verdict {
+	FP_FORWARD,	/* the fast path forwards it */
+	FP_UP,		/* the engine's */
+	FP_ESTABLISH,	/* forward it and tell the engine (fp_establish) */
+};
+
+/*
+ * A TCP packet with flags f on a flow in SYN_RECV (flow.h): the real
+ * server's SYN+ACK leaves the state as it is (IPVS's table: output "syn"
+ * in SYN_RECV), the client's ACK makes it ESTABLISHED (input "ack"); the
+ * engine sees the rest.
+ */
+static __always_inline int fp_syn_recv(__u8 f, const struct xdpvs_flow_value *v)
+{
+	if (v->action == XDPVS_FLOW_SNAT)
+		return f == (XDPVS_TCP_SYN | XDPVS_TCP_ACK) ? FP_FORWARD :
+							      FP_UP;
+	return f == XDPVS_TCP_ACK ? FP_ESTABLISH : FP_UP;
+}
+
 /* Must this packet of a flow go to the engine (see the top)? */
 static __always_inline int fp_to_engine(void *data, void *end,
 					const struct fp_pkt *p,
@@ -520,26 +549,74 @@ static __always_inline int fp_to_engine(void *data, void *end,
 {
 	__u32 hl = p->key.af == AF_INET ? 20 : 40;
 	__u8 *l4 = data + p->l3 + hl;
+	__u8 f;
 
 	if (p->ttl <= 1 || p->iplen > v->mtu || p->iplen < hl + 8 ||
 	    p->l3 + p->iplen > (__u32)(end - data) || !fp_value_ok(p, v))
-		return 1;
+		return FP_UP;
 	if (p->key.proto == IPPROTO_TCP) {
 		if ((void *)(l4 + 20) > end)
-			return 1;
+			return FP_UP;
+		f = l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST |
+			      XDPVS_TCP_ACK);
+		if (v->flags & XDPVS_FLOW_F_SYN_RECV)
+			return fp_syn_recv(f, v);
 		/* IPVS moves the state on SYN, FIN, RST, and to CLOSE on a
 		 * packet without ACK: the engine's to see. */
-		return (l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST |
-				  XDPVS_TCP_ACK)) != XDPVS_TCP_ACK;
+		return f == XDPVS_TCP_ACK ? FP_FORWARD : FP_UP;
 	}
 	if (p->key.proto == IPPROTO_UDP) {
 		if ((void *)(l4 + 8) > end)
-			return 1;
-		return p->key.af == AF_INET6 && !xdpvs_get16(l4 + XDPVS_UDP_CSUM);
+			return FP_UP;
+		return p->key.af == AF_INET6 &&
+		       !xdpvs_get16(l4 + XDPVS_UDP_CSUM) ? FP_UP : FP_FORWARD;
 	}
 	if ((void *)(l4 + 16) > end || (v->flags & XDPVS_FLOW_F_SCTP))
-		return 1;
-	return !fp_sctp_data(l4[12]);
+		return FP_UP;
+	return fp_sctp_data(l4[12]) ? FP_FORWARD : FP_UP;
+}
+
+/* The real server's flow of NAT flow v (p a packet of the client's), its
+ * SYN_RECV mark cleared. */
+static __always_inline void fp_reply_unmark(const struct fp_pkt *p,
+					    const struct xdpvs_flow_value *v)
+{
+	struct xdpvs_flow_key k = {
+		.af = p->key.af, .proto = p->key.proto,
+		.sport = v->new_dport, .dport = p->key.sport,
+	};
+	struct xdpvs_flow_value *r;
+
+	__builtin_memcpy(&k.saddr, &v->new_daddr, sizeof(k.saddr));
+	__builtin_memcpy(&k.daddr, &p->key.saddr, sizeof(k.daddr));
+	r = bpf_map_lookup_elem(&xdpvs_flows, &k);
+	if (r && r->gen == v->gen)
+		r->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
+}
+
+/*
+ * The client's ACK made the connection of flow v ESTABLISHED: its flows
+ * (and the real server's, for NAT, whose answer is on its way) forward as
+ * any other from now on, and the engine is told, without a wake-up
+ * (xdpvsd reads the ring before its next batch).  FP_UP when the ring is
+ * full: the engine then sees the ACK itself.
+ */
+static __always_inline int fp_establish(const struct fp_pkt *p,
+					struct xdpvs_flow_value *v)
+{
+	struct xdpvs_flow_event *ev;
+
+	ev = bpf_ringbuf_reserve(&xdpvs_events, sizeof(*ev), 0);
+	if (!ev)
+		return FP_UP;
+	v->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
+	if (v->action == XDPVS_FLOW_DNAT)
+		fp_reply_unmark(p, v);
+	__builtin_memcpy(&ev->key, &p->key, sizeof(ev->key));
+	ev->gen = v->gen;
+	ev->type = XDPVS_FLOW_EV_ESTABLISHED;
+	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+	return FP_FORWARD;
 }
 
 /* Make the frame hold the IP packet alone (no link padding) behind head
@@ -811,7 +888,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	struct xdpvs_flow_value *v;
 	struct fp_pkt p = {};
 	__u32 l2;
-	int err;
+	int err, fp;
 
 	if (fp_parse(data, end, &p))
 		return -1;
@@ -819,7 +896,15 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	if (!v)
 		return -1;
 	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
-	if (fp_to_engine(data, end, &p, v) ||
+	fp = fp_to_engine(data, end, &p, v);
+	if (fp == FP_ESTABLISH) {
+		fp = fp_establish(&p, v);
+		if (fp == FP_FORWARD)
+			count(XDPVS_DP_FAST_EST, end - data);
+	}
+	/* Up although an event was posted: the ACK and the event make the
+	 * same move, the later one finds it made. */
+	if (fp != FP_FORWARD ||
 	    fp_resize(ctx, &p, l2 + (v->action == XDPVS_FLOW_TUN ?
 				     v->encap_len : 0))) {
 		count(XDPVS_DP_FAST_UP, end - data);

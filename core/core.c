@@ -9,6 +9,7 @@
  * that matches nothing is not ours and goes to the kernel.  No real server
  * available: ICMP port unreachable, as IPVS answers.
  */
+#include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -582,6 +583,42 @@ static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return v;
+}
+
+/*
+ * The fast path forwarded the client's ACK of a connection in SYN_RECV
+ * (<xdpvs/flow.h>): what core_in does after such a packet, but for the
+ * counting and the sending, which the fast path did.  Only if that
+ * connection is still the one (gen) and in SYN_RECV: the same ACK may be
+ * told twice, or have gone up as well.
+ */
+int xdpvs_core_flow_event(struct xdpvs_engine *e,
+			  const struct xdpvs_flow_event *ev)
+{
+	const struct xdpvs_flow_key *k = &ev->key;
+	struct xdpvs_conn_param param = {
+		.af = k->af, .protocol = k->proto,
+		.caddr = &k->saddr, .cport = k->sport,
+		.vaddr = &k->daddr, .vport = k->dport,
+	};
+	struct xdpvs_pkt p = {
+		.af = k->af, .protocol = k->proto, .has_ports = true,
+		.tcp_flags = XDPVS_TCP_ACK, .saddr = k->saddr,
+		.daddr = k->daddr, .sport = k->sport, .dport = k->dport,
+	};
+	struct xdpvs_conn *cp;
+
+	if (ev->type != XDPVS_FLOW_EV_ESTABLISHED || k->proto != IPPROTO_TCP)
+		return -EINVAL;
+	cp = xdpvs_conn_in_get(e, &param);
+	if (!cp || cp->gen != ev->gen || cp->state != XDPVS_TCP_S_SYN_RECV)
+		return -ESTALE;
+	xdpvs_flow_syn_recv_cleared(cp);
+	xdpvs_proto_tcp.state_transition(e, cp, XDPVS_DIR_INPUT, &p);
+	core_in_pkts(e, cp);
+	xdpvs_flow_sync(e, cp);
+	xdpvs_conn_put(e, cp);
+	return 0;
 }
 
 /* A reply from a real server (ip_vs_out_hook); NULL cp: not one. */

@@ -20,6 +20,11 @@ struct xdpvs_pkt;
 enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 				 struct xdpvs_frame *f);
 
+/* An event of the fast path (<xdpvs/flow.h>) applied: 0, -ESTALE when
+ * its connection is gone or moved on, -EINVAL for an unknown one. */
+int xdpvs_core_flow_event(struct xdpvs_engine *e,
+			  const struct xdpvs_flow_event *ev);
+
 /* Count a packet in (from the client) or out (from the real server) on
  * cp's dest, its service and the totals. */
 void xdpvs_core_in_stats(struct xdpvs_engine *e, struct xdpvs_conn *cp,

@@ -217,6 +217,13 @@ enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 	return v;
 }
 
+int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
+			    const struct xdpvs_flow_event *ev)
+{
+	xdpvs_engine_tick(e, now);
+	return xdpvs_core_flow_event(e, ev);
+}
+
 /* ---- timeouts, switches, counters ---- */
 
 /* ipvsadm's limit is 31 days; the kernel's is INT_MAX jiffies at HZ 1000. */

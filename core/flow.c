@@ -17,6 +17,15 @@
  * or expires.  Their counters reach the engine through per-real-server
  * stats slots, folded in by the daemon.
  *
+ * A TCP connection gets them already in SYN_RECV, marked
+ * XDPVS_FLOW_F_SYN_RECV, for the fast path to carry the rest of its
+ * handshake (xdpvs_tcp_flow_syn_recv()).  The fast path forwards the
+ * client's ACK, clears the mark of both flows itself and tells the engine
+ * (xdpvs_engine_flow_event()), which then has nothing to rewrite, unless
+ * it wrote them again meanwhile (a route change, a take-over): the mark
+ * it wrote may be newer than the fast path's clearing, so they are
+ * rewritten.
+ *
  * When routes change, every connection's flows are computed again, but
  * only those whose value differs from the installed one are written: a
  * write is a syscall or two in xdpvsd, and with a million connections
@@ -27,7 +36,10 @@
  * of NAT goes by a route per client, and a value also carries the tunnel
  * template and pmtu_disc).  Two values that differ share a fingerprint
  * with odds of 2^-32: such a flow would keep its old way out until its
- * next change or its connection's end.
+ * next change or its connection's end.  The SYN_RECV mark is not in the
+ * fingerprint (the fast path clears it, and the handshake's own marks in
+ * cp->flows say what the engine wrote): a connection past its handshake
+ * is not rewritten for that by the next route change.
  *
  * While a sync master runs, a connection gets its flows only once it was
  * sent to the backups in its present state (its first packets come here,
@@ -52,10 +64,13 @@
 
 #define FLOW_IN 0x01	/* the client's direction is installed */
 #define FLOW_OUT 0x02	/* the real server's (NAT) */
+#define FLOW_IN_SR 0x04	/* ... with XDPVS_FLOW_F_SYN_RECV */
+#define FLOW_OUT_SR 0x08
+#define FLOW_SR_AGAIN 0x10	/* a marked flow written over a marked one */
 
 /* Flags of an installed value that the fast path changes itself (clears):
  * not the engine's to compare when routes change. */
-#define FLOW_F_FAST_PATH_OWNED 0
+#define FLOW_F_FAST_PATH_OWNED XDPVS_FLOW_F_SYN_RECV
 
 #define FLOW_FP_HEAD offsetof(struct xdpvs_flow_value, last_seen)
 
@@ -168,6 +183,8 @@ static bool flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
 	flow_value_way(v, rt, overhead);
 	v->dest_idx = cp->dest->slot;
 	v->gen = cp->gen;
+	if (xdpvs_tcp_flow_syn_recv(e, cp))
+		v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	return true;
 }
 
@@ -189,6 +206,8 @@ static bool flow_value_out(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	flow_value_way(v, rt, 0);
 	v->dest_idx = cp->dest->slot;
 	v->gen = cp->gen;
+	if (xdpvs_tcp_flow_syn_recv(e, cp))
+		v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	return true;
 }
 
@@ -227,6 +246,12 @@ static uint32_t flow_fp(const struct xdpvs_flow_value *v)
 	return (uint32_t)(h ^ h >> 32);
 }
 
+/* The mark of dir in cp->flows saying it has XDPVS_FLOW_F_SYN_RECV. */
+static uint8_t flow_sr_bit(uint8_t dir)
+{
+	return dir == FLOW_IN ? FLOW_IN_SR : FLOW_OUT_SR;
+}
+
 static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir)
 {
@@ -239,7 +264,9 @@ static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	else
 		flow_key_out(cp, &k);
 	e->env.flow_del(e->env.ctx, &k);
-	cp->flows &= (uint8_t)~dir;
+	cp->flows &= (uint8_t)~(dir | flow_sr_bit(dir));
+	if (!(cp->flows & (FLOW_IN | FLOW_OUT)))
+		cp->flows = 0;
 	e->nr_flows--;
 }
 
@@ -249,18 +276,21 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	flow_del_dir(e, cp, FLOW_OUT);
 }
 
-/* Install one direction, or (force) compute it again and replace it if
- * it changed; false if it cannot be. */
+/* Install (or, force or when its SYN_RECV mark must change, replace) one
+ * direction; false if it cannot be.  Forced, a direction whose value and
+ * mark are what was written is left alone. */
 static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir, bool force)
 {
+	uint8_t sr = xdpvs_tcp_flow_syn_recv(e, cp) ? flow_sr_bit(dir) : 0;
 	uint32_t *fp = &cp->flow_fp[dir == FLOW_OUT];
 	struct xdpvs_flow_value v;
 	struct xdpvs_flow_key k;
 	uint32_t nfp;
 	bool ok;
 
-	if ((cp->flows & dir) && !force)
+	if ((cp->flows & dir) && !force &&
+	    (cp->flows & flow_sr_bit(dir)) == sr)
 		return true;
 	if (dir == FLOW_IN) {
 		ok = flow_value_in(e, cp, &v);
@@ -272,13 +302,16 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	if (!ok)
 		return false;
 	nfp = flow_fp(&v);
-	if (force && (cp->flows & dir) && nfp == *fp)
+	if ((cp->flows & dir) && (cp->flows & flow_sr_bit(dir)) == sr &&
+	    nfp == *fp)
 		return true;	/* what the fast path has already */
 	e->env.flow_add(e->env.ctx, &k, &v);
 	*fp = nfp;
+	if (sr && (cp->flows & dir))
+		cp->flows |= FLOW_SR_AGAIN;
 	if (!(cp->flows & dir))
 		e->nr_flows++;
-	cp->flows |= dir;
+	cp->flows = (uint8_t)((cp->flows & ~flow_sr_bit(dir)) | dir | sr);
 	return true;
 }
 
@@ -299,6 +332,19 @@ void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp)))
 		flow_sync(e, cp, false);
+}
+
+void xdpvs_flow_adopted(struct xdpvs_conn *cp)
+{
+	if (cp->flows & (FLOW_IN_SR | FLOW_OUT_SR))
+		cp->flows |= FLOW_SR_AGAIN;
+}
+
+void xdpvs_flow_syn_recv_cleared(struct xdpvs_conn *cp)
+{
+	if (!(cp->flows & FLOW_SR_AGAIN))
+		cp->flows &= (uint8_t)~(FLOW_IN_SR | FLOW_OUT_SR);
+	cp->flows &= (uint8_t)~FLOW_SR_AGAIN;
 }
 
 bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp)

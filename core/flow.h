@@ -17,6 +17,13 @@ struct xdpvs_engine;
 /* Install cp's flows if it now qualifies, remove them if it no longer
  * does (call after each packet the engine handled for cp). */
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* cp's flows were written over those a previous engine had installed:
+ * the fast path may have cleared their SYN_RECV mark before. */
+void xdpvs_flow_adopted(struct xdpvs_conn *cp);
+/* The fast path cleared XDPVS_FLOW_F_SYN_RECV in cp's flows itself (it
+ * told of the client's ACK): no need to rewrite them, unless the engine
+ * wrote them again since it installed them. */
+void xdpvs_flow_syn_recv_cleared(struct xdpvs_conn *cp);
 /* Remove cp's flows (it expires). */
 void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* cp's timer fired: true if its flows forwarded a packet since it was

@@ -49,9 +49,14 @@ const struct xdpvs_proto *xdpvs_proto_get(uint8_t protocol);
 const char *xdpvs_conn_state_name(const struct xdpvs_conn *cp);
 
 /* May the fast path forward cp's TCP packets without SYN, FIN or RST (and
- * with ACK) in cp's present state, i.e. would none of them move it? */
+ * with ACK) in cp's present state, i.e. would none of them move it?  Or,
+ * in SYN_RECV, carry its handshake (xdpvs_tcp_flow_syn_recv)? */
 bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
 		       const struct xdpvs_conn *cp);
+
+/* May cp's flows carry its TCP handshake (it is in SYN_RECV)? */
+bool xdpvs_tcp_flow_syn_recv(const struct xdpvs_engine *e,
+			     const struct xdpvs_conn *cp);
 
 extern const struct xdpvs_proto xdpvs_proto_tcp;
 extern const struct xdpvs_proto xdpvs_proto_udp;

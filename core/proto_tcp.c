@@ -173,13 +173,37 @@ static void tcp_state_transition(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 }
 
 /*
+ * The handshake in the fast path (<xdpvs/flow.h>, XDPVS_FLOW_F_SYN_RECV):
+ * in SYN_RECV, IPVS's table leaves the state as it is on the real server's
+ * SYN+ACK (output "syn"), and moves it to ESTABLISHED on the client's ACK
+ * (input "ack", or input-only while no output was seen), the one move the
+ * fast path reports to the engine.  Not with secure_tcp's table (there the
+ * SYN+ACK moves it to SYNACK, and the ACK nowhere), and not while a sync
+ * master runs (it must see the packets to send the connection on time).
+ */
+bool xdpvs_tcp_flow_syn_recv(const struct xdpvs_engine *e,
+			     const struct xdpvs_conn *cp)
+{
+	enum xdpvs_dir in = cp->flags & XDPVS_CONN_F_NOOUTPUT ?
+				    XDPVS_DIR_INPUT_ONLY : XDPVS_DIR_INPUT;
+
+	if (cp->protocol != IPPROTO_TCP || cp->state != sSR ||
+	    e->sysctl.secure_tcp == 3 ||
+	    (e->sync_state & XDPVS_SYNC_STATE_MASTER))
+		return false;
+	return tcp_states[in][TCP_EV_ACK][sSR] == sES &&
+	       tcp_states[XDPVS_DIR_OUTPUT][TCP_EV_SYN][sSR] == sSR;
+}
+
+/*
  * The fast path forwards a connection's packets that carry ACK and none of
  * SYN, FIN, RST without the engine seeing them: so it may while an ACK
  * moves the connection nowhere, from whichever side the flows cover.  That
  * is ESTABLISHED, and the closing states but LAST_ACK (its ACK from the
  * client closes it): FIN_WAIT, TIME_WAIT, CLOSE_WAIT, CLOSE.  Keeping the
  * flows there saves a NAT connection's last ACKs the trip up; the timer
- * still expires it on the state's timeout from the last packet seen.
+ * still expires it on the state's timeout from the last packet seen.  And
+ * SYN_RECV, where the flows carry the handshake only (above).
  */
 bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
 		       const struct xdpvs_conn *cp)
@@ -188,6 +212,8 @@ bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
 		e->sysctl.secure_tcp == 3 ? &tcp_states_dos : &tcp_states;
 	unsigned int s = cp->state;
 
+	if (s == sSR)
+		return xdpvs_tcp_flow_syn_recv(e, cp);
 	if (s != sES && s != sFW && s != sTW && s != sCW && s != sCL)
 		return false;
 	if (cp->flags & XDPVS_CONN_F_NOOUTPUT)

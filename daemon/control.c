@@ -348,6 +348,8 @@ static void control_dispatch(struct control *c, const struct xdpvs_ctl_req *q,
 		r->err = -EOPNOTSUPP;
 		return;
 	}
+	if (ops && ops->events)
+		ops->events(ops->ctx);
 	if ((h->flags & CTL_F_COUNTERS) && ops && ops->counters)
 		ops->counters(ops->ctx);
 	r->err = h->fn(c, q, r);

@@ -28,6 +28,9 @@ struct control_ops {
 	/* Counters are about to be read or zeroed: bring in what the fast
 	 * path counted since the last time. */
 	void (*counters)(void *ctx);
+	/* Before each request: bring the engine's connections up to date
+	 * with what the fast path did (its events). */
+	void (*events)(void *ctx);
 	void *ctx;
 };
 

@@ -552,6 +552,14 @@ static void ctl_counters(void *ctx)
 		dp_fold(d->dp);
 }
 
+static void ctl_events(void *ctx)
+{
+	struct xdpvsd *d = ctx;
+
+	if (d->dp)
+		dp_events(d->dp);
+}
+
 /* ------------------------------------------------------------------
  * Start, run, stop
  */
@@ -583,8 +591,10 @@ static void adopt(struct xdpvsd *d, const struct dp_kept *k)
 static void handover(struct xdpvsd *d)
 {
 	struct xdpvs_conn_info *c = NULL;
-	int n = xdpvs_conn_info_get(d->e, loop_now(), &c), err;
+	int n, err;
 
+	dp_events(d->dp);	/* the connections as the fast path left them */
+	n = xdpvs_conn_info_get(d->e, loop_now(), &c);
 	err = n < 0 ? n : dp_handover(d->dp, c, n, d->seed);
 	if (err)
 		log_err_r(err, "cannot keep the data path: removing it");
@@ -603,6 +613,7 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		.daemon_list = ctl_daemon_list,
 		.changed = ctl_changed,
 		.counters = ctl_counters,
+		.events = ctl_events,
 		.ctx = d,
 	};
 	int err;

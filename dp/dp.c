@@ -19,6 +19,7 @@
 #include <linux/sockios.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "daemon/log.h"
 #include "daemon/loop.h"
@@ -60,6 +61,7 @@ struct dp {
 	int nifs;
 	struct dp_xdp_maps maps;
 	struct dp_flow flow;	/* the engine's flow cache: the fast path */
+	struct ring_buffer *events;	/* its events (xdpvs_events) */
 	struct dp_kept kept;	/* what a kept data path carried */
 	bool adopted;		/* we took a kept data path over */
 	bool keep;		/* leave ours to a successor at exit */
@@ -89,6 +91,8 @@ static const char *const dp_stat_names[DP_STAT_MAX] = {
 	[DP_TX_FAIL] = "tx_fail",
 	[DP_NEIGH_ASKED] = "neigh_asked",
 	[DP_FLOW_REFRESH] = "flow_refresh",
+	[DP_EVENTS] = "events",
+	[DP_EVENTS_STALE] = "events_stale",
 };
 
 static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
@@ -103,6 +107,7 @@ static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_FAST_UP] = "fast_up",
 	[XDPVS_DP_HELD] = "held",
 	[XDPVS_DP_XSK_FRAG] = "fragment",
+	[XDPVS_DP_FAST_EST] = "fast_est",
 };
 
 uint64_t dp_stat(const struct dp *dp, enum dp_stat s)
@@ -187,12 +192,45 @@ struct xdpvs_env dp_env(struct dp *dp)
 	};
 }
 
+/* One event of the fast path (ring_buffer__consume's callback). */
+static int dp_event(void *ctx, void *data, size_t len)
+{
+	struct dp *dp = ctx;
+
+	if (len >= sizeof(struct xdpvs_flow_event) && dp->e &&
+	    !xdpvs_engine_flow_event(dp->e, dp->now, data))
+		dp->st[DP_EVENTS]++;
+	else
+		dp->st[DP_EVENTS_STALE]++;
+	return 0;
+}
+
+/* Read the events at time dp->now. */
+static void dp_events_read(struct dp *dp)
+{
+	int n;
+
+	if (!dp->events || !dp->e)
+		return;
+	n = ring_buffer__consume(dp->events);
+	if (n < 0)
+		log_rl(&dp->rl_egress, dp->now, LOG_LVL_WARN, n,
+		       "cannot read the fast path's events");
+}
+
+void dp_events(struct dp *dp)
+{
+	dp->now = loop_now();
+	dp_events_read(dp);
+}
+
 void dp_fold(struct dp *dp)
 {
 	int err;
 
 	if (!dp->e)
 		return;
+	dp_events(dp);
 	err = dp_flow_fold(&dp->flow, dp->e, false);
 	if (err)
 		log_rl(&dp->rl_egress, loop_now(), LOG_LVL_WARN, err,
@@ -245,6 +283,10 @@ void dp_adopt_end(struct dp *dp)
 		log_err_r(n, "cannot remove the flows not taken over");
 	else if (n)
 		log_info("%d flows of connections not taken over removed", n);
+	/* What the fast path told since the previous xdpvsd last read the
+	 * ring (it continues from where that one stopped), now that the
+	 * connections are here. */
+	dp_events(dp);
 	err = dp_hold(dp, false);
 	if (err)
 		log_err_r(err, "cannot release the data path's hold");
@@ -483,6 +525,8 @@ static void dp_sock_ready(void *arg, uint32_t events)
 		n = xsk_ring_cons__peek(&x->rx, DP_BATCH, &idx);
 		if (!n)
 			break;
+		/* What the fast path told before these came is older. */
+		dp_events_read(dp);
 		for (i = 0; i < n; i++) {
 			const struct xdp_desc *d =
 				xsk_ring_cons__rx_desc(&x->rx, idx + i);
@@ -774,6 +818,12 @@ static int dp_open_ifaces(struct dp *dp)
 		log_err_r(err, "fast path");
 		return err;
 	}
+	dp->events = ring_buffer__new(dp->maps.events, dp_event, dp, NULL);
+	if (!dp->events) {
+		err = -errno;
+		log_err_r(err, "fast path: cannot map its event ring buffer");
+		return err;
+	}
 	if (dp->pin_lock > 0) {
 		err = dp_xdp_pin(&dp->maps, dp->conf.bpffs, dp->pin_lock);
 		if (err < 0)
@@ -890,6 +940,7 @@ void dp_close(struct dp *dp)
 	if (dp->refresh_fd >= 0)
 		close(dp->refresh_fd);
 	dp_nl_close(dp->nl);
+	ring_buffer__free(dp->events);
 	dp_flow_fini(&dp->flow);
 	free(dp);
 }

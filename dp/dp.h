@@ -59,6 +59,8 @@ enum dp_stat {
 	DP_TX_FAIL,		/* TX ring full or no free frame */
 	DP_NEIGH_ASKED,		/* resolution requests to the kernel */
 	DP_FLOW_REFRESH,	/* passes over the flows after route changes */
+	DP_EVENTS,		/* fast path events the engine applied */
+	DP_EVENTS_STALE,	/* ... found stale (told twice, moved on) */
 	DP_STAT_MAX,
 };
 
@@ -78,9 +80,15 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l);
 int dp_sync(struct dp *dp);
 /* Once a second: flush TX rings, take completions back. */
 void dp_tick(struct dp *dp, uint64_t now);
-/* Add what the fast path forwarded to the engine's counters: call before
- * the engine's timers (its rate estimator) run. */
+/* Add what the fast path forwarded to the engine's counters, after its
+ * events (dp_events): call before the engine's timers (its rate
+ * estimator) run. */
 void dp_fold(struct dp *dp);
+/* Hand the fast path's events (the handshakes it carried to ESTABLISHED,
+ * include/xdpvs/flow.h) to the engine: before the engine's timers run and
+ * before anything reads connection states (a listing, a handover).  A
+ * read of shared memory, no system call. */
+void dp_events(struct dp *dp);
 /* The engine is about to be freed: its flow callbacks are ignored from
  * now on (the flows stay in the map; it goes with the data path, or is
  * handed over with it). */

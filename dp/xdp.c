@@ -77,6 +77,8 @@ static int xdp_reuse_maps(struct xdpvs_bpf *skel, const struct dp_xdp_maps *m)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_dest_st, m->dest_st);
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_ctl, m->ctl);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_events, m->events);
 	return err;
 }
 
@@ -179,6 +181,7 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		maps->svc_st = bpf_map__fd(l->skel->maps.xdpvs_svc_st);
 		maps->dest_st = bpf_map__fd(l->skel->maps.xdpvs_dest_st);
 		maps->ctl = bpf_map__fd(l->skel->maps.xdpvs_ctl);
+		maps->events = bpf_map__fd(l->skel->maps.xdpvs_events);
 		maps->set = true;
 	}
 	log_info("%s: XDP program attached (%s mode, program id %u)", ifname,
@@ -194,7 +197,7 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 static const char *const xdp_shared_names[] = {
 	XDPVS_DP_SVC_MAP, XDPVS_DP_NAT_RS_MAP, XDPVS_DP_LOCAL_MAP,
 	XDPVS_DP_MARK_MAP, XDPVS_FLOW_MAP, XDPVS_FLOW_SVC_STATS,
-	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP,
+	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP, XDPVS_FLOW_EVENTS,
 };
 #define XDP_NSHARED (sizeof(xdp_shared_names) / sizeof(xdp_shared_names[0]))
 
@@ -202,7 +205,7 @@ static int *xdp_shared_fd(struct dp_xdp_maps *m, unsigned int i)
 {
 	int *fds[XDP_NSHARED] = {
 		&m->svcs, &m->nat_rs, &m->local, &m->marks, &m->flows,
-		&m->svc_st, &m->dest_st, &m->ctl,
+		&m->svc_st, &m->dest_st, &m->ctl, &m->events,
 	};
 
 	return fds[i];
@@ -293,7 +296,8 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, false, false };
+	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1,
+				 false, false };
 	struct xdp_program *p;
 	unsigned int j;
 	int err;

@@ -3,9 +3,10 @@
  * xdpvsd's XDP program (bpf/xdpvs.bpf.c) on its interfaces, through
  * libxdp: one instance per interface, all sharing the filter's maps and
  * the flow maps (those of the first interface, reused by the others);
- * each with its own XSKMAP and counters.  Native mode where the driver
+ * each with its own XSKMAP and counters (the flow event ring buffer is
+ * shared too: xdpvsd reads one).  Native mode where the driver
  * has it, else generic (skb) mode with a warning.  The shared maps are
- * pinned under BPFFS/xdpvs/v2/ when BPFFS is a bpf filesystem, and
+ * pinned under BPFFS/xdpvs/v3/ when BPFFS is a bpf filesystem, and
  * unpinned at exit, unless the data path is kept for a successor
  * (dp_xdp_adopt() takes it over).
  */
@@ -28,6 +29,7 @@ struct xdpvs_bpf;
 struct dp_xdp_maps {
 	int svcs, nat_rs, local, marks;
 	int flows, svc_st, dest_st, ctl;	/* the fast path's */
+	int events;		/* its ring buffer to the engine */
 	bool set;		/* filled by the first attach */
 	bool adopted;		/* found with a kept data path */
 };
@@ -74,12 +76,12 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 const char *dp_xdp_mode_name(enum xdp_attach_mode mode);
 
 /*
- * Pin the shared maps under bpffs/xdpvs/v2, which lock_fd (from
+ * Pin the shared maps under bpffs/xdpvs/v3, which lock_fd (from
  * dp_xdp_pin_lock) holds.  0 or -errno.
  */
 int dp_xdp_pin(const struct dp_xdp_maps *m, const char *bpffs, int lock_fd);
 /*
- * Make and lock bpffs/xdpvs/v2: returns the locked directory's fd, 0 when
+ * Make and lock bpffs/xdpvs/v3: returns the locked directory's fd, 0 when
  * bpffs is not a bpf filesystem (nothing will be pinned, a message says
  * so), or -errno (-EWOULDBLOCK: another xdpvsd holds it).
  */

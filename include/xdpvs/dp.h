@@ -126,6 +126,7 @@ enum xdpvs_dp_stat {
 	XDPVS_DP_FAST_UP,	/* a flow's packet left to the engine */
 	XDPVS_DP_HELD,		/* for us while no xdpvsd runs: dropped */
 	XDPVS_DP_XSK_FRAG,	/* for us: a fragment to reassemble (5) */
+	XDPVS_DP_FAST_EST,	/* of FAST, handshake ACKs told the engine */
 	XDPVS_DP_STAT_MAX,
 };
 

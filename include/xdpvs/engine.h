@@ -148,7 +148,8 @@ struct xdpvs_env {
 	 * <xdpvs/flow.h>).  The engine installs a connection's flows (the
 	 * client's direction, and the real server's for NAT) while the fast
 	 * path may forward its packets on its own: TCP and SCTP in
-	 * ESTABLISHED, UDP always, its way known; it removes them when the
+	 * ESTABLISHED, UDP always, its way known (TCP also in SYN_RECV, for
+	 * the handshake: xdpvs_engine_flow_event()); it removes them when the
 	 * connection leaves that state, its server goes or it expires.
 	 * flow_add installs or replaces; flow_last_seen tells when the cache
 	 * last forwarded a packet of k (ns, the engine's clock; 0: never),
@@ -194,6 +195,17 @@ enum xdpvs_verdict {
 				 * its datagram (the frame's buffer is free) */
 };
 
+/*
+ * An event the fast path posted (struct xdpvs_flow_event, <xdpvs/flow.h>)
+ * at time now (ns): the connection moves as the packet the event stands
+ * for would have moved it (its state, active/inactive counts, timeout,
+ * sync).  Runs due timers first.  0; -ESTALE when the connection is gone
+ * or no longer in the state the event is about (nothing done), -EINVAL
+ * for an event not understood.  The caller hands the events over before
+ * the packets it receives after them, and before listings.
+ */
+int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
+			    const struct xdpvs_flow_event *ev);
 /* Handle one received frame at time now (ns).  Runs due timers first. */
 enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 				   struct xdpvs_frame *f);

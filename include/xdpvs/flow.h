@@ -33,6 +33,22 @@
  * with XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and
  * IPv6 UDP without a checksum (it needs a whole new one).
  *
+ * But for the handshake of a TCP connection in SYN_RECV, whose flows the
+ * engine installs with XDPVS_FLOW_F_SYN_RECV once it scheduled the SYN.
+ * In IPVS's table (ip_vs_proto_tcp.c, tcp_states) the real server's
+ * SYN+ACK leaves SYN_RECV as it is, and the client's ACK makes it
+ * ESTABLISHED.  So on such a flow the fast path forwards a SYN+ACK
+ * (without FIN and RST) of the real server's direction (SNAT), and an ACK
+ * without SYN, FIN and RST of the client's, which it also tells the
+ * engine: it clears the flag in that flow's value (and, for NAT, in the
+ * real server's flow, whose answer comes next) and posts a struct
+ * xdpvs_flow_event into the ring buffer xdpvs_events (without waking
+ * anyone: xdpvsd reads it before each batch of packets, on each tick and
+ * before each listing), and the engine moves the connection as that ACK
+ * would have, if it is still in SYN_RECV with that gen (CPUs may race to
+ * post the same event twice).  When the ring is full the ACK goes up
+ * instead.  Everything else of a flow in SYN_RECV goes up.
+ *
  * The fast path writes last_seen (bpf_ktime_get_coarse_ns(),
  * CLOCK_MONOTONIC_COARSE: the engine's clock as of the last tick, so up
  * to a tick early; xdpvsd adds the tick when it reads it) and adds to
@@ -48,7 +64,7 @@
  * twice the engine's connection capacity (both NAT directions): the engine
  * owns expiry, so an LRU map, which could evict a live flow behind its
  * back, is not used.  All xdpvsd maps are pinned under bpffs
- * XDPVS_PIN_DIR (e.g. /sys/fs/bpf/xdpvs/v2/xdpvs_flows) so a restarted
+ * XDPVS_PIN_DIR (e.g. /sys/fs/bpf/xdpvs/v3/xdpvs_flows) so a restarted
  * xdpvsd can find them; the version in the path changes with any layout
  * change here or in dp.h.
  *
@@ -62,8 +78,10 @@
 
 #include <xdpvs/addr.h>
 
-#define XDPVS_PIN_DIR		"xdpvs/v2"	/* under bpffs */
+#define XDPVS_PIN_DIR		"xdpvs/v3"	/* under bpffs */
 #define XDPVS_FLOW_MAP		"xdpvs_flows"
+#define XDPVS_FLOW_EVENTS	"xdpvs_events"
+#define XDPVS_FLOW_EVENTS_SIZE	(256 * 1024)	/* bytes: 4681 events of 56 */
 #define XDPVS_FLOW_SVC_STATS	"xdpvs_svc_st"
 #define XDPVS_FLOW_DEST_STATS	"xdpvs_dest_st"
 #define XDPVS_FLOW_MAX_SLOTS	65536	/* stats slots of each kind */
@@ -93,6 +111,7 @@ enum xdpvs_flow_action {
 #define XDPVS_FLOW_F_GRE_CSUM	0x04	/* GRE: fill its checksum */
 #define XDPVS_FLOW_F_SCTP	0x08	/* ports change: redo the CRC32c */
 #define XDPVS_FLOW_F_DF		0x10	/* TUN: outer DF from inner IPv4 DF */
+#define XDPVS_FLOW_F_SYN_RECV	0x20	/* TCP handshake: see the top */
 
 struct xdpvs_flow_value {
 	__u8 action;		/* enum xdpvs_flow_action */
@@ -124,5 +143,17 @@ struct xdpvs_flow_stats {
 	__u64 outbytes;
 };
 _Static_assert(sizeof(struct xdpvs_flow_stats) == 32, "flow stats ABI");
+
+enum xdpvs_flow_event_type {
+	XDPVS_FLOW_EV_ESTABLISHED = 1,	/* the client's ACK in SYN_RECV */
+};
+
+/* A record of the ring buffer xdpvs_events. */
+struct xdpvs_flow_event {
+	struct xdpvs_flow_key key;	/* the flow (the client's) */
+	__u32 gen;		/* its value's gen */
+	__u32 type;		/* enum xdpvs_flow_event_type */
+};
+_Static_assert(sizeof(struct xdpvs_flow_event) == 48, "flow event ABI");
 
 #endif

@@ -250,8 +250,10 @@ case_restart() {
 	[ "$rc" = 0 ] || { echo "old xdpvsd exited $rc"; return 1; }
 	in_ns "$NS_LB" ip link show lb0 | grep -q "prog/xdp" ||
 		{ echo "XDP program not left attached"; return 1; }
-	[ -e "$TMP/bpffs/xdpvs/v2/xdpvs_saved" ] ||
+	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_saved" ] ||
 		{ echo "no saved state"; return 1; }
+	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_events" ] ||
+		{ echo "the fast path's event ring not kept"; return 1; }
 	start_xdpvsd xdpvsd-2.log || return 1
 	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
 		"to the new xdpvsd serving"

@@ -206,6 +206,68 @@ case_counters() {
 		"$(grep -c "^TCP .*198.18.1.10:.* $VIP:80 " "$TMP/dump")" 6
 }
 
+adm() { in_ns "$NS_LB" "$BUILD/xdpvsadm" --socket "$SOCK" "$@"; }
+
+# The state -Lnc lists for the client's connection from port $1.
+state_of() {
+	adm -Lnc | awk -v c="198.18.1.10:$1" '$1 == "TCP" && $4 == c { print $3 }'
+}
+
+# ActiveConn and InActConn of $VIP:80, summed over its real servers.
+vip_conns() {
+	adm -Ln | awk -v v="$VIP:80" '$1 == "TCP" { in_svc = $2 == v }
+		in_svc && $1 == "->" && $2 ~ /:80$/ { a += $(NF - 1); i += $NF }
+		END { print a + 0, i + 0 }'
+}
+
+# Data path counter $2 ($1: xdp, summed over the interfaces, or dp) in
+# the dump.
+counter() {
+	awk -v k="$1" -v n="$2" '$1 == k && $2 == n { s += $3 } END { print s + 0 }' \
+		"$TMP/dump"
+}
+
+# A NAT connection's handshake in the fast path: the real server's SYN+ACK
+# and the client's ACK do not go up (the ACK is told through the ring
+# buffer), yet an idle connection is ESTABLISHED and counted active as
+# IPVS would have it; a closed one is TIME_WAIT and inactive, with only
+# its SYN and the two FINs gone up.
+case_nat_handshake() {
+	local a0 i0 a i svc0 nat0 est0 ev0 svc nat est ev
+	dump || return 1
+	svc0=$(counter xdp service) nat0=$(counter xdp nat_reply)
+	est0=$(counter xdp fast_est) ev0=$(counter dp events)
+	read -r a0 i0 < <(vip_conns)
+	start_bg "$NS_CL" "$TMP/idle.log" python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("198.18.1.10", 41000))
+s.connect(("'"$VIP"'", 80))
+print("up", flush=True)
+time.sleep(2)
+s.close()'
+	local idle=$LAST_PID
+	wait_for "grep -q up $TMP/idle.log" || return 1
+	expect "idle connection" "$(state_of 41000)" ESTABLISHED || return 1
+	read -r a i < <(vip_conns)
+	expect "ActiveConn InActConn" "$a $i" "$((a0 + 1)) $i0" || return 1
+	expect "NAT handshake" "$(curls 1 "http://$VIP/" --local-port 41001)" \
+		rs2 || return 1
+	wait "$idle"
+	wait_for "[ \"\$(state_of 41000)\" = TIME_WAIT ]" || return 1
+	expect "closed connection" "$(state_of 41001)" TIME_WAIT || return 1
+	read -r a i < <(vip_conns)
+	expect "ActiveConn InActConn after" "$a $i" "$a0 $((i0 + 2))" ||
+		return 1
+	dump || return 1
+	svc=$(($(counter xdp service) - svc0))
+	nat=$(($(counter xdp nat_reply) - nat0))
+	est=$(($(counter xdp fast_est) - est0))
+	ev=$(($(counter dp events) - ev0))
+	expect "handshake ACKs told, events applied" "$est $ev" "2 2" &&
+	expect "up: SYN and FIN, FIN (2 connections)" "$svc $nat" "4 2"
+}
+
 case_second_instance() {
 	local out rc
 	out=$(in_ns "$NS_LB" "$BIN" -f -i lb0 --socket "$TMP/b.sock" \
@@ -347,6 +409,7 @@ run_case case_tun_ip6ip6
 run_case case_fwmark
 run_case case_host_traffic
 run_case case_counters
+run_case case_nat_handshake
 run_case case_nat_udp_fragments
 run_case case_second_instance
 run_case case_errors

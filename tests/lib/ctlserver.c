@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	struct xdpvs_engine_params p = { .conn_max = 4096 };
 	struct fake_sync sync = { 0 };
 	struct control_ops ops = { fake_start, fake_stop, fake_list, NULL,
-				   NULL, &sync };
+				   NULL, NULL, &sync };
 	struct xdpvs_engine *e;
 	struct control *c;
 	struct loop *l;

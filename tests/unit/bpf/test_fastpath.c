@@ -13,7 +13,9 @@
  * paths share (xdpvs_encap_id).  Then what must stay with the engine
  * (SYN/FIN/RST, SCTP control chunks, options, fragments, TTL, size ...)
  * is left to the filter untouched, and forwarded packets stamp last_seen
- * and count in their real server's stats slot.
+ * and count in their real server's stats slot.  A NAT handshake in
+ * SYN_RECV: the real server's SYN+ACK is forwarded, the client's ACK too,
+ * with an event the engine applies (state, counts, flows exact).
  *
  * Needs root (loading BPF); exits 77 ("skipped") without BPF or its
  * test-run command.  An optional argument runs only the matching cases.
@@ -53,6 +55,8 @@
 #define UP	0
 
 static struct xdpvs_bpf *skel;
+static struct ring_buffer *events;
+static int nevents;
 static struct et T;
 static uint8_t payload[1500];
 static double now = 1;		/* engine time, seconds */
@@ -99,6 +103,30 @@ static uint32_t map_count(void)
 		n++;
 	}
 	return n;
+}
+
+/* ---- the fast path's events, handed to the engine ---- */
+
+static int event_apply(void *ctx, void *data, size_t len)
+{
+	assert_int_equal(len, sizeof(struct xdpvs_flow_event));
+	assert_int_equal(xdpvs_engine_flow_event(T.e, (uint64_t)(now * 1e9),
+						 data), 0);
+	nevents++;
+	return 0;
+}
+
+static int event_ignore(void *ctx, void *data, size_t len)
+{
+	return 0;
+}
+
+/* Hand the events posted since the last call to the engine: how many. */
+static int events_apply(void)
+{
+	nevents = 0;
+	assert_true(ring_buffer__consume(events) >= 0);
+	return nevents;
 }
 
 /* ---- the filter's maps, so that what goes up is seen going up ---- */
@@ -243,6 +271,15 @@ static int setup(void **state)
 		k = next;
 		bpf_map__delete_elem(skel->maps.xdpvs_flows, &k, sizeof(k), 0);
 	}
+	ring_buffer__free(events);
+	events = ring_buffer__new(bpf_map__fd(skel->maps.xdpvs_events),
+				  event_ignore, NULL, NULL);
+	assert_non_null(events);
+	ring_buffer__consume(events);	/* none left from an earlier case */
+	ring_buffer__free(events);
+	events = ring_buffer__new(bpf_map__fd(skel->maps.xdpvs_events),
+				  event_apply, NULL, NULL);
+	assert_non_null(events);
 	et_init_flows(&T, 0, &map_ops);
 	et_route(&T, RS, RS_MAC, 2, 1500, "198.18.1.1");
 	et_route(&T, RS6, RS_MAC, 2, 1500, "2001:db8:1::1");
@@ -537,6 +574,123 @@ static void padding_trimmed(void **state)
 	tb_assert_frame(out, olen, T.f.data, T.f.len);
 }
 
+/* ---- the handshake ---- */
+
+static uint8_t flow_flags(const struct xdpvs_flow_key *k)
+{
+	struct xdpvs_flow_value v;
+
+	assert_int_equal(bpf_map__lookup_elem(skel->maps.xdpvs_flows, k,
+					      sizeof(*k), &v, sizeof(v), 0),
+			 0);
+	return v.flags;
+}
+
+static void dest_conns(uint32_t *active, uint32_t *inactive)
+{
+	struct xdpvs_svc_info *s;
+	int n = xdpvs_svc_info_get(T.e, &s);
+
+	assert_int_equal(n, 1);
+	*active = s[0].dests[0].activeconns;
+	*inactive = s[0].dests[0].inactconns;
+	xdpvs_svc_info_free(s, n);
+}
+
+/*
+ * NAT in SYN_RECV: the engine schedules the SYN and installs both flows
+ * marked; the real server's SYN+ACK takes the fast path (same bytes as
+ * the engine's, which stays in SYN_RECV on it too), its pure ACK and the
+ * client's SYN or FIN do not; the client's ACK does, clears the mark of
+ * both flows and posts one event, which makes the connection ESTABLISHED
+ * (counts unchanged: both states are active) with nothing to rewrite.
+ * The engine, given the same ACK, sends the same bytes.
+ */
+static void handshake(const char *cl, const char *vip, const char *rs)
+{
+	int af = strchr(vip, ':') ? AF_INET6 : AF_INET;
+	struct xdpvs_flow_key kin = { .af = af, .proto = IPPROTO_TCP,
+				      .sport = htons(40010),
+				      .dport = htons(80) };
+	struct xdpvs_flow_key kout = { .af = af, .proto = IPPROTO_TCP,
+				       .sport = htons(8080),
+				       .dport = htons(40010) };
+	uint8_t in[TB_MAX], out[TB_MAX];
+	uint64_t f0, e0, u0;
+	uint32_t olen, act, inact;
+	struct tb_pkt p;
+	char s[64];
+	size_t len;
+	int rc;
+
+	inet_pton(af, cl, &kin.saddr);
+	inet_pton(af, vip, &kin.daddr);
+	inet_pton(af, rs, &kout.saddr);
+	inet_pton(af, cl, &kout.daddr);
+	snprintf(s, sizeof(s), "tcp %s 80", vip);
+	svc(s);
+	snprintf(s, sizeof(s), "%s 8080", rs);
+	et_add_dest(&T, strchr(vip, ':') ? "tcp 2001:db8:100::1 80" :
+					   "tcp 198.18.100.1 80", s, 'm', 1);
+	p = pkt(IPPROTO_TCP, cl, 40010, vip, 80, SYN, 0);
+	engine(&p);
+	assert_int_equal(map_count(), 2);
+	assert_true(flow_flags(&kin) & XDPVS_FLOW_F_SYN_RECV);
+	assert_true(flow_flags(&kout) & XDPVS_FLOW_F_SYN_RECV);
+	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40010, SYNACK, 0);
+	both(&p, FAST);
+	assert_string_equal(et_conn_state(&T, cl, 40010, NULL), "SYN_RECV");
+	u0 = counter(XDPVS_DP_FAST_UP);
+	p.flags = ACK;			/* would move it: the engine's */
+	both(&p, UP);
+	p = pkt(IPPROTO_TCP, cl, 40010, vip, 80, SYN, 0);
+	both(&p, UP);
+	p.flags = ACK | 0x01;
+	both(&p, UP);
+	assert_int_equal(counter(XDPVS_DP_FAST_UP), u0 + 3);
+	assert_int_equal(events_apply(), 0);
+	/* the client's ACK, with data */
+	p = pkt(IPPROTO_TCP, cl, 40010, vip, 80, ACK | 0x08, 100);
+	len = tb_build(in, &p);
+	f0 = counter(XDPVS_DP_FAST);
+	e0 = counter(XDPVS_DP_FAST_EST);
+	rc = xdp_run(in, len, out, &olen);
+	assert_int_equal(rc, XDP_REDIRECT);	/* to the real server's side */
+	assert_int_equal(counter(XDPVS_DP_FAST), f0 + 1);
+	assert_int_equal(counter(XDPVS_DP_FAST_EST), e0 + 1);
+	assert_false(flow_flags(&kin) & XDPVS_FLOW_F_SYN_RECV);
+	assert_false(flow_flags(&kout) & XDPVS_FLOW_F_SYN_RECV);
+	now += 0.001;
+	assert_int_equal(events_apply(), 1);
+	assert_string_equal(et_conn_state(&T, cl, 40010, NULL),
+			    "ESTABLISHED");
+	dest_conns(&act, &inact);
+	assert_int_equal(act, 1);
+	assert_int_equal(inact, 0);
+	assert_false(flow_flags(&kout) & XDPVS_FLOW_F_SYN_RECV);
+	assert_false(flow_flags(&kin) & XDPVS_FLOW_F_SYN_RECV);
+	/* the bytes are the engine's */
+	assert_int_equal(et_rx(&T, now, in, len), XDPVS_TX);
+	tb_assert_frame(out, olen, T.f.data, T.f.len);
+	/* and from now on it is any established connection */
+	p = pkt(IPPROTO_TCP, cl, 40010, vip, 80, ACK, 0);
+	both(&p, FAST);
+	assert_int_equal(counter(XDPVS_DP_FAST_EST), e0 + 1);
+	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40010, ACK, 10);
+	both(&p, FAST);
+	assert_int_equal(events_apply(), 0);
+}
+
+static void handshake4(void **state)
+{
+	handshake(CL, "198.18.100.1", RS);
+}
+
+static void handshake6(void **state)
+{
+	handshake(CL6, "2001:db8:100::1", RS6);
+}
+
 /* ---- what stays with the engine ---- */
 
 static void tcp_control_goes_up(void **state)
@@ -683,7 +837,7 @@ int main(int argc, char **argv)
 		T_(gue_udp_csum), T_(gre4), T_(gre4_csum), T_(gre6_csum),
 		T_(gre_4in6_csum), T_(vlan), T_(padding_trimmed),
 		T_(tcp_control_goes_up), T_(ip_exceptions_go_up),
-		T_(stats_and_last_seen),
+		T_(stats_and_last_seen), T_(handshake4), T_(handshake6),
 	};
 	char filter[128];
 	size_t i;
@@ -720,6 +874,7 @@ int main(int argc, char **argv)
 		cmocka_set_test_filter(filter);
 	}
 	ret = cmocka_run_group_tests_name("bpf/fastpath", tests, NULL, NULL);
+	ring_buffer__free(events);
 	xdpvs_bpf__destroy(skel);
 	return ret ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <cmocka.h>
@@ -78,14 +79,20 @@ static const struct et_flow_ops cache_ops = {
 	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
 };
 
+/* An engine on the recording cache, with routes to both sides. */
+static void engine_init(struct et *t)
+{
+	et_init_flows(t, 0, &cache_ops);
+	et_route(t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
+	et_route(t, "198.18.0.2", "02:00:00:00:00:01", 1, 1500, NULL);
+}
+
 static int setup(void **state)
 {
 	static struct et t;
 
 	memset(&C, 0, sizeof(C));
-	et_init_flows(&t, 0, &cache_ops);
-	et_route(&t, "198.18.1.2", RS1_MAC, 2, 1500, "198.18.1.1");
-	et_route(&t, "198.18.0.2", "02:00:00:00:00:01", 1, 1500, NULL);
+	engine_init(&t);
 	*state = &t;
 	return 0;
 }
@@ -137,8 +144,9 @@ static void nat_svc(struct et *t, const char *proto)
 	et_add_dest(t, svc, "198.18.1.2 8080", 'm', 1);
 }
 
-/* NAT TCP: nothing until ESTABLISHED, then both directions with what the
- * rewrite needs; the closing states keep them, a new connection on the
+/* NAT TCP: both directions with what the rewrite needs once the SYN is
+ * scheduled, marked SYN_RECV for the handshake, the mark gone once
+ * ESTABLISHED; the closing states keep them, a new connection on the
  * tuple takes them away. */
 static void nat_tcp_established(void **state)
 {
@@ -148,19 +156,25 @@ static void nat_tcp_established(void **state)
 	struct xdpvs_flow_key kout = key("198.18.1.2", 8080, "198.18.0.2",
 					 40000, IPPROTO_TCP);
 	struct tb_pkt p;
+	uint32_t gen;
 	int i;
 
 	nat_svc(t, "tcp");
 	p = in(IPPROTO_TCP, 0x02);
-	et_rx_pkt(t, 1, &p);
-	p = out(IPPROTO_TCP, 0x12);
-	et_rx_pkt(t, 1, &p);
-	assert_int_equal(C.n, 0);	/* SYN_RECV: the engine's */
-	p = in(IPPROTO_TCP, 0x10);
-	et_rx_pkt(t, 1, &p);		/* ESTABLISHED */
+	et_rx_pkt(t, 1, &p);		/* SYN_RECV: the handshake's flows */
 	assert_int_equal(C.n, 2);
+	assert_true(C.v[cache_find(&kin)].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_true(C.v[cache_find(&kout)].flags & XDPVS_FLOW_F_SYN_RECV);
+	p = out(IPPROTO_TCP, 0x12);
+	et_rx_pkt(t, 1, &p);		/* still SYN_RECV: nothing rewritten */
+	assert_int_equal(C.adds, 2);
+	p = in(IPPROTO_TCP, 0x10);
+	et_rx_pkt(t, 1, &p);		/* ESTABLISHED: the mark goes */
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.adds, 4);
 	assert_int_equal(xdpvs_flow_count(t->e), 2);
 	i = cache_find(&kin);
+	assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
 	assert_true(i >= 0);
 	assert_int_equal(C.v[i].action, XDPVS_FLOW_DNAT);
 	assert_int_equal(C.v[i].new_daddr.ip, htonl(0xc6120102));
@@ -175,9 +189,10 @@ static void nat_tcp_established(void **state)
 	assert_int_equal(C.v[i].new_saddr.ip, htonl(0xc6126401));
 	assert_int_equal(C.v[i].new_sport, htons(80));
 	assert_int_equal(C.v[i].ifindex, 1);
+	assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
 	/* More packets through the engine do not re-add. */
 	et_rx_pkt(t, 2, &p);
-	assert_int_equal(C.adds, 2);
+	assert_int_equal(C.adds, 4);
 	/* Closing states in which an ACK moves nothing keep them. */
 	p = in(IPPROTO_TCP, 0x11);	/* FIN: CLOSE_WAIT */
 	et_rx_pkt(t, 3, &p);
@@ -185,13 +200,237 @@ static void nat_tcp_established(void **state)
 	p = out(IPPROTO_TCP, 0x11);	/* FIN: TIME_WAIT */
 	et_rx_pkt(t, 3, &p);
 	assert_int_equal(C.n, 2);
-	assert_int_equal(C.adds, 2);
+	assert_int_equal(C.adds, 4);
 	/* A new SYN on the tuple starts a new connection: the old one's
-	 * flows go at once, before its timer. */
+	 * flows go at once, before its timer; the new one's come. */
+	gen = C.v[cache_find(&kin)].gen;
 	p = in(IPPROTO_TCP, 0x02);
 	et_rx_pkt(t, 4, &p);
+	assert_int_equal(C.dels, 2);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+	assert_int_not_equal(C.v[cache_find(&kin)].gen, gen);
+	assert_true(C.v[cache_find(&kin)].flags & XDPVS_FLOW_F_SYN_RECV);
+}
+
+/* The client's connection (port 40000) is in state, with left seconds
+ * to go, and its real server has active and inactive connections. */
+static void expect_conn(struct et *t, const char *state, uint32_t left,
+			uint32_t active, uint32_t inactive)
+{
+	struct xdpvs_svc_info *s;
+	int n = xdpvs_svc_info_get(t->e, &s);
+	uint32_t l;
+
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, &l), state);
+	assert_int_equal(l, left);
+	assert_int_equal(n, 1);
+	assert_int_equal(s[0].num_dests, 1);
+	assert_int_equal(s[0].dests[0].activeconns, active);
+	assert_int_equal(s[0].dests[0].inactconns, inactive);
+	xdpvs_svc_info_free(s, n);
+}
+
+/* The event the fast path posts for the client's ACK (port 40000 to
+ * 198.18.100.1:80), of the connection whose flow the cache holds. */
+static struct xdpvs_flow_event client_ack_event(void)
+{
+	struct xdpvs_flow_event ev = {
+		.key = key("198.18.0.2", 40000, "198.18.100.1", 80,
+			   IPPROTO_TCP),
+		.type = XDPVS_FLOW_EV_ESTABLISHED,
+	};
+	int i = cache_find(&ev.key);
+
+	assert_true(i >= 0);
+	ev.gen = C.v[i].gen;
+	return ev;
+}
+
+/* The fast path clears the SYN_RECV mark of every flow in the cache, as
+ * it does when it forwards the client's ACK. */
+static void cache_clear_marks(void)
+{
+	int i;
+
+	for (i = 0; i < C.n; i++)
+		C.v[i].flags &= (uint8_t)~XDPVS_FLOW_F_SYN_RECV;
+}
+
+/* The fast path's event for the client's ACK of a connection in SYN_RECV
+ * (it forwarded the ACK and cleared the mark of both flows): the
+ * connection becomes ESTABLISHED as if the engine had seen the ACK,
+ * nothing to rewrite; the same event again, or one of another generation,
+ * is stale. */
+static void nat_tcp_handshake_event(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+	struct xdpvs_flow_key kout = key("198.18.1.2", 8080, "198.18.0.2",
+					 40000, IPPROTO_TCP);
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	nat_svc(t, "tcp");
+	et_rx_pkt(t, 1, &p);
+	ev = client_ack_event();
+	ev.gen++;
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)2e9, &ev),
+			 -ESTALE);
+	t->now = (uint64_t)2e9;
+	expect_conn(t, "SYN_RECV", 59, 1, 0);
+	ev.gen--;
+	cache_clear_marks();
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)2e9, &ev),
+			 0);
+	expect_conn(t, "ESTABLISHED", 900, 1, 0);
+	assert_int_equal(C.adds, 2);
+	assert_false(C.v[cache_find(&kout)].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)3e9, &ev),
+			 -ESTALE);
+	assert_int_equal(C.adds, 2);
+	/* the engine's own packets do not write them again */
+	p = in(IPPROTO_TCP, 0x10);
+	et_rx_pkt(t, 3, &p);
+	assert_int_equal(C.adds, 2);
+	/* then it closes as any other */
+	p = in(IPPROTO_TCP, 0x11);
+	et_rx_pkt(t, 4, &p);
+	t->now = (uint64_t)4e9;
+	expect_conn(t, "CLOSE_WAIT", 60, 0, 1);
+}
+
+/* ev, applied at time at (s), writes both flows again, without the mark
+ * they have. */
+static void expect_event_rewrites(struct et *t,
+				  const struct xdpvs_flow_event *ev, double at)
+{
+	int adds = C.adds, i;
+
+	assert_int_equal(C.n, 2);
+	assert_true(C.v[0].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)(at * 1e9),
+						 ev), 0);
+	assert_int_equal(C.adds, adds + 2);
+	for (i = 0; i < C.n; i++)
+		assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
+}
+
+/* A NAT TCP connection in SYN_RECV whose client's ACK the fast path
+ * forwarded (marks cleared): its event, not applied yet. */
+static struct xdpvs_flow_event syn_recv_acked(struct et *t)
+{
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+	struct xdpvs_flow_event ev;
+
+	nat_svc(t, "tcp");
+	et_rx_pkt(t, 1, &p);
+	ev = client_ack_event();
+	cache_clear_marks();
+	return ev;
+}
+
+/* Flows written again while in SYN_RECV (a route change) may carry the
+ * mark again after the fast path cleared it: the event rewrites them. */
+static void handshake_event_after_rewrite(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev = syn_recv_acked(t);
+
+	et_route(t, "198.18.1.2", "02:00:00:00:09:02", 7, 1400, "198.18.9.1");
+	assert_int_equal(C.adds, 3);	/* the client's: its way changed */
+	expect_event_rewrites(t, &ev, 2);
+}
+
+/* The SYN_RECV mark is not a change to write when routes change: not
+ * while the fast path may have cleared it, nor once the handshake is
+ * over; the way out still is. */
+static void handshake_mark_not_a_route_change(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev = syn_recv_acked(t);
+
+	et_route(t, "198.18.5.5", "02:00:00:00:05:05", 3, 1500, NULL);
+	assert_int_equal(C.adds, 2);
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)2e9, &ev),
+			 0);
+	assert_int_equal(C.adds, 2);
+	et_route(t, "198.18.5.5", "02:00:00:00:05:06", 3, 1500, NULL);
+	assert_int_equal(C.adds, 2);
+	et_route(t, "198.18.0.2", "02:00:00:00:00:07", 1, 1500, NULL);
+	assert_int_equal(C.adds, 3);	/* the real server's direction */
+	assert_false(C.v[0].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_false(C.v[1].flags & XDPVS_FLOW_F_SYN_RECV);
+}
+
+/* A connection in SYN_RECV taken over by a new engine (xdpvsd's hitless
+ * restart): its flows are written marked over the previous engine's, whose
+ * marks the fast path may have cleared already (its event still in the
+ * ring): the event rewrites them. */
+static void handshake_taken_over(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+	struct xdpvs_conn_info *ci;
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	nat_svc(t, "tcp");
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(xdpvs_conn_info_get(t->e, t->now, &ci), 1);
+	et_fini(t);
+	engine_init(t);
+	nat_svc(t, "tcp");
+	xdpvs_engine_tick(t->e, (uint64_t)2e9);
+	C.adds = 0;
+	assert_int_equal(xdpvs_conn_import(t->e, ci), 0);
+	free(ci);
+	assert_int_equal(C.adds, 2);
+	ev = client_ack_event();
+	expect_event_rewrites(t, &ev, 3);
+	t->now = (uint64_t)3e9;
+	expect_conn(t, "ESTABLISHED", 900, 1, 0);
+}
+
+/* Direct routing: the client's flow only, marked; its event moves the
+ * connection on the input-only table. */
+static void dr_tcp_handshake_event(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	et_add_svc(t, "tcp 198.18.100.1 80", "rr");
+	et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.2 80", 'g', 1);
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 1);
+	assert_int_equal(C.v[0].action, XDPVS_FLOW_DR);
+	assert_true(C.v[0].flags & XDPVS_FLOW_F_SYN_RECV);
+	ev = client_ack_event();
+	cache_clear_marks();
+	assert_int_equal(xdpvs_engine_flow_event(t->e, (uint64_t)2e9, &ev),
+			 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, NULL),
+			    "ESTABLISHED");
+	assert_int_equal(C.adds, 1);
+}
+
+/* secure_tcp's table moves SYN_RECV on the real server's SYN+ACK, and a
+ * sync master must see the handshake: no flows until ESTABLISHED, as
+ * before. */
+static void syn_recv_kept_by_engine(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	nat_svc(t, "tcp");
+	assert_int_equal(xdpvs_sysctl_set(t->e, "secure_tcp", 3), 0);
+	et_rx_pkt(t, 1, &p);
 	assert_int_equal(C.n, 0);
-	assert_int_equal(xdpvs_flow_count(t->e), 0);
+	assert_int_equal(xdpvs_sysctl_set(t->e, "secure_tcp", 0), 0);
+	xdpvs_sync_set(t->e, XDPVS_SYNC_STATE_MASTER, NULL, NULL);
+	p.sport = 40001;
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 0);
+	xdpvs_sync_set(t->e, 0, NULL, NULL);
 }
 
 /* UDP: at once; expiry asks last-seen: a flow active in the meantime is
@@ -505,6 +744,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(nat_tcp_established, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(nat_tcp_handshake_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(handshake_event_after_rewrite,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			handshake_mark_not_a_route_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(handshake_taken_over, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(dr_tcp_handshake_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(syn_recv_kept_by_engine, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(udp_kept_alive_by_last_seen,
 						setup, teardown),

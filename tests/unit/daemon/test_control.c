@@ -48,6 +48,7 @@ struct fake_sync {
 	int n;
 	int changed;
 	int counters;
+	int events;
 };
 
 static int fake_start(void *ctx, const struct xdpvs_ctl_daemon *d)
@@ -88,6 +89,11 @@ static void fake_changed(void *ctx)
 static void fake_counters(void *ctx)
 {
 	((struct fake_sync *)ctx)->counters++;
+}
+
+static void fake_events(void *ctx)
+{
+	((struct fake_sync *)ctx)->events++;
 }
 
 struct fixture {
@@ -134,7 +140,8 @@ static struct fixture *fixture_new_on(bool with_ops, struct xdpvs_engine *e)
 	assert_non_null(f->loop);
 	assert_non_null(f->e);
 	f->ops = (struct control_ops){ fake_start, fake_stop, fake_list,
-				       fake_changed, fake_counters, &f->sync };
+				       fake_changed, fake_counters, fake_events,
+				       &f->sync };
 	f->ctl = control_start(f->loop, f->path, f->e,
 			       with_ops ? &f->ops : NULL, &err);
 	assert_non_null(f->ctl);
@@ -532,7 +539,7 @@ static void test_daemon_ops_and_changed(void **state)
 
 	/* Three changes (one refused), two listings: two "changed"; the
 	 * fast path's counters brought in for the service listing and the
-	 * zeroing, not for the timeouts. */
+	 * zeroing, not for the timeouts; its events before each request. */
 	assert_int_equal(run(&c, "-A -t 198.18.100.1:80"), 0);
 	assert_int_equal(run(&c, "-A -t 198.18.100.1:80"), -EEXIST);
 	assert_int_equal(run(&c, "-Ln"), 0);
@@ -543,6 +550,7 @@ static void test_daemon_ops_and_changed(void **state)
 	fixture_stop_thread(f);
 	assert_int_equal(f->sync.changed, 2);
 	assert_true(f->sync.counters >= 2);
+	assert_true(f->sync.events >= 6);
 	assert_int_equal(pthread_create(&f->thread, NULL, serve, f), 0);
 }
 
