@@ -120,6 +120,11 @@ bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e, uint32_t max)
 	}
 	if (xdpvs_flow_refresh_some(e, &e->refresh_cursor, max))
 		e->refresh_running = false;
+	return xdpvs_engine_flows_stale(e);
+}
+
+bool xdpvs_engine_flows_stale(const struct xdpvs_engine *e)
+{
 	return e->refresh_running || e->flows_stale;
 }
 

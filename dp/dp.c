@@ -70,7 +70,6 @@ struct dp {
 	struct xdpvs_engine *e;
 	struct loop *loop;
 	uint64_t now;		/* of the frames being handled, ns */
-	bool refresh_due;	/* routes changed: the flows' pass waits */
 	bool refresh_busy;	/* a pass goes on, in slices */
 	uint64_t refresh_armed;	/* refresh_fd fires then, ns; 0: not set */
 	uint64_t refresh_next;	/* no pass before, ns */
@@ -324,10 +323,8 @@ static void dp_nl_changed(void *ctx, unsigned int what)
 	}
 	/* Called from within a read of notifications, which may be within
 	 * a packet's route lookup: the pass waits for dp_refresh(). */
-	if (dp->e) {
+	if (dp->e)
 		xdpvs_engine_routes_changed(dp->e);
-		dp->refresh_due = true;
-	}
 }
 
 /* Have refresh_fd fire at when (ns), unless it fires sooner. */
@@ -366,7 +363,7 @@ static void dp_refresh(struct dp *dp)
 {
 	uint64_t t0;
 
-	if (!dp->refresh_due || !dp->e)
+	if (!dp->e || !xdpvs_engine_flows_stale(dp->e))
 		return;
 	t0 = loop_now();
 	if (!dp->refresh_busy) {
@@ -381,7 +378,7 @@ static void dp_refresh(struct dp *dp)
 		dp_refresh_arm(dp, t0);	/* the next slice: next round */
 		return;
 	}
-	dp->refresh_due = dp->refresh_busy = false;
+	dp->refresh_busy = false;
 	dp->refresh_next = loop_now() + DP_REFRESH_GAP_NS;
 	log_debug("routes changed: %u flows up to date, the last slice in "
 		  "%llu us", xdpvs_flow_count(dp->e),
@@ -642,7 +639,6 @@ int dp_sync(struct dp *dp)
 	free(rules);
 	xdpvs_svc_info_free(svcs, n);
 	/* a switch may have made the flows stale (pmtu_disc) */
-	dp->refresh_due = true;
 	dp_refresh(dp);
 	return err;
 }

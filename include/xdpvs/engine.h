@@ -233,6 +233,8 @@ void xdpvs_engine_routes_changed(struct xdpvs_engine *e);
  * is more to do: call again.
  */
 bool xdpvs_engine_flows_refresh(struct xdpvs_engine *e, uint32_t max);
+/* Is a pass over the flows due or under way? */
+bool xdpvs_engine_flows_stale(const struct xdpvs_engine *e);
 
 /* Why packets were dropped; counted per reason. */
 enum xdpvs_drop {

@@ -610,7 +610,9 @@ static void refresh_once_for_a_burst(void **state)
 	}
 	assert_int_equal(C.adds - adds, 0);
 	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
+	assert_true(xdpvs_engine_flows_stale(t->e));
 	assert_false(xdpvs_engine_flows_refresh(t->e, UINT32_MAX));
+	assert_false(xdpvs_engine_flows_stale(t->e));
 	assert_int_equal(C.adds - adds, NCONNS / 2);
 	assert_int_equal(flows_to(0xc6120103, "02:00:00:00:63:03"),
 			 NCONNS / 2);
@@ -631,6 +633,7 @@ static void refresh_in_slices(void **state)
 	r->rt.dmac[4] = 0x21;
 	xdpvs_engine_routes_changed(t->e);
 	assert_true(xdpvs_engine_flows_refresh(t->e, 1));
+	assert_true(xdpvs_engine_flows_stale(t->e));
 	assert_true(C.adds - adds <= 2);	/* a bucket's connections */
 	r->rt.dmac[4] = 0x22;
 	xdpvs_engine_routes_changed(t->e);
