@@ -222,7 +222,8 @@ curls() {
 }
 
 # NAT HTTP from client address $1 to $2, real servers $3...: rr order,
-# each connection in TIME_WAIT in -Lnc to the server that answered it,
+# each connection in TIME_WAIT in -Lnc to the server that answered it
+# (TCP only: an earlier case's UDP entry may have the same client port),
 # the counters (zeroed first) exactly what the client's link carried.
 nat_http() {
 	local cl vip rs want port name
@@ -238,7 +239,8 @@ nat_http() {
 	while read -r name port; do
 		want="TCP TIME_WAIT $cl:$port $vip:80 $(br "${rs[${name#rs} - 1]}"):80"
 		expect "-Lnc line of port $port" "$(awk -v c="$cl:$port" \
-			'$4 == c { print $1, $3, $4, $5, $6 }' "$TMP/conns")" \
+			'$1 == "TCP" && $4 == c { print $1, $3, $4, $5, $6 }' \
+			"$TMP/conns")" \
 			"$want" || return 1
 	done <"$TMP/answers"
 	check_stats "TCP $vip:80"
