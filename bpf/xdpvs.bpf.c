@@ -776,18 +776,17 @@ static __always_inline int fp_tunnel(struct xdp_md *ctx, __u32 l2,
 	return 0;
 }
 
-/* The flow's counters and last-seen time; slot and seen are v's dest_idx
- * and last_seen as read right after the lookup (fast_path()). */
-static __always_inline void fp_account(struct xdpvs_flow_value *v, __u32 slot,
-				       __u64 seen, __u32 len)
+/* The flow's counters and last-seen time. */
+static __always_inline void fp_account(struct xdpvs_flow_value *v, __u32 len)
 {
 	__u64 now = bpf_ktime_get_coarse_ns();
+	__u32 slot = v->dest_idx;
 	struct xdpvs_flow_stats *st;
 
 	/* The coarse clock (the last tick) costs no clock read, and its
 	 * value changes once a tick: a busy flow's line is written as
 	 * seldom (dp/flow.c reads it a tick later, never too early). */
-	if (seen != now)
+	if (v->last_seen != now)
 		v->last_seen = now;
 	if (!slot || slot >= XDPVS_FLOW_MAX_SLOTS)
 		return;
@@ -811,8 +810,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	void *end = (void *)(long)ctx->data_end;
 	struct xdpvs_flow_value *v;
 	struct fp_pkt p = {};
-	__u32 l2, slot;
-	__u64 seen;
+	__u32 l2;
 	int err;
 
 	if (fp_parse(data, end, &p))
@@ -820,14 +818,6 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	v = bpf_map_lookup_elem(&xdpvs_flows, &p.key);
 	if (!v)
 		return -1;
-	/* The lookup brought in the value's first 32 bytes with the key's
-	 * cache line; dest_idx, last_seen and the NAT addresses lie on the
-	 * next one.  Loading it now overlaps its miss with the checks and
-	 * the rewrite, where at the end it stalled the accounting (a busy
-	 * flow's entry is cold again after a pass over a thousand flows). */
-	slot = v->dest_idx;
-	seen = v->last_seen;
-	asm volatile("" ::: "memory");	/* here, not where they are used */
 	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
 	if (fp_to_engine(data, end, &p, v) ||
 	    fp_resize(ctx, &p, l2 + (v->action == XDPVS_FLOW_TUN ?
@@ -845,7 +835,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	/* Cannot happen (lengths were checked): the packet is half made. */
 	if (err || fp_eth(data, end, v))
 		return XDP_ABORTED;
-	fp_account(v, slot, seen, p.iplen);
+	fp_account(v, p.iplen);
 	count(XDPVS_DP_FAST, end - data);
 	if (v->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;

@@ -2,7 +2,7 @@
 /*
  * Handing the data path over to the next xdpvsd (--keep-datapath): the
  * engine's connections saved where the maps are, in a pinned BPF array
- * bpffs/xdpvs/v2/xdpvs_saved that holds them as a byte stream in pages
+ * bpffs/xdpvs/v3/xdpvs_saved that holds them as a byte stream in pages
  * (a header, then one record per connection or template: addresses,
  * ports, state, flags, time left, persistence engine data).  The next
  * xdpvsd reads it, unpins it, and imports the connections into its engine

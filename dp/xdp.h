@@ -5,7 +5,7 @@
  * the flow maps (those of the first interface, reused by the others);
  * each with its own XSKMAP and counters.  Native mode where the driver
  * has it, else generic (skb) mode with a warning.  The shared maps are
- * pinned under BPFFS/xdpvs/v2/ when BPFFS is a bpf filesystem, and
+ * pinned under BPFFS/xdpvs/v3/ when BPFFS is a bpf filesystem, and
  * unpinned at exit, unless the data path is kept for a successor
  * (dp_xdp_adopt() takes it over).
  */
@@ -74,12 +74,12 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 const char *dp_xdp_mode_name(enum xdp_attach_mode mode);
 
 /*
- * Pin the shared maps under bpffs/xdpvs/v2, which lock_fd (from
+ * Pin the shared maps under bpffs/xdpvs/v3, which lock_fd (from
  * dp_xdp_pin_lock) holds.  0 or -errno.
  */
 int dp_xdp_pin(const struct dp_xdp_maps *m, const char *bpffs, int lock_fd);
 /*
- * Make and lock bpffs/xdpvs/v2: returns the locked directory's fd, 0 when
+ * Make and lock bpffs/xdpvs/v3: returns the locked directory's fd, 0 when
  * bpffs is not a bpf filesystem (nothing will be pinned, a message says
  * so), or -errno (-EWOULDBLOCK: another xdpvsd holds it).
  */

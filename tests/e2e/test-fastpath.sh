@@ -250,7 +250,7 @@ case_restart() {
 	[ "$rc" = 0 ] || { echo "old xdpvsd exited $rc"; return 1; }
 	in_ns "$NS_LB" ip link show lb0 | grep -q "prog/xdp" ||
 		{ echo "XDP program not left attached"; return 1; }
-	[ -e "$TMP/bpffs/xdpvs/v2/xdpvs_saved" ] ||
+	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_saved" ] ||
 		{ echo "no saved state"; return 1; }
 	start_xdpvsd xdpvsd-2.log || return 1
 	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
