@@ -28,6 +28,7 @@ struct xdpvs_bpf;
 struct dp_xdp_maps {
 	int svcs, nat_rs, local, marks;
 	int flows, svc_st, dest_st, ctl;	/* the fast path's */
+	int tx;			/* xdpvs_tx: the interfaces, a devmap */
 	bool set;		/* filled by the first attach */
 	bool adopted;		/* found with a kept data path */
 };
