@@ -22,8 +22,10 @@
  *                     XDPVS_FLOW_F_DF (the engine's pmtu_disc), and
  *                     without DF the ID of xdpvs_encap_id() (encap.h).
  *
- * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and
- * bpf_redirect(ifindex) (XDP_TX when ifindex is the receiving interface).
+ * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and a
+ * redirect to ifindex: XDP_TX when it is the receiving interface, else
+ * through the devmap of xdpvsd's interfaces (xdpvs_tx, dp.h), else
+ * bpf_redirect().
  * Checksums are updated with the helpers of include/xdpvs/nat.h and
  * csum.h, the very ones core/ uses.  Packets with SYN, FIN or RST, IP
  * options, IPv6 extension headers, fragments, TTL <= 1 or a length above
