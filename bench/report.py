@@ -312,12 +312,14 @@ def targets(meta, S):
           "rate with 1M flows in the table.")
         p()
         return
-    n, d, c = (S.get((m, "udp"), {}) for m in ("nft", "direct",
-                                                "xdp-ceiling"))
+    n, d, c, c3 = (S.get((m, "udp"), {}) for m in ("nft", "direct",
+                                                    "xdp-ceiling",
+                                                    "xdp-ceiling-3"))
     p("| mode | ns/pkt vs nft (≤ 0.33) | ns/pkt vs direct (< 1) | rate vs "
-      "xdp-ceiling (≥ 0.90) | µs/conn vs nft (≤ 1) | 1M-flow rate vs "
+      "xdp-ceiling (≥ 0.90) | rate vs xdp-ceiling-3 (same fan-out) "
+      "| ns/pkt vs xdp-ceiling-3 | µs/conn vs nft (≤ 1) | 1M-flow rate vs "
       "1k-flow (≈ 1): traffic over all 1M / over 1k of them |")
-    p("|---|---:|---:|---:|---:|---:|")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|")
     for m in xs:
         u = S[(m, "udp")]
         cc = S.get((m, "cc"), {})
@@ -326,6 +328,8 @@ def targets(meta, S):
         p(f"| {m} | {ratio(u['unit'], n.get('unit'))} "
           f"| {ratio(u['unit'], d.get('unit'))} "
           f"| {ratio(u['rate'], c.get('rate'))} "
+          f"| {ratio(u['rate'], c3.get('rate'))} "
+          f"| {ratio(u['unit'], c3.get('unit'))} "
           f"| {ratio(cc.get('unit'), S.get(('nft', 'cc'), {}).get('unit'))} "
           f"| {ratio(sc.get('rate'), u['rate'])} / "
           f"{ratio(hot.get('rate'), u['rate'])} |")
@@ -341,28 +345,42 @@ def targets(meta, S):
 TARGET_NOTES = """\
 Where the missed targets' time goes (perf on the balancer's core):
 
-- **rate vs xdp-ceiling**: the ceiling only rewrites MACs and sends
-  every frame to rs1; xdpvs parses, looks the flow up (a 40-byte key:
-  `lookup_nulls_elem_raw` + `htab_map_hash`, ~10 % of its time at 1k
-  flows), rewrites addresses, ports, TTL and checksums, counts, and
-  spreads the flows over three servers, so each NAPI poll flushes
-  frames to three veths and wakes three peer threads instead of one
-  (`__napi_schedule`: 15 % of xdpvs-nat's time, 6 % of the ceiling's).
-  Where the generator's bursts overflow the balancer's 256-frame ring,
-  the extra ns per packet become lost frames; the rate is then set by
-  how much of a burst each mode drains, the ns per packet being what
-  compares it with the ceiling.
-- **new connections, NAT**: a NAT connection still sends five packets
-  up through AF_XDP (SYN, SYN-ACK, the ACK that establishes it, both
-  FINs - the rules that keep the state machine exact; its closing ACKs
-  now stay in the fast path). Each is a hand-off from the NAPI thread
-  to xdpvsd and a `sendto` that wakes the next veth's thread on the
-  other core: in a cc run `finish_task_switch` (thread switches) and
-  `__napi_schedule` (the other core's wake-up) were 27 % and 23 % of
-  the balancer's time, the engine itself a few per cent. nft does the
-  same work in the NAPI thread that received the packet, without the
-  switch; DR and tunnel modes send two or three packets up and are
-  below nft.
+- **rate vs xdp-ceiling**: the ceiling sends every frame to rs1; a
+  balancer spreads its flows over three servers, and on veth each NAPI
+  poll then wakes three peer threads on the other core instead of one
+  (`__napi_schedule` and its inter-processor interrupt). xdp-ceiling-3
+  does the ceiling's work with that fan-out (~170 ns/pkt against ~150,
+  and steadier: one run of each, 3 repetitions), hence the "same
+  fan-out" columns. What xdpvs adds on top, ~110-130 ns per packet at
+  1k flows (perf, one profile each of xdpvs-dr and xdp-ceiling-3): the
+  flow lookup, ~60 ns (`lookup_nulls_elem_raw`, `htab_map_hash` over
+  the 40-byte key, `memcmp`): with `--conn-max` 2M the map has 4M
+  buckets (64 MiB), so a packet's bucket and entry lines come from
+  memory, the ~1k flows being walked in turn; the program, ~25-35 ns,
+  most of it waiting for the entry's and the frame's first lines; and
+  more time in the kernel's own `veth_xdp_rcv`, `xdp_do_redirect` and
+  `__napi_schedule` than the ceiling-3 spends there. DR and NAT cost
+  the same within the noise: their repetitions are bimodal alike (~280
+  or ~440 ns/pkt, the difference in those kernel functions, not in the
+  program). Where the generator's bursts overflow the balancer's
+  256-frame ring, the extra ns per packet become lost frames; the rate
+  is then set by how much of a burst each mode drains, the ns per
+  packet being what compares it with the ceiling.
+- **new connections, NAT**: a NAT connection sends three packets up
+  through AF_XDP: its SYN (the scheduling) and both FINs (they move the
+  state and the active/inactive counts, which the engine keeps exact).
+  The real server's SYN-ACK and the ACK that establishes the connection
+  stay in XDP (the flows are installed in SYN_RECV; XDP reports the
+  move to ESTABLISHED through a ring buffer); before that change five
+  went up and a connection cost ~1.35x nft's CPU, after it ~1.2x
+  (helper runs of 2 repetitions). Each packet that goes up is a
+  hand-off from the NAPI thread to xdpvsd and a `sendto` that wakes the
+  next veth's thread on the other core: in a cc run with five packets
+  up, `finish_task_switch` (thread switches) and `__napi_schedule` (the
+  other core's wake-up) were 27 % and 23 % of the balancer's time, the
+  engine itself a few per cent. nft does the same work in the NAPI
+  thread that received the packet, without the switch; DR and tunnel
+  modes send two packets up and are below nft.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
   and ns per packet: the table's size alone costs nothing. Traffic that

@@ -8,7 +8,7 @@
  * rewrite with the helpers core/ uses (nat.h, encap.h, csum.h), so the
  * bytes are the engine's (tests/unit/bpf/test_fastpath.c compares them);
  * stamp last_seen, add to the real server's per-CPU stats slot, and
- * XDP_TX (out of the receiving interface) or bpf_redirect().  What could
+ * XDP_TX (out of the receiving interface) or redirect (xdpvs_tx).  What could
  * change a connection's state or needs an answer goes to the engine as if
  * there were no flow: TCP SYN, FIN, RST or no ACK; SCTP control chunks; IPv4
  * options, IPv6 extension headers, fragments, TTL <= 1, more than the
@@ -106,6 +106,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xdpvs_dp_ctl);
 } xdpvs_ctl SEC(".maps");
+
+/* xdpvsd's interfaces, key and value their ifindex: the fast path's
+ * redirects go through this devmap when they can (no device lookup per
+ * packet), through bpf_redirect() to any other interface. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XDPVS_DP_MAX_TX);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdpvs_tx SEC(".maps");
 
 /* The fast path's maps (flow.h); sized by the loader from --conn-max. */
 struct {
@@ -889,6 +899,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	struct fp_pkt p = {};
 	__u32 l2;
 	int err, fp;
+	long rc;
 
 	if (fp_parse(data, end, &p))
 		return -1;
@@ -924,7 +935,8 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	count(XDPVS_DP_FAST, end - data);
 	if (v->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
-	return bpf_redirect(v->ifindex, 0);
+	rc = bpf_redirect_map(&xdpvs_tx, v->ifindex, XDP_PASS);
+	return rc == XDP_REDIRECT ? XDP_REDIRECT : bpf_redirect(v->ifindex, 0);
 }
 
 /* Is an xdpvsd handing over to its successor (XDPVS_DP_CTL_HOLD)? */

@@ -72,13 +72,12 @@
  * not the engine's to compare when routes change. */
 #define FLOW_F_FAST_PATH_OWNED XDPVS_FLOW_F_SYN_RECV
 
-#define FLOW_FP_HEAD offsetof(struct xdpvs_flow_value, last_seen)
+#define FLOW_FP_ENCAP offsetof(struct xdpvs_flow_value, encap)
 
-/* flow_fp() hashes whole 64-bit words: all but last_seen and encap lie
- * before last_seen, and encap is zero past encap_len. */
-_Static_assert(FLOW_FP_HEAD % 8 == 0 &&
-	       offsetof(struct xdpvs_flow_value, encap) == FLOW_FP_HEAD + 8 &&
-	       XDPVS_FLOW_ENCAP_MAX % 8 == 0, "flow value layout");
+/* flow_fp() hashes whole 64-bit words up to the end of the encap used:
+ * encap is zero past encap_len. */
+_Static_assert(FLOW_FP_ENCAP % 8 == 0 && XDPVS_FLOW_ENCAP_MAX % 8 == 0,
+	       "flow value layout");
 
 static void flow_key_in(const struct xdpvs_conn *cp, struct xdpvs_flow_key *k)
 {
@@ -229,19 +228,17 @@ static uint64_t flow_fp_word(uint64_t h, const uint8_t *p)
  */
 static uint32_t flow_fp(const struct xdpvs_flow_value *v)
 {
-	uint8_t head[FLOW_FP_HEAD];
+	struct xdpvs_flow_value c = *v;
 	uint32_t i, n = ((uint32_t)v->encap_len + 7) & ~7U;
 	uint64_t h = 0x2545f4914f6cdd1dULL;
 
-	memcpy(head, v, sizeof(head));
-	head[offsetof(struct xdpvs_flow_value, flags)] &=
-		(uint8_t)~FLOW_F_FAST_PATH_OWNED;
-	for (i = 0; i < sizeof(head); i += 8)
-		h = flow_fp_word(h, head + i);
+	/* what the fast path writes itself is not the engine's to compare */
+	c.last_seen = 0;
+	c.flags &= (uint8_t)~FLOW_F_FAST_PATH_OWNED;
 	if (n > XDPVS_FLOW_ENCAP_MAX)
 		n = XDPVS_FLOW_ENCAP_MAX;
-	for (i = 0; i < n; i += 8)
-		h = flow_fp_word(h, v->encap + i);
+	for (i = 0; i < FLOW_FP_ENCAP + n; i += 8)
+		h = flow_fp_word(h, (const uint8_t *)&c + i);
 	h ^= h >> 29;
 	return (uint32_t)(h ^ h >> 32);
 }

@@ -79,6 +79,8 @@ static int xdp_reuse_maps(struct xdpvs_bpf *skel, const struct dp_xdp_maps *m)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_ctl, m->ctl);
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_events, m->events);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_tx, m->tx);
 	return err;
 }
 
@@ -140,6 +142,18 @@ static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
 	return 0;
 }
 
+/* The interface as a way out of the fast path's devmap.  Without it
+ * (a device the devmap refuses), its packets take bpf_redirect(). */
+static void xdp_tx_add(const struct dp_xdp_maps *maps, const char *ifname,
+		       int ifindex)
+{
+	uint32_t k = (uint32_t)ifindex;
+
+	if (bpf_map_update_elem(maps->tx, &k, &k, BPF_ANY))
+		log_debug("%s: not in %s: %s", ifname, XDPVS_DP_TX_MAP,
+			  strerror(errno));
+}
+
 int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		  bool skb_only, struct dp_xdp_maps *maps,
 		  struct dp_xdp_link *l)
@@ -182,8 +196,10 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		maps->dest_st = bpf_map__fd(l->skel->maps.xdpvs_dest_st);
 		maps->ctl = bpf_map__fd(l->skel->maps.xdpvs_ctl);
 		maps->events = bpf_map__fd(l->skel->maps.xdpvs_events);
+		maps->tx = bpf_map__fd(l->skel->maps.xdpvs_tx);
 		maps->set = true;
 	}
+	xdp_tx_add(maps, ifname, ifindex);
 	log_info("%s: XDP program attached (%s mode, program id %u)", ifname,
 		 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog));
 	return 0;
@@ -198,6 +214,7 @@ static const char *const xdp_shared_names[] = {
 	XDPVS_DP_SVC_MAP, XDPVS_DP_NAT_RS_MAP, XDPVS_DP_LOCAL_MAP,
 	XDPVS_DP_MARK_MAP, XDPVS_FLOW_MAP, XDPVS_FLOW_SVC_STATS,
 	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP, XDPVS_FLOW_EVENTS,
+	XDPVS_DP_TX_MAP,
 };
 #define XDP_NSHARED (sizeof(xdp_shared_names) / sizeof(xdp_shared_names[0]))
 
@@ -205,7 +222,7 @@ static int *xdp_shared_fd(struct dp_xdp_maps *m, unsigned int i)
 {
 	int *fds[XDP_NSHARED] = {
 		&m->svcs, &m->nat_rs, &m->local, &m->marks, &m->flows,
-		&m->svc_st, &m->dest_st, &m->ctl, &m->events,
+		&m->svc_st, &m->dest_st, &m->ctl, &m->events, &m->tx,
 	};
 
 	return fds[i];
@@ -296,7 +313,7 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 				 false, false };
 	struct xdp_program *p;
 	unsigned int j;

@@ -30,6 +30,7 @@ struct dp_xdp_maps {
 	int svcs, nat_rs, local, marks;
 	int flows, svc_st, dest_st, ctl;	/* the fast path's */
 	int events;		/* its ring buffer to the engine */
+	int tx;			/* xdpvs_tx: the interfaces, a devmap */
 	bool set;		/* filled by the first attach */
 	bool adopted;		/* found with a kept data path */
 };

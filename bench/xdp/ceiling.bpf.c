@@ -8,6 +8,12 @@
  * (ARP, ND is IPv6 and goes too, unknown interfaces) goes to the stack.
  * Any load balancer doing XDP_REDIRECT on the same path costs at least
  * this much per packet.
+ *
+ * An interface with several ways out spreads the frames over them by
+ * source address (the IPv4 one, or the IPv6 one's low word), modulo
+ * their number: a balancer's fan-out to its real servers, whose cost on
+ * veth (each egress peer's NAPI thread woken on its own) a single way out
+ * would not pay.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -37,7 +43,7 @@ int xb_ceiling(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct xb_ceil_port *p;
-	__u32 in = ctx->ingress_ifindex;
+	__u32 in = ctx->ingress_ifindex, i = 0;
 
 	if ((void *)(eth + 1) > data_end)
 		return XDP_PASS;
@@ -47,9 +53,20 @@ int xb_ceiling(struct xdp_md *ctx)
 	p = bpf_map_lookup_elem(&xb_ceil_ports, &in);
 	if (!p)
 		return XDP_PASS;
-	__builtin_memcpy(eth->h_dest, p->dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, p->smac, ETH_ALEN);
-	return bpf_redirect_map(&xb_ceil_tx, p->tx_slot, XDP_PASS);
+	if (p->n > 1) {
+		/* IPv4 saddr at 26, IPv6 saddr's low word at 34 */
+		__u32 off = eth->h_proto == bpf_htons(ETH_P_IP) ? 26 : 34;
+		__be32 *sa = data + off;
+
+		if ((void *)(sa + 1) > data_end)
+			return XDP_PASS;
+		i = bpf_ntohl(*sa) % p->n;
+		if (i >= XB_CEIL_FAN)
+			return XDP_PASS;
+	}
+	__builtin_memcpy(eth->h_dest, p->way[i].dmac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, p->way[i].smac, ETH_ALEN);
+	return bpf_redirect_map(&xb_ceil_tx, p->tx_slot + i, XDP_PASS);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -3,8 +3,10 @@
  * bench/xdp/xbench.c: the benchmark's XDP helper, run inside the lab's
  * namespaces (nsenter --net=...).
  *
- *   xbench ceiling IN=OUT/DMAC...  attach ceiling.bpf.c: frames arriving on
- *                                  IN leave through OUT to DMAC
+ *   xbench ceiling IN=OUT/DMAC[,OUT/DMAC...]...
+ *                                  attach ceiling.bpf.c: frames arriving on
+ *                                  IN leave through OUT to DMAC (several:
+ *                                  spread by source address)
  *   xbench sink IFACE...           attach sink.bpf.c (drops UDP to port 9)
  *   xbench detach IFACE...         remove whatever XDP program is attached
  *   xbench gen [options] IFACE     generate 64-byte UDP frames with
@@ -99,31 +101,59 @@ static int xb_attach(int prog_fd, unsigned int ifindex, const char *name)
 	return err;
 }
 
-/* One ceiling rule "IN=OUT/DMAC" into the maps; attaches to IN. */
-static int xb_ceiling_rule(struct ceiling_bpf *skel, const char *rule,
-			   __u32 slot)
+/* One way out "OUT/DMAC" of a ceiling rule into way i of port and the
+ * devmap's slot; 0 or -errno. */
+static int xb_ceiling_way(struct ceiling_bpf *skel, const char *way,
+			  struct xb_ceil_port *port, __u32 i, __u32 slot)
 {
-	char in[IF_NAMESIZE], out[IF_NAMESIZE], dmac[32];
-	struct xb_ceil_port port = { .tx_slot = slot };
-	__u32 in_idx, out_idx;
+	char out[IF_NAMESIZE], dmac[32];
+	__u32 out_idx;
 
-	if (sscanf(rule, "%15[^=]=%15[^/]/%31s", in, out, dmac) != 3 ||
-	    xb_parse_mac(dmac, port.dmac)) {
-		fprintf(stderr, "xbench: bad rule `%s' (IN=OUT/MAC)\n", rule);
+	if (sscanf(way, "%15[^/]/%31s", out, dmac) != 2 ||
+	    xb_parse_mac(dmac, port->way[i].dmac))
 		return -EINVAL;
-	}
-	in_idx = xb_ifindex(in);
 	out_idx = xb_ifindex(out);
-	if (!in_idx || !out_idx || xb_ifmac(out, port.smac))
+	if (!out_idx || xb_ifmac(out, port->way[i].smac))
 		return -ENODEV;
 	if (bpf_map__update_elem(skel->maps.xb_ceil_tx, &slot, sizeof(slot),
-				 &out_idx, sizeof(out_idx), BPF_ANY) ||
-	    bpf_map__update_elem(skel->maps.xb_ceil_ports, &in_idx,
-				 sizeof(in_idx), &port, sizeof(port),
-				 BPF_NOEXIST)) {
-		fprintf(stderr, "xbench: %s: map update: %s\n", rule,
-			strerror(errno));
+				 &out_idx, sizeof(out_idx), BPF_ANY))
 		return -errno;
+	return 0;
+}
+
+/* One ceiling rule "IN=OUT/DMAC[,OUT/DMAC...]" into the maps from devmap
+ * slot *slot on (advanced past its ways); attaches to IN. */
+static int xb_ceiling_rule(struct ceiling_bpf *skel, const char *rule,
+			   __u32 *slot)
+{
+	struct xb_ceil_port port = { .tx_slot = *slot };
+	char in[IF_NAMESIZE], ways[256], *w, *save = NULL;
+	__u32 in_idx;
+	int err = 0;
+
+	if (sscanf(rule, "%15[^=]=%255s", in, ways) != 2)
+		err = -EINVAL;
+	for (w = err ? NULL : strtok_r(ways, ",", &save); w && !err;
+	     w = strtok_r(NULL, ",", &save)) {
+		if (port.n == XB_CEIL_FAN || *slot == XB_MAX_PORTS)
+			err = -E2BIG;
+		else
+			err = xb_ceiling_way(skel, w, &port, port.n++,
+					     (*slot)++);
+	}
+	if (!err && !port.n)
+		err = -EINVAL;
+	in_idx = err ? 0 : xb_ifindex(in);
+	if (!err && !in_idx)
+		err = -ENODEV;
+	if (!err && bpf_map__update_elem(skel->maps.xb_ceil_ports, &in_idx,
+					 sizeof(in_idx), &port, sizeof(port),
+					 BPF_NOEXIST))
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "xbench: rule `%s' (IN=OUT/MAC[,OUT/MAC...]): %s\n",
+			rule, strerror(-err));
+		return err;
 	}
 	return xb_attach(bpf_program__fd(skel->progs.xb_ceiling), in_idx, in);
 }
@@ -131,10 +161,12 @@ static int xb_ceiling_rule(struct ceiling_bpf *skel, const char *rule,
 static int xb_ceiling(int argc, char **argv)
 {
 	struct ceiling_bpf *skel;
+	__u32 slot = 0;
 	int i, err = 0;
 
 	if (argc < 1 || argc > XB_MAX_PORTS) {
-		fprintf(stderr, "xbench ceiling IN=OUT/DMAC... (1-%d)\n",
+		fprintf(stderr,
+			"xbench ceiling IN=OUT/DMAC[,OUT/DMAC...]... (1-%d)\n",
 			XB_MAX_PORTS);
 		return 2;
 	}
@@ -144,7 +176,7 @@ static int xb_ceiling(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < argc && !err; i++)
-		err = xb_ceiling_rule(skel, argv[i], (__u32)i);
+		err = xb_ceiling_rule(skel, argv[i], &slot);
 	ceiling_bpf__destroy(skel);
 	return err ? 1 : 0;
 }
@@ -387,7 +419,7 @@ int main(int argc, char **argv)
 		return xb_detach(argc - 2, argv + 2);
 	if (!strcmp(cmd, "gen"))
 		return xb_gen(argc - 1, argv + 1);
-	fputs("usage: xbench ceiling IN=OUT/DMAC... | sink IFACE... | "
+	fputs("usage: xbench ceiling IN=OUT/DMAC[,OUT/DMAC...]... | sink IFACE... | "
 	      "detach IFACE... | gen OPTIONS IFACE\n", stderr);
 	return 2;
 }

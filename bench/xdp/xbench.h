@@ -9,14 +9,21 @@
 #include <linux/types.h>
 
 #define XB_MAX_PORTS 8 /* ceiling: interfaces it forwards between */
+#define XB_CEIL_FAN 4	/* ceiling: ways out of one interface, at most */
 
-/* ceiling: what a frame arriving on an interface gets (key: ifindex) */
+/* ceiling: what a frame arriving on an interface gets (key: ifindex):
+ * way i (of n, chosen by the IPv4 source address or the low word of the
+ * IPv6 one, modulo n) leaves through devmap slot tx_slot + i with the
+ * egress interface's own address and the next hop's */
 struct xb_ceil_port {
-	__u32 tx_slot;	/* index in xb_ceil_tx, the devmap */
-	__u8 smac[6];	/* the egress interface's own address */
-	__u8 dmac[6];	/* the next hop's */
+	__u32 tx_slot;	/* first index in xb_ceil_tx, the devmap */
+	__u32 n;	/* ways out: 1 .. XB_CEIL_FAN */
+	struct {
+		__u8 smac[6];
+		__u8 dmac[6];
+	} way[XB_CEIL_FAN];
 };
-_Static_assert(sizeof(struct xb_ceil_port) == 16, "ceiling map ABI");
+_Static_assert(sizeof(struct xb_ceil_port) == 56, "ceiling map ABI");
 
 /* gen: the frame is eth + IPv4 + UDP + payload (the template, made by the
  * loader); for packet number i of a run, flow f = i % nflows gets source

@@ -57,12 +57,14 @@
 #define XDPVS_DP_XSK_MAP	"xdpvs_xsks"
 #define XDPVS_DP_STATS_MAP	"xdpvs_stats"
 #define XDPVS_DP_CTL_MAP	"xdpvs_ctl"
+#define XDPVS_DP_TX_MAP		"xdpvs_tx"
 
 #define XDPVS_DP_MAX_SVCS	65536	/* service entries */
 #define XDPVS_DP_MAX_NAT_RS	65536	/* masquerading real servers */
 #define XDPVS_DP_MAX_LOCAL	4096	/* our addresses */
 #define XDPVS_DP_MAX_MARKS	4096	/* mark-rule prefixes */
 #define XDPVS_DP_MAX_QUEUES	64	/* receive queues per interface */
+#define XDPVS_DP_MAX_TX		64	/* xdpvs_tx: xdpvsd's interfaces */
 
 /* Key of xdpvs_svcs and xdpvs_nat_rs. */
 struct xdpvs_dp_addr_key {

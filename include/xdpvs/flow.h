@@ -22,8 +22,10 @@
  *                     XDPVS_FLOW_F_DF (the engine's pmtu_disc), and
  *                     without DF the ID of xdpvs_encap_id() (encap.h).
  *
- * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and
- * bpf_redirect(ifindex) (XDP_TX when ifindex is the receiving interface).
+ * then TTL minus one, Ethernet header dmac/smac (+ VLAN tag), and a
+ * redirect to ifindex: XDP_TX when it is the receiving interface, else
+ * through the devmap of xdpvsd's interfaces (xdpvs_tx, dp.h), else
+ * bpf_redirect().
  * Checksums are updated with the helpers of include/xdpvs/nat.h and
  * csum.h, the very ones core/ uses.  Packets with SYN, FIN or RST, IP
  * options, IPv6 extension headers, fragments, TTL <= 1 or a length above
@@ -113,6 +115,14 @@ enum xdpvs_flow_action {
 #define XDPVS_FLOW_F_DF		0x10	/* TUN: outer DF from inner IPv4 DF */
 #define XDPVS_FLOW_F_SYN_RECV	0x20	/* TCP handshake: see the top */
 
+/*
+ * The fields every forwarded packet reads come first: with the 40-byte
+ * key, the kernel's hash map entry (struct htab_elem, 48 bytes, behind
+ * bpf_mem_alloc's 8-byte header in a 256-byte unit) puts the key's end
+ * and the value's first 32 bytes on one cache line, which the lookup
+ * has just read; up to last_seen, DR needs nothing else.  The rest (NAT
+ * addresses and ports, tunnel template) is a line further.
+ */
 struct xdpvs_flow_value {
 	__u8 action;		/* enum xdpvs_flow_action */
 	__u8 flags;		/* XDPVS_FLOW_F_* */
@@ -121,19 +131,23 @@ struct xdpvs_flow_value {
 	__u32 ifindex;		/* egress interface */
 	__u8 smac[6];		/* our MAC on ifindex */
 	__u8 dmac[6];		/* next hop's MAC */
-	__u16 vlan;		/* VLAN id with XDPVS_FLOW_F_VLAN */
 	__u16 mtu;		/* largest IP packet that may go; else slow */
+	__u16 dest_idx;		/* stats slot of the real server */
+	__u64 last_seen;	/* written by XDP: ns, CLOCK_MONOTONIC_COARSE */
 	__be16 new_sport;	/* SNAT */
 	__be16 new_dport;	/* DNAT */
+	__u16 vlan;		/* VLAN id with XDPVS_FLOW_F_VLAN */
+	__u16 pad;		/* zero */
+	__u32 svc_idx;		/* stats slot of the service */
+	__u32 gen;		/* engine connection generation */
 	union xdpvs_addr new_saddr;	/* SNAT: the virtual address */
 	union xdpvs_addr new_daddr;	/* DNAT: the real server */
-	__u32 svc_idx;		/* stats slot of the service */
-	__u32 dest_idx;		/* stats slot of the real server */
-	__u32 gen;		/* engine connection generation */
-	__u64 last_seen;	/* written by XDP: ns, CLOCK_MONOTONIC_COARSE */
 	__u8 encap[XDPVS_FLOW_ENCAP_MAX];	/* TUN: outer headers */
 };
 _Static_assert(sizeof(struct xdpvs_flow_value) == 144, "flow value ABI");
+_Static_assert(__builtin_offsetof(struct xdpvs_flow_value, last_seen) == 24,
+	       "the fields every packet reads within the value's first 32 bytes");
+_Static_assert(XDPVS_FLOW_MAX_SLOTS <= 65536, "dest_idx is 16 bits");
 
 /* Per-CPU counters of a stats slot, added to by the fast path. */
 struct xdpvs_flow_stats {
