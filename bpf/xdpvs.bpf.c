@@ -9,14 +9,15 @@
  * bytes are the engine's (tests/unit/bpf/test_fastpath.c compares them);
  * stamp last_seen, add to the real server's per-CPU stats slot, and
  * XDP_TX (out of the receiving interface) or redirect (xdpvs_tx).  What could
- * change a connection's state or needs an answer goes to the engine as if
- * there were no flow: TCP SYN, FIN, RST or no ACK; SCTP control chunks; IPv4
- * options, IPv6 extension headers, fragments, TTL <= 1, more than the
- * flow's mtu; and what this program does not redo (an SCTP CRC32c when
- * the ports change, a whole UDP checksum for IPv6 UDP without one).  A
- * TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV) forward the real server's
- * SYN+ACK and the client's ACK, which the engine learns from an event in
- * xdpvs_events (flow.h).
+ * change a connection's state in ways the engine must decide, or needs an
+ * answer, goes to the engine as if there were no flow: TCP SYN or no ACK;
+ * SCTP control chunks; IPv4 options, IPv6 extension headers, fragments,
+ * TTL <= 1, more than the flow's mtu; and what this program does not redo
+ * (an SCTP CRC32c when the ports change, a whole UDP checksum for IPv6
+ * UDP without one).  A TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV)
+ * forward the real server's SYN+ACK and the client's ACK, and other flows
+ * forward TCP FIN and RST; the engine learns of those state changes from
+ * events in xdpvs_events (flow.h).
  *
  * The filter hands the packets of the virtual services (and the NAT
  * replies, and the ICMP errors about them) to xdpvsd's AF_XDP socket on
@@ -536,6 +537,8 @@ enum fp_verdict {
 	FP_FORWARD,	/* the fast path forwards it */
 	FP_UP,		/* the engine's */
 	FP_ESTABLISH,	/* forward it and tell the engine (fp_establish) */
+	FP_FIN,		/* forward it and tell the engine (fp_tell) */
+	FP_RST,		/* the same */
 };
 
 /*
@@ -550,6 +553,24 @@ static __always_inline int fp_syn_recv(__u8 f, const struct xdpvs_flow_value *v)
 		return f == (XDPVS_TCP_SYN | XDPVS_TCP_ACK) ? FP_FORWARD :
 							      FP_UP;
 	return f == XDPVS_TCP_ACK ? FP_ESTABLISH : FP_UP;
+}
+
+/*
+ * A TCP packet with flags f on a flow past its handshake (flow.h): ACK
+ * alone moves the state nowhere; RST and FIN move it within the states
+ * such flows are in, for the engine to learn from an event; SYN (a new
+ * connection on the same ports, maybe) and a segment without any of them
+ * (CLOSE) are the engine's to see.
+ */
+static __always_inline int fp_tcp(__u8 f)
+{
+	if (f & XDPVS_TCP_SYN)
+		return FP_UP;
+	if (f & XDPVS_TCP_RST)
+		return FP_RST;
+	if (f & XDPVS_TCP_FIN)
+		return FP_FIN;
+	return f == XDPVS_TCP_ACK ? FP_FORWARD : FP_UP;
 }
 
 /* Must this packet of a flow go to the engine (see the top)? */
@@ -571,9 +592,7 @@ static __always_inline int fp_to_engine(void *data, void *end,
 			      XDPVS_TCP_ACK);
 		if (v->flags & XDPVS_FLOW_F_SYN_RECV)
 			return fp_syn_recv(f, v);
-		/* IPVS moves the state on SYN, FIN, RST, and to CLOSE on a
-		 * packet without ACK: the engine's to see. */
-		return f == XDPVS_TCP_ACK ? FP_FORWARD : FP_UP;
+		return fp_tcp(f);
 	}
 	if (p->key.proto == IPPROTO_UDP) {
 		if ((void *)(l4 + 8) > end)
@@ -604,29 +623,52 @@ static __always_inline void fp_reply_unmark(const struct fp_pkt *p,
 		r->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
 }
 
-/*
- * The client's ACK made the connection of flow v ESTABLISHED: its flows
- * (and the real server's, for NAT, whose answer is on its way) forward as
- * any other from now on, and the engine is told, without a wake-up
- * (xdpvsd reads the ring before its next batch).  FP_UP when the ring is
- * full: the engine then sees the ACK itself.
- */
-static __always_inline int fp_establish(const struct fp_pkt *p,
-					struct xdpvs_flow_value *v)
+/* Post an event of type about the packet p of flow v: 0, or -1 when the
+ * ring is full.  No wake-up: xdpvsd reads the ring before its next batch
+ * of packets, so the engine learns of it before anything later. */
+static __always_inline int fp_tell(const struct fp_pkt *p,
+				   const struct xdpvs_flow_value *v,
+				   __u32 type)
 {
 	struct xdpvs_flow_event *ev;
 
 	ev = bpf_ringbuf_reserve(&xdpvs_events, sizeof(*ev), 0);
 	if (!ev)
+		return -1;
+	__builtin_memcpy(&ev->key, &p->key, sizeof(ev->key));
+	ev->gen = v->gen;
+	ev->type = type;
+	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/*
+ * The client's ACK made the connection of flow v ESTABLISHED: its flows
+ * (and the real server's, for NAT, whose answer is on its way) forward as
+ * any other from now on, and the engine is told.  FP_UP when the ring is
+ * full: the engine then sees the ACK itself.
+ */
+static __always_inline int fp_establish(const struct fp_pkt *p,
+					struct xdpvs_flow_value *v)
+{
+	if (fp_tell(p, v, XDPVS_FLOW_EV_ESTABLISHED))
 		return FP_UP;
 	v->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
 	if (v->action == XDPVS_FLOW_DNAT)
 		fp_reply_unmark(p, v);
-	__builtin_memcpy(&ev->key, &p->key, sizeof(ev->key));
-	ev->gen = v->gen;
-	ev->type = XDPVS_FLOW_EV_ESTABLISHED;
-	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
 	return FP_FORWARD;
+}
+
+/* A FIN or RST (verdict fp) of flow v: forwarded, the engine told which
+ * and from which side; FP_UP when the ring is full. */
+static __always_inline int fp_close(const struct fp_pkt *p,
+				    const struct xdpvs_flow_value *v, int fp)
+{
+	__u32 type = fp == FP_RST ? XDPVS_FLOW_EV_RST : XDPVS_FLOW_EV_FIN;
+
+	if (v->action == XDPVS_FLOW_SNAT)
+		type |= XDPVS_FLOW_EV_REPLY;
+	return fp_tell(p, v, type) ? FP_UP : FP_FORWARD;
 }
 
 /* Make the frame hold the IP packet alone (no link padding) behind head
@@ -912,6 +954,10 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 		fp = fp_establish(&p, v);
 		if (fp == FP_FORWARD)
 			count(XDPVS_DP_FAST_EST, end - data);
+	} else if (fp == FP_FIN || fp == FP_RST) {
+		fp = fp_close(&p, v, fp);
+		if (fp == FP_FORWARD)
+			count(XDPVS_DP_FAST_CLOSE, end - data);
 	}
 	/* Up although an event was posted: the ACK and the event make the
 	 * same move, the later one finds it made. */

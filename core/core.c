@@ -586,36 +586,56 @@ static enum xdpvs_verdict core_in(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 }
 
 /*
- * The fast path forwarded the client's ACK of a connection in SYN_RECV
- * (<xdpvs/flow.h>): what core_in does after such a packet, but for the
- * counting and the sending, which the fast path did.  Only if that
- * connection is still the one (gen) and in SYN_RECV: the same ACK may be
- * told twice, or have gone up as well.
+ * The fast path forwarded a TCP packet that moves its connection's state
+ * (<xdpvs/flow.h>): the client's ACK in SYN_RECV, or a FIN or RST of
+ * either side.  The engine makes the move the packet would have made in
+ * core_in or core_out, but for the counting and the sending, which the
+ * fast path did; events come in the order the packets came.  Only if the
+ * connection is still the one (gen) and, for the ACK, in SYN_RECV: that
+ * ACK may be told twice, or have gone up as well.
  */
 int xdpvs_core_flow_event(struct xdpvs_engine *e,
 			  const struct xdpvs_flow_event *ev)
 {
 	const struct xdpvs_flow_key *k = &ev->key;
+	bool reply = ev->type & XDPVS_FLOW_EV_REPLY;
+	uint32_t type = ev->type & ~(uint32_t)XDPVS_FLOW_EV_REPLY;
+	/* The key is the packet: the client's, or the real server's. */
 	struct xdpvs_conn_param param = {
 		.af = k->af, .protocol = k->proto,
-		.caddr = &k->saddr, .cport = k->sport,
-		.vaddr = &k->daddr, .vport = k->dport,
+		.caddr = reply ? &k->daddr : &k->saddr,
+		.cport = reply ? k->dport : k->sport,
+		.vaddr = reply ? &k->saddr : &k->daddr,
+		.vport = reply ? k->sport : k->dport,
 	};
 	struct xdpvs_pkt p = {
 		.af = k->af, .protocol = k->proto, .has_ports = true,
-		.tcp_flags = XDPVS_TCP_ACK, .saddr = k->saddr,
-		.daddr = k->daddr, .sport = k->sport, .dport = k->dport,
+		.saddr = k->saddr, .daddr = k->daddr,
+		.sport = k->sport, .dport = k->dport,
 	};
 	struct xdpvs_conn *cp;
 
-	if (ev->type != XDPVS_FLOW_EV_ESTABLISHED || k->proto != IPPROTO_TCP)
+	if (k->proto != IPPROTO_TCP)
 		return -EINVAL;
-	cp = xdpvs_conn_in_get(e, &param);
-	if (!cp || cp->gen != ev->gen || cp->state != XDPVS_TCP_S_SYN_RECV)
+	if (type == XDPVS_FLOW_EV_ESTABLISHED && !reply)
+		p.tcp_flags = XDPVS_TCP_ACK;
+	else if (type == XDPVS_FLOW_EV_FIN)
+		p.tcp_flags = XDPVS_TCP_FIN | XDPVS_TCP_ACK;
+	else if (type == XDPVS_FLOW_EV_RST)
+		p.tcp_flags = XDPVS_TCP_RST;
+	else
+		return -EINVAL;
+	cp = reply ? xdpvs_conn_out_get(e, &param) : xdpvs_conn_in_get(e, &param);
+	if (!cp || cp->gen != ev->gen ||
+	    (type == XDPVS_FLOW_EV_ESTABLISHED &&
+	     cp->state != XDPVS_TCP_S_SYN_RECV))
 		return -ESTALE;
-	xdpvs_flow_syn_recv_cleared(cp);
-	xdpvs_proto_tcp.state_transition(e, cp, XDPVS_DIR_INPUT, &p);
-	core_in_pkts(e, cp);
+	if (type == XDPVS_FLOW_EV_ESTABLISHED)
+		xdpvs_flow_syn_recv_cleared(cp);
+	xdpvs_proto_tcp.state_transition(e, cp, reply ? XDPVS_DIR_OUTPUT :
+						      XDPVS_DIR_INPUT, &p);
+	if (!reply)
+		core_in_pkts(e, cp);
 	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return 0;

@@ -7,8 +7,9 @@
  * flows (the client's direction, plus the real server's for NAT) once its
  * state is one the fast path cannot change: SCTP ESTABLISHED (the fast
  * path sends SCTP control chunks up), TCP ESTABLISHED and the closing
- * states in which an ACK leaves it where it is (the fast path sends SYN,
- * FIN, RST and packets without ACK up: xdpvs_tcp_flow_ok()), or UDP.  Its
+ * states in which an ACK leaves it where it is (the fast path sends SYN
+ * and packets without ACK up, and tells the engine of FIN and RST:
+ * xdpvs_tcp_flow_ok()), or UDP.  Its
  * flows go when it leaves those states, when its real server is removed
  * and when it expires.  Because packets forwarded by the fast path never
  * reach the engine, its timer is not restarted by them: when the timer

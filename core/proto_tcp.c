@@ -200,10 +200,12 @@ bool xdpvs_tcp_flow_syn_recv(const struct xdpvs_engine *e,
  * SYN, FIN, RST without the engine seeing them: so it may while an ACK
  * moves the connection nowhere, from whichever side the flows cover.  That
  * is ESTABLISHED, and the closing states but LAST_ACK (its ACK from the
- * client closes it): FIN_WAIT, TIME_WAIT, CLOSE_WAIT, CLOSE.  Keeping the
- * flows there saves a NAT connection's last ACKs the trip up; the timer
- * still expires it on the state's timeout from the last packet seen.  And
- * SYN_RECV, where the flows carry the handshake only (above).
+ * client closes it): FIN_WAIT, TIME_WAIT, CLOSE_WAIT, CLOSE.  FIN and RST
+ * move a connection among those five only, so the fast path forwards them
+ * too and tells the engine, which moves it (xdpvs_core_flow_event): a
+ * NAT connection's closing never goes up.  The timer still expires it on
+ * the state's timeout from the last packet seen.  And SYN_RECV, where the
+ * flows carry the handshake only (above).
  */
 bool xdpvs_tcp_flow_ok(const struct xdpvs_engine *e,
 		       const struct xdpvs_conn *cp)

@@ -27,13 +27,29 @@
  * through the devmap of xdpvsd's interfaces (xdpvs_tx, dp.h), else
  * bpf_redirect().
  * Checksums are updated with the helpers of include/xdpvs/nat.h and
- * csum.h, the very ones core/ uses.  Packets with SYN, FIN or RST, IP
- * options, IPv6 extension headers, fragments, TTL <= 1 or a length above
- * mtu always go to the engine (so the TCP state machine and the
- * active/inactive counts stay exact, and ICMP errors are built in one
- * place); so do SCTP packets whose first chunk is a control chunk, SCTP
- * with XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and
- * IPv6 UDP without a checksum (it needs a whole new one).
+ * csum.h, the very ones core/ uses.  TCP packets with SYN or without
+ * ACK, IP options, IPv6 extension headers, fragments, TTL <= 1 or a
+ * length above mtu always go to the engine (a SYN may start a new
+ * connection on the same ports, and ICMP errors are built in one place);
+ * so do SCTP packets whose first chunk is a control chunk, SCTP with
+ * XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and IPv6
+ * UDP without a checksum (it needs a whole new one).
+ *
+ * TCP FIN and RST are forwarded, and told (below).  The engine installs
+ * TCP flows in ESTABLISHED and in the closing states FIN_WAIT, TIME_WAIT,
+ * CLOSE_WAIT and CLOSE only (and in SYN_RECV, marked): in IPVS's tables,
+ * normal and secure_tcp alike, FIN, RST and ACK from either side move a
+ * connection in those states to one of them and no further, and ACK
+ * alone leaves it where it is.  So the fast path need not know which of
+ * them a connection is in: it forwards the FIN or RST and posts an
+ * event (XDPVS_FLOW_EV_FIN or _RST, with XDPVS_FLOW_EV_REPLY when the
+ * packet is the real server's), and the engine makes the move that packet
+ * would have made, state, timeout, active/inactive counts and sync
+ * alike.  Events come in the order the packets came, and xdpvsd reads
+ * them before each batch of packets that went up, before each listing
+ * and on each tick, so what the engine schedules, lists and expires by
+ * is as exact as if it had seen the packets.  When the ring is full the
+ * packet goes up instead.
  *
  * But for the handshake of a TCP connection in SYN_RECV, whose flows the
  * engine installs with XDPVS_FLOW_F_SYN_RECV once it scheduled the SYN.
@@ -49,7 +65,8 @@
  * before each listing), and the engine moves the connection as that ACK
  * would have, if it is still in SYN_RECV with that gen (CPUs may race to
  * post the same event twice).  When the ring is full the ACK goes up
- * instead.  Everything else of a flow in SYN_RECV goes up.
+ * instead.  Everything else of a flow in SYN_RECV goes up, FIN and RST
+ * too.
  *
  * The fast path writes last_seen (bpf_ktime_get_coarse_ns(),
  * CLOCK_MONOTONIC_COARSE: the engine's clock as of the last tick, so up
@@ -160,13 +177,17 @@ _Static_assert(sizeof(struct xdpvs_flow_stats) == 32, "flow stats ABI");
 
 enum xdpvs_flow_event_type {
 	XDPVS_FLOW_EV_ESTABLISHED = 1,	/* the client's ACK in SYN_RECV */
+	XDPVS_FLOW_EV_FIN = 2,		/* a FIN (without SYN, RST) */
+	XDPVS_FLOW_EV_RST = 3,		/* a RST (without SYN) */
 };
+/* Or'ed into the type: the packet was the real server's (NAT). */
+#define XDPVS_FLOW_EV_REPLY	0x100
 
 /* A record of the ring buffer xdpvs_events. */
 struct xdpvs_flow_event {
-	struct xdpvs_flow_key key;	/* the flow (the client's) */
+	struct xdpvs_flow_key key;	/* the flow: the packet's key */
 	__u32 gen;		/* its value's gen */
-	__u32 type;		/* enum xdpvs_flow_event_type */
+	__u32 type;		/* enum xdpvs_flow_event_type [| _REPLY] */
 };
 _Static_assert(sizeof(struct xdpvs_flow_event) == 48, "flow event ABI");
 

@@ -11,11 +11,12 @@
  * IPv4 and IPv6 and mixed tunnel families, VLAN tags, link padding.
  * Nothing is masked: the outer IPv4 ID without DF follows the rule both
  * paths share (xdpvs_encap_id).  Then what must stay with the engine
- * (SYN/FIN/RST, SCTP control chunks, options, fragments, TTL, size ...)
+ * (SYN, no ACK, SCTP control chunks, options, fragments, TTL, size ...)
  * is left to the filter untouched, and forwarded packets stamp last_seen
  * and count in their real server's stats slot.  A NAT handshake in
  * SYN_RECV: the real server's SYN+ACK is forwarded, the client's ACK too,
- * with an event the engine applies (state, counts, flows exact).
+ * with an event the engine applies (state, counts, flows exact); FIN and
+ * RST of either side likewise, with the same bytes as the engine's.
  *
  * Needs root (loading BPF); exits 77 ("skipped") without BPF or its
  * test-run command.  An optional argument runs only the matching cases.
@@ -691,8 +692,102 @@ static void handshake6(void **state)
 	handshake(CL6, "2001:db8:100::1", RS6);
 }
 
+/* ---- FIN and RST: forwarded, and told ---- */
+
+/*
+ * d, a FIN or RST of the client at port 40000 (or of its real server):
+ * the fast path forwards it and posts one event, which moves the engine's
+ * connection to state with counts active/inactive; the engine, given the
+ * same packet after, moves it nowhere and sends the same bytes.
+ */
+static void told(const struct tb_pkt *d, const char *cl, const char *state,
+		 uint32_t active, uint32_t inactive)
+{
+	uint8_t in[TB_MAX], out[TB_MAX];
+	uint64_t f0 = counter(XDPVS_DP_FAST), c0 = counter(XDPVS_DP_FAST_CLOSE);
+	uint64_t u0 = counter(XDPVS_DP_FAST_UP);
+	size_t len = tb_build(in, d);
+	uint32_t olen, act, inact;
+	int rc;
+
+	now += 0.001;
+	rc = xdp_run(in, len, out, &olen);
+	assert_int_equal(counter(XDPVS_DP_FAST), f0 + 1);
+	assert_int_equal(counter(XDPVS_DP_FAST_CLOSE), c0 + 1);
+	assert_int_equal(counter(XDPVS_DP_FAST_UP), u0);
+	assert_int_equal(events_apply(), 1);
+	assert_string_equal(et_conn_state(&T, cl, 40000, NULL), state);
+	dest_conns(&act, &inact);
+	assert_int_equal(act, active);
+	assert_int_equal(inact, inactive);
+	assert_int_equal(et_rx(&T, now, in, len), XDPVS_TX);
+	tb_assert_frame(out, olen, T.f.data, T.f.len);
+	assert_int_equal(rc, T.f.ifindex == LO_IFINDEX ? XDP_TX :
+							 XDP_REDIRECT);
+	assert_string_equal(et_conn_state(&T, cl, 40000, NULL), state);
+}
+
+/* A NAT connection closed in the fast path, the real server first
+ * (FIN_WAIT, then TIME_WAIT on the client's FIN), then reset by the
+ * client (CLOSE). */
+static void nat_close(const char *cl, const char *vip, const char *rs)
+{
+	struct tb_pkt p;
+	char s[64], d[64];
+
+	snprintf(s, sizeof(s), "tcp %s 80", vip);
+	svc(s);
+	snprintf(d, sizeof(d), "%s 8080", rs);
+	et_add_dest(&T, s, d, 'm', 1);
+	tcp_up(cl, vip, 80, rs, 8080, 1);
+	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40000, ACK | 0x01, 20);
+	told(&p, cl, "FIN_WAIT", 0, 1);
+	p = pkt(IPPROTO_TCP, cl, 40000, vip, 80, ACK, 0);
+	both(&p, FAST);
+	p.flags = ACK | 0x01;
+	told(&p, cl, "TIME_WAIT", 0, 1);
+	p.flags = 0x04;
+	told(&p, cl, "CLOSE", 0, 1);
+	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40000, ACK, 0);
+	both(&p, FAST);
+	assert_int_equal(events_apply(), 0);
+}
+
+static void nat4_close(void **state)
+{
+	nat_close(CL, "198.18.100.1", RS);
+}
+
+static void nat6_close(void **state)
+{
+	nat_close(CL6, "2001:db8:100::1", RS6);
+}
+
+/* Direct routing: the client's FIN on the input-only table (FIN_WAIT),
+ * and the real server's RST of a NAT connection (CLOSE). */
+static void dr_fin_nat_rst(void **state)
+{
+	struct tb_pkt p;
+
+	svc("tcp 198.18.100.2 80");
+	et_add_dest(&T, "tcp 198.18.100.2 80", RS " 80", 'g', 1);
+	tcp_up(CL, "198.18.100.2", 80, RS, 80, 0);
+	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.2", 80, ACK | 0x01, 0);
+	told(&p, CL, "FIN_WAIT", 0, 1);
+	et_fini(&T);
+	setup(NULL);
+	svc("tcp 198.18.100.1 80");
+	et_add_dest(&T, "tcp 198.18.100.1 80", RS " 8080", 'm', 1);
+	tcp_up(CL, "198.18.100.1", 80, RS, 8080, 1);
+	p = pkt(IPPROTO_TCP, RS, 8080, CL, 40000, 0x04, 0);
+	told(&p, CL, "CLOSE", 0, 1);
+}
+
 /* ---- what stays with the engine ---- */
 
+/* A SYN (maybe a new connection on the same ports) and a segment without
+ * ACK (IPVS closes on it) go to the filter untouched, which sends them
+ * up; FIN and RST of a flow in SYN_RECV too (handshake above). */
 static void tcp_control_goes_up(void **state)
 {
 	uint64_t svc0, nat0;
@@ -705,17 +800,18 @@ static void tcp_control_goes_up(void **state)
 	tcp_up(CL, "198.18.100.1", 80, RS, 80, 1);
 	svc0 = counter(XDPVS_DP_XSK_SVC);
 	nat0 = counter(XDPVS_DP_XSK_NAT);
-	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.1", 80, ACK | 0x01, 10);
-	both(&p, UP);				/* FIN */
-	p.flags = 0x04;
-	both(&p, UP);				/* RST */
-	p.flags = SYN;
+	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.1", 80, SYN, 0);
 	both(&p, UP);
-	p = pkt(IPPROTO_TCP, RS, 80, CL, 40000, ACK | 0x01, 0);
+	p.flags = SYN | 0x01;
+	both(&p, UP);
+	p.flags = 0x08;				/* PSH alone */
+	both(&p, UP);
+	p = pkt(IPPROTO_TCP, RS, 80, CL, 40000, SYN | ACK, 0);
 	both(&p, UP);
 	/* each one went to the filter, which sent it up */
 	assert_int_equal(counter(XDPVS_DP_XSK_SVC), svc0 + 3);
 	assert_int_equal(counter(XDPVS_DP_XSK_NAT), nat0 + 1);
+	assert_int_equal(events_apply(), 0);
 	/* and plain ACKs still take the fast path */
 	p.flags = ACK;
 	both(&p, FAST);
@@ -836,6 +932,7 @@ int main(int argc, char **argv)
 		T_(gue6_csum), T_(gue_6in4_csum), T_(gue_4in6_csum),
 		T_(gue_udp_csum), T_(gre4), T_(gre4_csum), T_(gre6_csum),
 		T_(gre_4in6_csum), T_(vlan), T_(padding_trimmed),
+		T_(nat4_close), T_(nat6_close), T_(dr_fin_nat_rst),
 		T_(tcp_control_goes_up), T_(ip_exceptions_go_up),
 		T_(stats_and_last_seen), T_(handshake4), T_(handshake6),
 	};

@@ -5,7 +5,8 @@
  * for NAT), what they say (keys, rewrite, MACs, MTU, tunnel template),
  * when they go (state change, server removed, expiry), last-seen keeping a
  * connection alive, route changes rewriting them (only those that changed,
- * once for a burst of changes, in slices), and stats folding.
+ * once for a burst of changes, in slices), the fast path's events (the
+ * handshake's ACK, FIN and RST of either side), and stats folding.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -413,6 +414,183 @@ static void dr_tcp_handshake_event(void **state)
 	assert_int_equal(C.adds, 1);
 }
 
+/* The event the fast path posts for a FIN or RST (type) it forwarded, of
+ * the client's or (reply) the real server's flow in the cache. */
+static struct xdpvs_flow_event close_event(uint32_t type, bool reply)
+{
+	struct xdpvs_flow_event ev = {
+		.key = reply ? key("198.18.1.2", 8080, "198.18.0.2", 40000,
+				   IPPROTO_TCP)
+			     : key("198.18.0.2", 40000, "198.18.100.1", 80,
+				   IPPROTO_TCP),
+		.type = type | (reply ? XDPVS_FLOW_EV_REPLY : 0),
+	};
+	int i = cache_find(&ev.key);
+
+	assert_true(i >= 0);
+	ev.gen = C.v[i].gen;
+	return ev;
+}
+
+static void apply(struct et *t, double at, const struct xdpvs_flow_event *ev,
+		  int want)
+{
+	t->now = (uint64_t)(at * 1e9);
+	assert_int_equal(xdpvs_engine_flow_event(t->e, t->now, ev), want);
+}
+
+/* A TCP connection from 198.18.0.2:40000 taken to ESTABLISHED at time at
+ * through the engine, by both tables: the real server's SYN+ACK and ACK
+ * (secure_tcp's NAT waits for it) are NAT's only. */
+static void tcp_establish(struct et *t, double at, bool nat)
+{
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	et_rx_pkt(t, at, &p);
+	if (nat) {
+		p = out(IPPROTO_TCP, 0x12);
+		et_rx_pkt(t, at, &p);
+	}
+	p = in(IPPROTO_TCP, 0x10);
+	et_rx_pkt(t, at, &p);
+	if (nat) {
+		p = out(IPPROTO_TCP, 0x10);
+		et_rx_pkt(t, at, &p);
+	}
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, NULL),
+			    "ESTABLISHED");
+	assert_int_equal(C.n, nat ? 2 : 1);
+}
+
+/* A NAT connection closed in the fast path: the real server's FIN, then
+ * the client's, told by events, move it as the packets would have
+ * (FIN_WAIT, TIME_WAIT: timeouts, inactive), its flows staying as they
+ * are; the client's RST then closes it, and it expires on CLOSE's
+ * timeout.  An event of another generation changes nothing. */
+static void nat_tcp_close_events(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+	int adds;
+
+	nat_svc(t, "tcp");
+	tcp_establish(t, 1, true);
+	adds = C.adds;
+	ev = close_event(XDPVS_FLOW_EV_FIN, true);
+	ev.gen++;
+	apply(t, 2, &ev, -ESTALE);
+	expect_conn(t, "ESTABLISHED", 899, 1, 0);
+	ev.gen--;
+	apply(t, 2, &ev, 0);
+	expect_conn(t, "FIN_WAIT", 120, 0, 1);
+	ev = close_event(XDPVS_FLOW_EV_FIN, false);
+	apply(t, 3, &ev, 0);
+	expect_conn(t, "TIME_WAIT", 120, 0, 1);
+	ev = close_event(XDPVS_FLOW_EV_RST, false);
+	apply(t, 4, &ev, 0);
+	expect_conn(t, "CLOSE", 10, 0, 1);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.adds, adds);
+	xdpvs_engine_tick(t->e, (uint64_t)13.9e9);
+	assert_int_equal(C.n, 2);
+	xdpvs_engine_tick(t->e, (uint64_t)14.1e9);
+	assert_int_equal(C.n, 0);
+	assert_null(et_conn_state(t, "198.18.0.2", 40000, NULL));
+	/* unknown types, and an event of a gone connection */
+	ev.type = 9;
+	apply(t, 15, &ev, -EINVAL);
+	ev.type = XDPVS_FLOW_EV_FIN;
+	apply(t, 15, &ev, -ESTALE);
+}
+
+/* The real server's RST (NAT) and the client's FIN (direct routing, the
+ * input-only table) told by events. */
+static void close_events_each_side(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev;
+
+	nat_svc(t, "tcp");
+	tcp_establish(t, 1, true);
+	ev = close_event(XDPVS_FLOW_EV_RST, true);
+	apply(t, 2, &ev, 0);
+	expect_conn(t, "CLOSE", 10, 0, 1);
+	et_fini(t);
+	engine_init(t);
+	et_add_svc(t, "tcp 198.18.100.1 80", "rr");
+	et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.2 80", 'g', 1);
+	tcp_establish(t, 1, false);
+	ev = close_event(XDPVS_FLOW_EV_FIN, false);
+	apply(t, 2, &ev, 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, NULL),
+			    "FIN_WAIT");
+	assert_int_equal(C.n, 1);
+}
+
+/*
+ * What lets the fast path forward FIN and RST without knowing the state:
+ * from ESTABLISHED, any three of FIN and RST (told by events) and ACK
+ * (which the fast path forwards untold: here through the engine) from
+ * either side leave a connection in a state that keeps its flows, by both
+ * tables, for NAT and for direct routing (the client's side only).
+ */
+static void close_moves_keep_flows(void **state)
+{
+	static const struct {
+		uint32_t type;	/* an event's, or 0: an ACK */
+		bool reply;
+	} moves[] = {
+		{ XDPVS_FLOW_EV_FIN, false }, { XDPVS_FLOW_EV_RST, false },
+		{ 0, false }, { XDPVS_FLOW_EV_FIN, true },
+		{ XDPVS_FLOW_EV_RST, true }, { 0, true },
+	};
+	struct et *t = *state;
+	int secure, nat, seq, i, nmoves, runs = 0;
+	double at = 1;
+
+	for (secure = 0; secure < 2; secure++) {
+		for (nat = 0; nat < 2; nat++) {
+			et_fini(t);
+			engine_init(t);
+			et_add_svc(t, "tcp 198.18.100.1 80", "rr");
+			et_add_dest(t, "tcp 198.18.100.1 80",
+				    nat ? "198.18.1.2 8080" : "198.18.1.2 80",
+				    nat ? 'm' : 'g', 1);
+			assert_int_equal(xdpvs_sysctl_set(t->e, "secure_tcp",
+							  secure ? 3 : 0), 0);
+			nmoves = nat ? 6 : 3;
+			for (seq = 0; seq < nmoves * nmoves * nmoves; seq++) {
+				int m = seq;
+
+				tcp_establish(t, at, nat);
+				for (i = 0; i < 3; i++, m /= nmoves) {
+					struct xdpvs_flow_event ev;
+					struct tb_pkt p;
+
+					if (moves[m % nmoves].type) {
+						ev = close_event(
+							moves[m % nmoves].type,
+							moves[m % nmoves].reply);
+						apply(t, at, &ev, 0);
+					} else {
+						p = moves[m % nmoves].reply ?
+							    out(IPPROTO_TCP, 0x10) :
+							    in(IPPROTO_TCP, 0x10);
+						et_rx_pkt(t, at, &p);
+					}
+					assert_int_equal(C.n, nat ? 2 : 1);
+				}
+				/* gone before the next one */
+				at += 1000;
+				xdpvs_engine_tick(t->e, (uint64_t)(at * 1e9));
+				assert_int_equal(C.n, 0);
+				runs++;
+			}
+		}
+	}
+	assert_int_equal(runs, 2 * (6 * 6 * 6 + 3 * 3 * 3));
+}
+
 /* secure_tcp's table moves SYN_RECV on the real server's SYN+ACK, and a
  * sync master must see the handshake: no flows until ESTABLISHED, as
  * before. */
@@ -757,6 +935,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(handshake_taken_over, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(dr_tcp_handshake_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(nat_tcp_close_events, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(close_events_each_side, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(close_moves_keep_flows, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(syn_recv_kept_by_engine, setup,
 						teardown),
