@@ -485,11 +485,13 @@ static void on_tick(void *arg, uint32_t events)
 
 	if (read(d->timer_fd, &n, sizeof(n)) != sizeof(n))
 		return;
-	if (d->dp)
+	if (d->dp) {
 		dp_fold(d->dp);
-	xdpvs_engine_tick(d->e, loop_now());
-	if (d->dp)
+		dp_engine_tick(d->dp, d->e, loop_now());
 		dp_tick(d->dp, loop_now());
+	} else {
+		xdpvs_engine_tick(d->e, loop_now());
+	}
 }
 
 static int events_start(struct xdpvsd *d, const sigset_t *sigs)

@@ -555,6 +555,13 @@ static void dp_nl_req_ready(void *arg, uint32_t events)
 	dp_nl_req_read(((struct dp *)arg)->nl);
 }
 
+void dp_engine_tick(struct dp *dp, struct xdpvs_engine *e, uint64_t now)
+{
+	dp_flow_batch(&dp->flow);
+	xdpvs_engine_tick(e, now);
+	dp_flow_flush(&dp->flow);
+}
+
 void dp_tick(struct dp *dp, uint64_t now)
 {
 	int i;

@@ -78,6 +78,9 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l);
 /* The configuration changed: make the filter's maps follow, and ask for
  * the real servers' neighbours.  0 or -errno (logged). */
 int dp_sync(struct dp *dp);
+/* Engine e's timers at now, the flows of the connections they expire
+ * deleted in a few syscalls (dp_flow_batch). */
+void dp_engine_tick(struct dp *dp, struct xdpvs_engine *e, uint64_t now);
 /* Once a second: flush TX rings, take completions back. */
 void dp_tick(struct dp *dp, uint64_t now);
 /* Add what the fast path forwarded to the engine's counters, after its
@@ -85,7 +88,7 @@ void dp_tick(struct dp *dp, uint64_t now);
  * estimator) run. */
 void dp_fold(struct dp *dp);
 /* Hand the fast path's events (the handshakes it carried to ESTABLISHED,
- * include/xdpvs/flow.h) to the engine: before the engine's timers run and
+ * the FINs and RSTs it forwarded, include/xdpvs/flow.h) to the engine: before the engine's timers run and
  * before anything reads connection states (a listing, a handover).  A
  * read of shared memory, no system call. */
 void dp_events(struct dp *dp);

@@ -121,7 +121,7 @@ void dp_flow_batch(struct dp_flow *f)
  * last_seen matters (routes changed, a connection adopted: not in a
  * burst, one at a time).
  */
-static void flow_write_pending(struct dp_flow *f)
+static void flow_write_adds(struct dp_flow *f)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = 0);
 	uint32_t i = 0, n, j;
@@ -154,6 +154,63 @@ static void flow_write_pending(struct dp_flow *f)
 	f->npend = 0;
 }
 
+static void flow_del_one(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	if (bpf_map_delete_elem(f->flows_fd, k) && errno != ENOENT)
+		f->errs++;
+	else
+		f->dels++;
+}
+
+/* The waiting deletes, in batches as the adds; the kernel stops at the
+ * first key it cannot delete (not there: fine), which is skipped. */
+static void flow_write_dels(struct dp_flow *f)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = 0);
+	uint32_t i = 0, n;
+	int err;
+
+	while (i < f->ndel && !f->no_batch) {
+		n = f->ndel - i;
+		err = bpf_map_delete_batch(f->flows_fd, &f->dk[i], &n, &opts);
+		if (err && errno != ENOENT) {
+			f->no_batch = true;	/* refused: one by one */
+			break;
+		}
+		f->dels += n;
+		i += n;
+		if (!err)
+			break;
+		if (i < f->ndel) {
+			f->dels++;		/* not there */
+			i++;
+		}
+	}
+	for (; i < f->ndel; i++)
+		flow_del_one(f, &f->dk[i]);
+	f->ndel = 0;
+}
+
+/* Write what waits: deletes and adds never share a key (dp_flow_add,
+ * dp_flow_del), so their order does not matter. */
+static void flow_write_pending(struct dp_flow *f)
+{
+	flow_write_dels(f);
+	flow_write_adds(f);
+}
+
+/* The index of k among n keys, or -1. */
+static int flow_find(const struct xdpvs_flow_key *keys, uint32_t n,
+		     const struct xdpvs_flow_key *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (!memcmp(&keys[i], k, sizeof(*k)))
+			return (int)i;
+	return -1;
+}
+
 void dp_flow_flush(struct dp_flow *f)
 {
 	flow_write_pending(f);
@@ -164,6 +221,7 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		 const struct xdpvs_flow_value *v)
 {
 	struct xdpvs_flow_value nv = *v;
+	int i;
 
 	if (f->off)
 		return;
@@ -171,21 +229,44 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		flow_add_one(f, k, &nv);
 		return;
 	}
-	f->pk[f->npend] = *k;
-	f->pv[f->npend++] = nv;
+	/* The add overwrites what the waiting delete would remove. */
+	i = flow_find(f->dk, f->ndel, k);
+	if (i >= 0) {
+		f->dk[i] = f->dk[--f->ndel];
+		f->dels++;
+	}
+	i = flow_find(f->pk, f->npend, k);
+	if (i < 0)
+		i = (int)f->npend++;
+	f->pk[i] = *k;
+	f->pv[i] = nv;
 	if (f->npend == DP_FLOW_BATCH)
 		flow_write_pending(f);
 }
 
 void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
+	int i;
+
 	if (f->off)
 		return;
-	flow_write_pending(f);
-	if (bpf_map_delete_elem(f->flows_fd, k) && errno != ENOENT)
-		f->errs++;
-	else
-		f->dels++;
+	if (!f->batch) {
+		flow_del_one(f, k);
+		return;
+	}
+	i = flow_find(f->pk, f->npend, k);
+	if (i >= 0) {
+		/* never written, counted all the same: add, then delete */
+		f->npend--;
+		f->pk[i] = f->pk[f->npend];
+		f->pv[i] = f->pv[f->npend];
+		f->adds++;
+	}
+	if (flow_find(f->dk, f->ndel, k) >= 0)
+		return;
+	f->dk[f->ndel++] = *k;
+	if (f->ndel == DP_FLOW_BATCH)
+		flow_write_pending(f);
 }
 
 uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
@@ -194,7 +275,9 @@ uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
 
 	if (f->off)
 		return 0;
-	flow_write_pending(f);
+	if (flow_find(f->pk, f->npend, k) >= 0 ||
+	    flow_find(f->dk, f->ndel, k) >= 0)
+		flow_write_pending(f);
 	if (bpf_map_lookup_elem(f->flows_fd, k, &v) || !v.last_seen)
 		return 0;
 	/* The fast path stamps the last tick's time: the packet came

@@ -34,6 +34,8 @@ struct dp_flow {
 	uint32_t npend;		/* adds waiting in pk/pv */
 	struct xdpvs_flow_key pk[DP_FLOW_BATCH];
 	struct xdpvs_flow_value pv[DP_FLOW_BATCH];
+	uint32_t ndel;		/* deletes waiting in dk */
+	struct xdpvs_flow_key dk[DP_FLOW_BATCH];
 	uint64_t adds, dels, errs;
 };
 
@@ -42,11 +44,17 @@ int dp_flow_init(struct dp_flow *f, int flows_fd, int dest_st_fd);
 void dp_flow_fini(struct dp_flow *f);
 
 /*
- * Between dp_flow_batch() and dp_flow_flush(), adds wait and go to the
- * map DP_FLOW_BATCH at a time, in one syscall (BPF_MAP_UPDATE_BATCH):
- * for a burst of received frames, whose new connections would otherwise
- * cost two syscalls each.  A delete or a lookup writes what waits
- * first, so the map sees every change in the engine's order.
+ * Between dp_flow_batch() and dp_flow_flush(), adds and deletes wait and
+ * go to the map DP_FLOW_BATCH at a time, in one syscall each
+ * (BPF_MAP_DELETE_BATCH, BPF_MAP_UPDATE_BATCH): for a burst of received
+ * frames, whose new connections would otherwise cost two syscalls each,
+ * and four when a client reuses a port (the old connection's flows go
+ * first), and for a tick's expiries.  What waits is kept to one change
+ * per key: an add cancels a waiting delete of its key (it overwrites the
+ * entry), a delete drops a waiting add of its key (and still deletes
+ * what the map may have had), so the two sets never share a key and the
+ * map ends as the engine's order of changes would leave it.  A lookup of
+ * a key that waits writes what waits first.
  */
 void dp_flow_batch(struct dp_flow *f);
 void dp_flow_flush(struct dp_flow *f);

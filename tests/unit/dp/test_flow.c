@@ -3,7 +3,8 @@
  * dp/flow.c: the engine's flow adds, deletes and lookups on a real BPF
  * hash map shaped like xdpvs_flows, one at a time and in a burst's
  * batches (dp_flow_batch() .. dp_flow_flush()): the map ends up the same
- * either way, deletes and lookups see the adds made before them, and a
+ * either way, deletes and lookups see the adds made before them, deletes
+ * wait for the flush as well and an add overwrites a waiting delete, and a
  * full map counts errors without losing the rest of a batch.  And the
  * engine's pass after a route change on such a map: only the flows that
  * changed are written; the pass is timed and the times printed (set
@@ -184,6 +185,60 @@ static void deletes_and_lookups_see_the_adds_before_them(void **state)
 	assert_int_equal(gen_of(fx->fd, 3), 3);
 	assert_int_equal(map_count(fx->fd), 3);
 	assert_int_equal(fx->f->dels, 1);
+}
+
+/* In a burst deletes wait too: an add of a key whose delete waits
+ * overwrites its entry (a client reusing its port), keys that are not
+ * there are skipped, and more than a batch goes in several. */
+static void a_burst_writes_its_deletes_at_the_flush(void **state)
+{
+	struct fx *fx = *state;
+	struct dp_flow *f = fx->f;
+	struct xdpvs_flow_key k;
+	uint32_t i;
+
+	for (i = 0; i < 10; i++)
+		add(f, i, i);
+	dp_flow_batch(f);
+	for (i = 0; i < 5; i++) {
+		k = key(i);
+		dp_flow_del(f, &k);
+	}
+	add(f, 2, 77);			/* the same tuple, a new connection */
+	k = key(7);
+	dp_flow_del(f, &k);
+	add(f, 7, 88);
+	k = key(5000);			/* not there */
+	dp_flow_del(f, &k);
+	assert_int_equal(map_count(fx->fd), 10);	/* all still waiting */
+	assert_int_equal(gen_of(fx->fd, 2), 2);
+	dp_flow_flush(f);
+	assert_int_equal(map_count(fx->fd), 6);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(gen_of(fx->fd, i), i == 2 ? 77 : -1);
+	assert_int_equal(gen_of(fx->fd, 7), 88);
+	assert_int_equal(gen_of(fx->fd, 9), 9);
+	assert_int_equal(f->dels, 7);
+	assert_int_equal(f->adds, 12);
+	assert_int_equal(f->errs, 0);
+	assert_false(f->no_batch);
+	/* 3 batches and more, keys not there in between */
+	for (i = 100; i < 400; i++)
+		add(f, i, i);
+	dp_flow_batch(f);
+	for (i = 100; i < 400; i++) {
+		k = key(i);
+		dp_flow_del(f, &k);
+		if (i % 60 == 0) {
+			k = key(i + 1000);
+			dp_flow_del(f, &k);
+		}
+	}
+	dp_flow_flush(f);
+	assert_int_equal(map_count(fx->fd), 6);
+	assert_int_equal(f->dels, 7 + 300 + 5);
+	assert_int_equal(f->errs, 0);
+	assert_false(f->no_batch);
 }
 
 static void a_full_map_counts_errors_and_keeps_the_rest(void **state)
@@ -375,6 +430,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			deletes_and_lookups_see_the_adds_before_them, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_burst_writes_its_deletes_at_the_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_full_map_counts_errors_and_keeps_the_rest, setup,
 			teardown),
