@@ -55,6 +55,13 @@ struct dp_iface {
 	struct dp_sock socks[XDPVS_DP_MAX_QUEUES];
 };
 
+/* A one-shot timer of the loop (a timerfd). */
+struct dp_timer {
+	int fd;
+	uint64_t armed;		/* fires then, ns; 0: not set */
+	const char *name;	/* for the log */
+};
+
 struct dp {
 	struct dp_config conf;
 	struct dp_iface ifs[DP_MAX_IFACES];
@@ -71,9 +78,9 @@ struct dp {
 	struct loop *loop;
 	uint64_t now;		/* of the frames being handled, ns */
 	bool refresh_busy;	/* a pass goes on, in slices */
-	uint64_t refresh_armed;	/* refresh_fd fires then, ns; 0: not set */
 	uint64_t refresh_next;	/* no pass before, ns */
-	int refresh_fd;		/* timerfd: the next slice, a pass put off */
+	struct dp_timer refresh;	/* the next slice, a pass put off */
+	struct dp_timer tx_retry;	/* frames left on a TX ring */
 	uint64_t st[DP_STAT_MAX];
 	struct log_rl rl_egress;
 	struct log_rl rl_neigh;
@@ -328,22 +335,60 @@ static void dp_nl_changed(void *ctx, unsigned int what)
 		xdpvs_engine_routes_changed(dp->e);
 }
 
-/* Have refresh_fd fire at when (ns), unless it fires sooner. */
-static void dp_refresh_arm(struct dp *dp, uint64_t when)
+/* Have t fire at when (ns), unless it fires sooner. */
+static void dp_timer_arm(struct dp *dp, struct dp_timer *t, uint64_t when)
 {
 	struct itimerspec its = {
 		.it_value = { .tv_sec = (time_t)(when / 1000000000),
 			      .tv_nsec = (long)(when % 1000000000) },
 	};
 
-	if ((dp->refresh_armed && dp->refresh_armed <= when) ||
-	    dp->refresh_fd < 0)
+	if ((t->armed && t->armed <= when) || t->fd < 0)
 		return;
-	if (timerfd_settime(dp->refresh_fd, TFD_TIMER_ABSTIME, &its, NULL))
+	if (timerfd_settime(t->fd, TFD_TIMER_ABSTIME, &its, NULL))
 		log_rl(&dp->rl_egress, dp->now, LOG_LVL_WARN, -errno,
-		       "cannot arm the flow refresh timer");
+		       "cannot arm the %s timer", t->name);
 	else
-		dp->refresh_armed = when;
+		t->armed = when;
+}
+
+/* t fired (true), or woke the loop for nothing. */
+static bool dp_timer_fired(struct dp_timer *t)
+{
+	uint64_t n;
+
+	if (read(t->fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
+		return false;
+	t->armed = 0;
+	return true;
+}
+
+static int dp_timer_open(struct dp *dp, struct dp_timer *t, loop_fn fn)
+{
+	int err;
+
+	t->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (t->fd < 0) {
+		err = -errno;
+		log_err_r(err, "timerfd");
+		return err;
+	}
+	return loop_add(dp->loop, t->fd, EPOLLIN, fn, dp);
+}
+
+static void dp_timer_close(struct dp *dp, struct dp_timer *t)
+{
+	if (t->fd < 0)
+		return;
+	if (dp->loop)
+		loop_del(dp->loop, t->fd);
+	close(t->fd);
+	t->fd = -1;
+}
+
+static void dp_refresh_arm(struct dp *dp, uint64_t when)
+{
+	dp_timer_arm(dp, &dp->refresh, when);
 }
 
 /*
@@ -389,12 +434,9 @@ static void dp_refresh(struct dp *dp)
 static void dp_refresh_ready(void *arg, uint32_t events)
 {
 	struct dp *dp = arg;
-	uint64_t n;
 
-	if (read(dp->refresh_fd, &n, sizeof(n)) < 0 && errno == EAGAIN)
-		return;
-	dp->refresh_armed = 0;
-	dp_refresh(dp);
+	if (dp_timer_fired(&dp->refresh))
+		dp_refresh(dp);
 }
 
 /* ------------------------------------------------------------------
@@ -497,15 +539,32 @@ static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 	dp_xsk_free(x, base);
 }
 
+/* How soon to kick a TX ring again that the kernel left frames on (its
+ * device's queue stopped by a full peer): soon, or a frame there (a SYN
+ * behind a burst) would wait for the next packet or the 1 s tick. */
+#define DP_TX_RETRY_NS	1000000
+
 static void dp_flush_all(struct dp *dp)
 {
+	bool left = false;
 	int i;
 	uint32_t q;
 
 	for (i = 0; i < dp->nifs; i++)
 		for (q = 0; q < dp->ifs[i].nqueues; q++)
-			if (dp->ifs[i].socks[q].x->tx_queued)
-				dp_xsk_flush(dp->ifs[i].socks[q].x);
+			if (dp->ifs[i].socks[q].x->tx_queued &&
+			    dp_xsk_flush(dp->ifs[i].socks[q].x))
+				left = true;
+	if (left)
+		dp_timer_arm(dp, &dp->tx_retry, loop_now() + DP_TX_RETRY_NS);
+}
+
+static void dp_tx_retry_ready(void *arg, uint32_t events)
+{
+	struct dp *dp = arg;
+
+	if (dp_timer_fired(&dp->tx_retry))
+		dp_flush_all(dp);
 }
 
 static void dp_sock_ready(void *arg, uint32_t events)
@@ -568,12 +627,10 @@ void dp_tick(struct dp *dp, uint64_t now)
 	uint32_t q;
 
 	dp->now = now;
-	for (i = 0; i < dp->nifs; i++) {
-		for (q = 0; q < dp->ifs[i].nqueues; q++) {
-			dp_xsk_flush(dp->ifs[i].socks[q].x);
+	dp_flush_all(dp);
+	for (i = 0; i < dp->nifs; i++)
+		for (q = 0; q < dp->ifs[i].nqueues; q++)
 			dp_xsk_refill(dp->ifs[i].socks[q].x);
-		}
-	}
 	dp_refresh(dp);
 }
 
@@ -855,7 +912,8 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 		return NULL;
 	dp->conf = *c;
 	dp->pin_lock = -1;
-	dp->refresh_fd = -1;
+	dp->refresh = (struct dp_timer){ .fd = -1, .name = "flow refresh" };
+	dp->tx_retry = (struct dp_timer){ .fd = -1, .name = "transmit" };
 	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
 	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
 	dp->rl_pass = (struct log_rl)LOG_RL_INIT(10, 5);
@@ -882,14 +940,9 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l)
 
 	dp->e = e;
 	dp->loop = l;
-	dp->refresh_fd = timerfd_create(CLOCK_MONOTONIC,
-					TFD_NONBLOCK | TFD_CLOEXEC);
-	if (dp->refresh_fd < 0) {
-		err = -errno;
-		log_err_r(err, "timerfd");
-		return err;
-	}
-	err = loop_add(l, dp->refresh_fd, EPOLLIN, dp_refresh_ready, dp);
+	err = dp_timer_open(dp, &dp->refresh, dp_refresh_ready);
+	if (!err)
+		err = dp_timer_open(dp, &dp->tx_retry, dp_tx_retry_ready);
 	if (!err)
 		err = loop_add(l, dp_nl_mon_fd(dp->nl), EPOLLIN,
 			       dp_nl_mon_ready, dp);
@@ -938,11 +991,9 @@ void dp_close(struct dp *dp)
 	if (dp->loop) {
 		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
 		loop_del(dp->loop, dp_nl_req_fd(dp->nl));
-		if (dp->refresh_fd >= 0)
-			loop_del(dp->loop, dp->refresh_fd);
 	}
-	if (dp->refresh_fd >= 0)
-		close(dp->refresh_fd);
+	dp_timer_close(dp, &dp->refresh);
+	dp_timer_close(dp, &dp->tx_retry);
 	dp_nl_close(dp->nl);
 	ring_buffer__free(dp->events);
 	dp_flow_fini(&dp->flow);

@@ -5,10 +5,12 @@
  *
  * Wake-ups (XDP_USE_NEED_WAKEUP): the kernel sends what is on the TX ring
  * only when asked with sendto(), and, in copy mode, at most a small batch
- * (32) per call, so dp_xsk_flush() asks again while the kernel has not
- * consumed everything (bounded; the rest waits for the next flush, at the
- * latest the 1 s tick).  A zero-copy driver that ran out of fill-ring
- * frames sets the fill ring's flag and is woken with recvfrom().
+ * (32) per call, after which it says EAGAIN, as it does when the device's
+ * queue is stopped; so dp_xsk_flush() asks again as long as the kernel
+ * takes frames (bounded: a whole ring), and says what is left, for the
+ * caller to ask again soon.  A
+ * zero-copy driver that ran out of fill-ring frames sets the fill ring's
+ * flag and is woken with recvfrom().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 
 #define XSK_AREA_SIZE	((uint64_t)XSK_FRAMES * XSK_FRAME_SIZE)
 #define XSK_FILL_FRAMES	(XSK_FRAMES / 2)	/* in the fill ring */
-#define XSK_KICKS	16	/* sendto() calls per flush, at most */
+#define XSK_KICKS	64	/* sendto() calls per flush, at most */
 #define XSK_BUSY_TRIES	40	/* a queue still busy: tries, ... */
 #define XSK_BUSY_WAIT_MS 50	/* ... this long apart (2 s in all) */
 
@@ -113,20 +115,27 @@ static uint32_t xsk_tx_unsent(const struct dp_xsk *x)
 						   __ATOMIC_ACQUIRE);
 }
 
-void dp_xsk_flush(struct dp_xsk *x)
+bool dp_xsk_flush(struct dp_xsk *x)
 {
+	uint32_t left;
 	int i;
 
-	for (i = 0; i < XSK_KICKS && xsk_tx_unsent(x); i++) {
-		if (sendto(dp_xsk_fd(x), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-			continue;
-		/* Busy or out of buffers: the next flush tries again. */
-		if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
-		    errno != EINTR)
+	for (i = 0; i < XSK_KICKS && (left = xsk_tx_unsent(x)); i++) {
+		/* EAGAIN: it sent its batch (or the device's queue is
+		 * stopped); EBUSY: the device dropped a frame (a full peer),
+		 * which left the ring all the same; ENOBUFS: no skb now.
+		 * Ask again while the kernel takes frames. */
+		if (sendto(dp_xsk_fd(x), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
+		    errno != EINTR) {
 			x->st.kick_err++;
-		break;
+			break;
+		}
+		if (xsk_tx_unsent(x) == left)
+			break;
 	}
 	xsk_reap(x);
+	return xsk_tx_unsent(x) != 0;
 }
 
 /* UMEM, rings, and the free list holding every frame. */

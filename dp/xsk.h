@@ -74,7 +74,8 @@ bool dp_xsk_tx(struct dp_xsk *x, uint64_t addr, uint32_t len);
 /* Hand free frames to the fill ring, waking the driver if it asks. */
 void dp_xsk_refill(struct dp_xsk *x);
 /* Make the kernel send what is on the TX ring, and take back completed
- * frames. */
-void dp_xsk_flush(struct dp_xsk *x);
+ * frames; true if it left some on the ring (its device's queue stopped:
+ * ask again soon). */
+bool dp_xsk_flush(struct dp_xsk *x);
 
 #endif
