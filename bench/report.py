@@ -366,21 +366,27 @@ Where the missed targets' time goes (perf on the balancer's core):
   256-frame ring, the extra ns per packet become lost frames; the rate
   is then set by how much of a burst each mode drains, the ns per
   packet being what compares it with the ceiling.
-- **new connections, NAT**: a NAT connection sends three packets up
-  through AF_XDP: its SYN (the scheduling) and both FINs (they move the
-  state and the active/inactive counts, which the engine keeps exact).
-  The real server's SYN-ACK and the ACK that establishes the connection
-  stay in XDP (the flows are installed in SYN_RECV; XDP reports the
-  move to ESTABLISHED through a ring buffer); before that change five
-  went up and a connection cost ~1.35x nft's CPU, after it ~1.2x
-  (helper runs of 2 repetitions). Each packet that goes up is a
-  hand-off from the NAPI thread to xdpvsd and a `sendto` that wakes the
-  next veth's thread on the other core: in a cc run with five packets
-  up, `finish_task_switch` (thread switches) and `__napi_schedule` (the
-  other core's wake-up) were 27 % and 23 % of the balancer's time, the
-  engine itself a few per cent. nft does the same work in the NAPI
-  thread that received the packet, without the switch; DR and tunnel
-  modes send two packets up and are below nft.
+- **new connections, NAT**: a NAT connection sends one packet up
+  through AF_XDP, its SYN (the scheduling). The real server's SYN-ACK,
+  the ACK that establishes the connection and both sides' FINs stay in
+  XDP, which tells the engine of each state move through a ring buffer
+  read before the next batch (five packets went up at first, 1.35x
+  nft's CPU; three after the handshake moved to XDP, ~1.2-1.37x; one
+  now). Profile of a cc run on the balancer's core (perf -C, one run):
+  the NAPI threads 76 %, xdpvsd 22 % (~16 µs a connection). Of the
+  whole, `__napi_schedule` 35 % and `finish_task_switch` 22 %: each
+  sparse packet forwarded into a veth wakes the peer's NAPI thread on
+  the other core (an inter-processor interrupt, costly in this VM), as
+  nft's forwarding does too - a NAT connection crosses the balancer ten
+  times, DR's five, which is why DR and tunnel modes are well below nft
+  and NAT is not. What xdpvs pays on top of nft is the SYN's hand-off:
+  xdpvsd's wake-up and thread switches, the copy to AF_XDP, the flows'
+  batch insert and the `sendto` that transmits it. Earlier runs'
+  figures were also inflated by a transmit bug fixed in this one: the
+  engine's flush stopped at the first EAGAIN, which copy-mode AF_XDP
+  returns after every 32 frames, so frames queued during the UDP runs
+  held a later SYN for seconds and stretched the cc window (and its
+  idle CPU) from 4 s to up to 22 s.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
   and ns per packet: the table's size alone costs nothing. Traffic that
@@ -406,13 +412,12 @@ Where the missed targets' time goes (perf on the balancer's core):
   to the map in batches, one syscall per 128), 40 % of that the two
   cold hash-map inserts (`htab_map_update_elem`), a fifth the engine's
   connection lookup. The packets lost meanwhile follow from that, they
-  do not set it: in one fill, 8.5M of the 9.6M first packets sent up were dropped
-  at the AF_XDP socket (receive ring full, or no frame left in its fill
-  ring: xdpvsd was behind), and 75 % of the engine's copies towards the
-  servers found no free frame on the egress sockets - the flows are
-  installed before the copy, and those frames wait because the servers'
-  veth rings, full of fast-path frames, stop the sockets' transmit
-  queue (the servers' threads share the generator's core)."""
+  do not set it: in one fill (22 s, 1.04M connections), 7.8M of the
+  8.9M first packets sent up were dropped at the AF_XDP socket (receive
+  ring full: xdpvsd was behind), and every copy the engine made towards
+  the servers went out (before the transmit fix above, 75 % of them
+  found no free frame on the egress sockets: the frames waited on the
+  transmit rings, 32 sent per flush)."""
 
 
 def method(meta):

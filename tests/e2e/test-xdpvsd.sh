@@ -266,7 +266,10 @@ s.close()'
 	est=$(($(counter xdp fast_est) - est0))
 	fin=$(($(counter xdp fast_close) - fin0))
 	ev=$(($(counter dp events) - ev0))
-	expect "ACKs, FINs told; events applied" "$est $fin $ev" "2 4 6" &&
+	# a FIN sent again is told again: at least the four
+	expect "handshake ACKs told, every event applied" "$est $ev" \
+		"2 $((est + fin))" &&
+	expect "FINs told" "$((fin >= 4))" 1 &&
 	expect "up: the SYNs (2 connections)" "$svc $nat" "2 0"
 }
 
