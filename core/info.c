@@ -153,6 +153,7 @@ void xdpvs_conn_info_fill(const struct xdpvs_engine *e,
 		ci->pe_data_len = cp->pe_data_len;
 	}
 	ci->timeout = cp->timeout;
+	ci->gen = cp->gen;
 	(void)e;
 }
 

@@ -138,6 +138,14 @@ int xdpvs_conn_import(struct xdpvs_engine *e,
 		xdpvs_conn_expire(e, cp);
 		return -EINVAL;
 	}
+	/* The flows keep their generation: an event the fast path posted
+	 * before the hand-over still finds its connection.  Later ones
+	 * count on from the highest. */
+	if (ci->gen) {
+		cp->gen = ci->gen;
+		if (e->conn_gen < ci->gen)
+			e->conn_gen = ci->gen;
+	}
 	if (tmpl)
 		cp->timeout = svc->timeout;
 	xdpvs_wheel_add(&e->wheel, &cp->timer,

@@ -6,6 +6,7 @@
  * holds.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@
 
 #define KEEP_PAGE	4096
 #define KEEP_MAGIC	0x4b535658	/* "XVSK" */
-#define KEEP_VERSION	1
+#define KEEP_VERSION	2	/* 1: records without gen (read too) */
 
 struct keep_head {
 	uint32_t magic;
@@ -33,14 +34,17 @@ struct keep_head {
 	uint64_t len;		/* bytes of stream, this header included */
 };
 
-/* One connection; followed by pe_name_len + pe_data_len bytes. */
+/* One connection; followed by pe_name_len + pe_data_len bytes.  A
+ * version 1 record ends before gen. */
 struct keep_rec {
 	uint16_t af, daf, protocol, state;
 	union xdpvs_addr caddr, vaddr, daddr;
 	uint16_t cport, vport, dport;
 	uint8_t pe_name_len, pe_data_len;
 	uint32_t fwmark, flags, expires_ms;
+	uint32_t gen;
 };
+#define KEEP_REC_V1	offsetof(struct keep_rec, gen)
 
 static void keep_path(char *buf, size_t size, const char *bpffs)
 {
@@ -71,7 +75,7 @@ static uint8_t *keep_stream(const struct xdpvs_conn_info *c, int n,
 			.daddr = c[i].daddr, .cport = c[i].cport,
 			.vport = c[i].vport, .dport = c[i].dport,
 			.fwmark = c[i].fwmark, .flags = c[i].flags,
-			.expires_ms = c[i].expires_ms,
+			.expires_ms = c[i].expires_ms, .gen = c[i].gen,
 			.pe_name_len = (uint8_t)strnlen(c[i].pe_name,
 							XDPVS_PENAME_MAXLEN - 1),
 			.pe_data_len = (uint8_t)strnlen(c[i].pe_data,
@@ -144,8 +148,9 @@ static int keep_read(int fd, uint8_t **out, struct keep_head *h)
 	if (bpf_map_lookup_elem(fd, &k, page))
 		return -errno;
 	memcpy(h, page, sizeof(*h));
-	if (h->magic != KEEP_MAGIC || h->version != KEEP_VERSION ||
-	    h->len < sizeof(*h) || h->len > (1ULL << 32))
+	if (h->magic != KEEP_MAGIC || h->version < 1 ||
+	    h->version > KEEP_VERSION || h->len < sizeof(*h) ||
+	    h->len > (1ULL << 32))
 		return -EINVAL;
 	pages = (uint32_t)((h->len + KEEP_PAGE - 1) / KEEP_PAGE);
 	b = malloc((size_t)pages * KEEP_PAGE);
@@ -166,6 +171,7 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 		      uint64_t elapsed_ms, struct dp_kept *k)
 {
 	const uint8_t *p = b + sizeof(*h), *end = b + h->len;
+	size_t rlen = h->version == 1 ? KEEP_REC_V1 : sizeof(struct keep_rec);
 	uint32_t i;
 
 	k->conns = calloc(h->count ? h->count : 1, sizeof(*k->conns));
@@ -173,12 +179,12 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 		return -ENOMEM;
 	for (i = 0; i < h->count; i++) {
 		struct xdpvs_conn_info *c = &k->conns[i];
-		struct keep_rec r;
+		struct keep_rec r = { 0 };
 
-		if (p + sizeof(r) > end)
+		if (p + rlen > end)
 			return -EINVAL;
-		memcpy(&r, p, sizeof(r));
-		p += sizeof(r);
+		memcpy(&r, p, rlen);
+		p += rlen;
 		if (p + r.pe_name_len + r.pe_data_len > end ||
 		    r.pe_name_len >= XDPVS_PENAME_MAXLEN)
 			return -EINVAL;
@@ -194,6 +200,7 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 		c->dport = r.dport;
 		c->fwmark = r.fwmark;
 		c->flags = r.flags;
+		c->gen = r.gen;
 		c->expires_ms = r.expires_ms > elapsed_ms + 1 ?
 					(uint32_t)(r.expires_ms - elapsed_ms) :
 					1;

@@ -319,6 +319,10 @@ struct xdpvs_conn_info {
 	char pe_data[XDPVS_PEDATA_MAXLEN + 1];
 	uint32_t timeout;	/* seconds: its state's (what sync sends) */
 	uint8_t pe_data_len;	/* bytes of pe_data (it may hold a NUL) */
+	/* The engine's generation of it, which its fast-path flows and
+	 * their events carry: a successor engine that imports it keeps it
+	 * (0: take a new one). */
+	uint32_t gen;
 };
 
 /*

@@ -527,6 +527,42 @@ static void close_events_each_side(void **state)
 	assert_int_equal(C.n, 1);
 }
 
+/* A successor engine (xdpvsd's hitless restart) keeps each connection's
+ * generation: the flows it writes again are the same, and a FIN the fast
+ * path told before the hand-over still moves the connection; a new
+ * connection after it gets a newer generation. */
+static void close_event_across_takeover(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_flow_event ev, rev;
+	struct xdpvs_conn_info *ci;
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);
+
+	nat_svc(t, "tcp");
+	tcp_establish(t, 1, true);
+	ev = close_event(XDPVS_FLOW_EV_FIN, true);
+	assert_int_equal(xdpvs_conn_info_get(t->e, t->now, &ci), 1);
+	et_fini(t);
+	engine_init(t);
+	nat_svc(t, "tcp");
+	/* the successor numbers a connection of its own first */
+	p.sport = 41000;
+	et_rx_pkt(t, 2, &p);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_conn_import(t->e, ci), 0);
+	free(ci);
+	assert_int_equal(C.n, 4);
+	rev = close_event(XDPVS_FLOW_EV_FIN, false);
+	assert_int_equal(rev.gen, ev.gen);
+	apply(t, 2, &ev, 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, NULL),
+			    "FIN_WAIT");
+	p.sport = 41001;
+	et_rx_pkt(t, 3, &p);
+	assert_int_equal(C.n, 6);
+	assert_true(C.v[4].gen > ev.gen && C.v[5].gen > ev.gen);
+}
+
 /*
  * What lets the fast path forward FIN and RST without knowing the state:
  * from ESTABLISHED, any three of FIN and RST (told by events) and ACK
@@ -942,6 +978,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(close_moves_keep_flows, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(close_event_across_takeover,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(syn_recv_kept_by_engine, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(udp_kept_alive_by_last_seen,
