@@ -4,7 +4,8 @@
  * engine's connections saved where the maps are, in a pinned BPF array
  * bpffs/xdpvs/v3/xdpvs_saved that holds them as a byte stream in pages
  * (a header, then one record per connection or template: addresses,
- * ports, state, flags, time left, persistence engine data).  The next
+ * ports, state, flags, time left, generation, persistence engine data;
+ * version 1, from before the generation, is read too).  The next
  * xdpvsd reads it, unpins it, and imports the connections into its engine
  * (xdpvs_conn_import) once its configuration is loaded.  Saving also
  * carries the engine's seed, so that hashes (the connection table's, the

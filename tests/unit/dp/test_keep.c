@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dp/keep.c: the connections a kept data path hands to the next xdpvsd,
+ * through a pinned BPF array in a bpf filesystem of the test's own (a
+ * private mount): what is saved comes back (generation and persistence
+ * data included, times less the time elapsed) and the pin goes; a
+ * version 1 stream (the previous build's, without generations) is read;
+ * a broken one (bad magic, unknown version, records cut short, a length
+ * past the end) is refused with -EINVAL, never read past its end, and
+ * removed all the same.
+ *
+ * Needs root (a mount namespace, bpffs); exits 77 ("skipped") without.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+
+#include <xdpvs/flow.h>
+
+#include "dp/keep.h"
+
+static char bpffs[] = "/tmp/test_keep.XXXXXX";
+
+/* The stream's layout, version 1 (dp/keep.c): what the previous build
+ * wrote, spelled out here as the contract with it. */
+struct v1_head {
+	uint32_t magic, version, count, pad;
+	uint64_t seed, saved_at, len;
+};
+
+struct v1_rec {
+	uint16_t af, daf, protocol, state;
+	union xdpvs_addr caddr, vaddr, daddr;
+	uint16_t cport, vport, dport;
+	uint8_t pe_name_len, pe_data_len;
+	uint32_t fwmark, flags, expires_ms;
+};
+
+/* Pin len bytes of b as the saved state, as dp_keep_save() would. */
+static void pin_stream(const void *b, size_t len)
+{
+	char path[PATH_MAX];
+	uint8_t page[4096];
+	uint32_t k, pages = (uint32_t)((len + 4095) / 4096);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, DP_KEEP_MAP, 4, 4096,
+				pages, NULL);
+
+	assert_true(fd >= 0);
+	for (k = 0; k < pages; k++) {
+		size_t off = (size_t)k * 4096;
+
+		memset(page, 0, sizeof(page));
+		memcpy(page, (const uint8_t *)b + off,
+		       len - off < 4096 ? len - off : 4096);
+		assert_int_equal(bpf_map_update_elem(fd, &k, page, BPF_ANY), 0);
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+		 DP_KEEP_MAP);
+	assert_int_equal(bpf_obj_pin(fd, path), 0);
+	close(fd);
+}
+
+static struct xdpvs_conn_info conn(uint16_t cport, uint32_t gen)
+{
+	struct xdpvs_conn_info c;
+
+	memset(&c, 0, sizeof(c));
+	c.af = c.daf = AF_INET;
+	c.protocol = IPPROTO_TCP;
+	c.state = 1;
+	inet_pton(AF_INET, "198.18.0.2", &c.caddr.ip);
+	inet_pton(AF_INET, "198.18.100.1", &c.vaddr.ip);
+	inet_pton(AF_INET, "198.18.1.2", &c.daddr.ip);
+	c.cport = htons(cport);
+	c.vport = c.dport = htons(80);
+	c.flags = 0x0100;
+	c.expires_ms = 900000;
+	c.gen = gen;
+	return c;
+}
+
+static void saved_comes_back(void **state)
+{
+	struct xdpvs_conn_info c[2] = { conn(40000, 7), conn(40001, 9) };
+	struct dp_kept k;
+
+	strcpy(c[1].pe_name, "sip");
+	memcpy(c[1].pe_data, "call\0id", 7);
+	c[1].pe_data_len = 7;
+	assert_int_equal(dp_keep_save(bpffs, c, 2, 0x1234, 1000000000), 0);
+	assert_true(dp_keep_found(bpffs));
+	assert_int_equal(dp_keep_load(bpffs, 3000000000, &k), 0);
+	assert_false(dp_keep_found(bpffs));
+	assert_int_equal(k.n, 2);
+	assert_int_equal(k.seed, 0x1234);
+	assert_int_equal(k.conns[0].gen, 7);
+	assert_int_equal(k.conns[1].gen, 9);
+	assert_int_equal(k.conns[0].cport, htons(40000));
+	assert_int_equal(k.conns[0].expires_ms, 900000 - 2000);
+	assert_string_equal(k.conns[1].pe_name, "sip");
+	assert_memory_equal(k.conns[1].pe_data, "call", 4);
+	free(k.conns);
+}
+
+/* A version 1 stream of one connection; *len its length. */
+static uint8_t *v1_stream(size_t *len)
+{
+	static uint8_t b[sizeof(struct v1_head) + sizeof(struct v1_rec)];
+	struct v1_head h = { .magic = 0x4b535658, .version = 1, .count = 1,
+			     .seed = 5, .saved_at = 1000000000,
+			     .len = sizeof(b) };
+	struct xdpvs_conn_info c = conn(40002, 0);
+	struct v1_rec r = {
+		.af = c.af, .daf = c.daf, .protocol = c.protocol,
+		.state = c.state, .caddr = c.caddr, .vaddr = c.vaddr,
+		.daddr = c.daddr, .cport = c.cport, .vport = c.vport,
+		.dport = c.dport, .flags = c.flags,
+		.expires_ms = c.expires_ms,
+	};
+
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &r, sizeof(r));
+	*len = sizeof(b);
+	return b;
+}
+
+static void version_1_is_read(void **state)
+{
+	struct dp_kept k;
+	size_t len;
+	uint8_t *b = v1_stream(&len);
+
+	pin_stream(b, len);
+	assert_int_equal(dp_keep_load(bpffs, 1000000000, &k), 0);
+	assert_int_equal(k.n, 1);
+	assert_int_equal(k.seed, 5);
+	assert_int_equal(k.conns[0].cport, htons(40002));
+	assert_int_equal(k.conns[0].state, 1);
+	assert_int_equal(k.conns[0].expires_ms, 900000);
+	assert_int_equal(k.conns[0].gen, 0);	/* a new one, then */
+	free(k.conns);
+}
+
+static void refused(const uint8_t *b, size_t len)
+{
+	struct dp_kept k;
+
+	pin_stream(b, len);
+	assert_int_equal(dp_keep_load(bpffs, 1000000000, &k), -EINVAL);
+	assert_null(k.conns);
+	assert_false(dp_keep_found(bpffs));
+}
+
+/* b = a good version 1 stream; its length. */
+static size_t fresh(uint8_t *b)
+{
+	size_t len;
+	const uint8_t *s = v1_stream(&len);
+
+	memcpy(b, s, len);
+	return len;
+}
+
+static void broken_streams_are_refused(void **state)
+{
+	uint8_t b[sizeof(struct v1_head) + sizeof(struct v1_rec)];
+	struct v1_head *h = (struct v1_head *)b;
+	size_t len;
+
+	len = fresh(b);
+	h->magic ^= 1;
+	refused(b, len);
+	len = fresh(b);
+	h->version = 3;
+	refused(b, len);
+	len = fresh(b);
+	h->count = 2;			/* one record only */
+	refused(b, len);
+	len = fresh(b);
+	h->len = len - 1;		/* the record cut short */
+	refused(b, len);
+	len = fresh(b);
+	b[sizeof(*h) + offsetof(struct v1_rec, pe_data_len)] = 200;
+	refused(b, len);		/* its data past the end */
+	len = fresh(b);
+	h->len = 1ULL << 40;		/* more than the array holds */
+	refused(b, len);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(saved_comes_back),
+		cmocka_unit_test(version_1_is_read),
+		cmocka_unit_test(broken_streams_are_refused),
+	};
+	char dir[PATH_MAX];
+	int ret;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(bpffs) || mount("bpf", bpffs, "bpf", 0, NULL)) {
+		fprintf(stderr, "test_keep: no bpf filesystem of our own (%s): "
+				"skipped\n", strerror(errno));
+		return 77;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", bpffs, XDPVS_PIN_DIR);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/%s", bpffs, XDPVS_PIN_DIR);
+	mkdir(dir, 0700);
+	ret = cmocka_run_group_tests_name("dp/keep", tests, NULL, NULL);
+	umount(bpffs);
+	rmdir(bpffs);
+	return ret ? 1 : 0;
+}
