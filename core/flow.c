@@ -274,9 +274,13 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	flow_del_dir(e, cp, FLOW_OUT);
 }
 
-/* Install (or, force or when its SYN_RECV mark must change, replace) one
+/*
+ * Install (or, force or when its SYN_RECV mark must change, replace) one
  * direction; false if it cannot be.  Forced, a direction whose value and
- * mark are what was written is left alone. */
+ * mark are what was written is left alone, and one not installed here is
+ * written as a replacement all the same: the cache may have it from a
+ * previous engine (a connection taken over), and its last_seen must stay.
+ */
 static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			 uint8_t dir, bool force)
 {
@@ -303,7 +307,7 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	if ((cp->flows & dir) && (cp->flows & flow_sr_bit(dir)) == sr &&
 	    nfp == *fp)
 		return true;	/* what the fast path has already */
-	e->env.flow_add(e->env.ctx, &k, &v);
+	e->env.flow_add(e->env.ctx, &k, &v, force || (cp->flows & dir));
 	*fp = nfp;
 	if (sr && (cp->flows & dir))
 		cp->flows |= FLOW_SR_AGAIN;
@@ -332,8 +336,11 @@ void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 		flow_sync(e, cp, false);
 }
 
-void xdpvs_flow_adopted(struct xdpvs_conn *cp)
+void xdpvs_flow_adopt(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
+	if (!e->env.flow_add)
+		return;
+	flow_sync(e, cp, true);
 	if (cp->flows & (FLOW_IN_SR | FLOW_OUT_SR))
 		cp->flows |= FLOW_SR_AGAIN;
 }

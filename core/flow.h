@@ -17,9 +17,10 @@ struct xdpvs_engine;
 /* Install cp's flows if it now qualifies, remove them if it no longer
  * does (call after each packet the engine handled for cp). */
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp);
-/* cp's flows were written over those a previous engine had installed:
- * the fast path may have cleared their SYN_RECV mark before. */
-void xdpvs_flow_adopted(struct xdpvs_conn *cp);
+/* Install the flows of cp, taken over from a previous engine, as
+ * replacements of that engine's (the cache most likely has them), whose
+ * SYN_RECV mark the fast path may have cleared before. */
+void xdpvs_flow_adopt(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* The fast path cleared XDPVS_FLOW_F_SYN_RECV in cp's flows itself (it
  * told of the client's ACK): no need to rewrite them, unless the engine
  * wrote them again since it installed them. */

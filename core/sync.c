@@ -150,8 +150,7 @@ int xdpvs_conn_import(struct xdpvs_engine *e,
 		cp->timeout = svc->timeout;
 	xdpvs_wheel_add(&e->wheel, &cp->timer,
 			e->now + (uint64_t)ci->expires_ms * 1000000ULL);
-	xdpvs_flow_sync(e, cp);
-	xdpvs_flow_adopted(cp);
+	xdpvs_flow_adopt(e, cp);
 	return 0;
 }
 

@@ -172,9 +172,9 @@ static int dp_env_route(void *ctx, int af, const union xdpvs_addr *daddr,
 }
 
 static void dp_env_flow_add(void *ctx, const struct xdpvs_flow_key *k,
-			    const struct xdpvs_flow_value *v)
+			    const struct xdpvs_flow_value *v, bool replace)
 {
-	dp_flow_add(&((struct dp *)ctx)->flow, k, v);
+	dp_flow_add(&((struct dp *)ctx)->flow, k, v, replace);
 }
 
 static void dp_env_flow_del(void *ctx, const struct xdpvs_flow_key *k)

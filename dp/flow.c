@@ -5,7 +5,9 @@
  * Replacing a flow keeps its last_seen: the engine replaces flows when
  * routes change and when an adopted connection is installed again, and
  * the time the fast path last forwarded a packet of it must not be lost,
- * or an idle-looking connection would expire early.
+ * or an idle-looking connection would expire early.  The engine says
+ * which adds are replacements: those read the entry and write it (two
+ * syscalls), the others try a new entry first (one).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -73,15 +75,28 @@ static void flow_keep(struct dp_flow *f, const struct xdpvs_flow_key *k)
 	f->kept[f->nkept++] = *k;
 }
 
-/* Replace k's entry with v, keeping the entry's last_seen. */
+/* Replace k's entry with v, keeping the entry's last_seen (an entry
+ * not there is added as it is). */
 static int flow_replace(struct dp_flow *f, const struct xdpvs_flow_key *k,
 			struct xdpvs_flow_value *v)
 {
 	struct xdpvs_flow_value old;
 
+	f->calls += 2;
 	if (!bpf_map_lookup_elem(f->flows_fd, k, &old))
 		v->last_seen = old.last_seen;
 	return bpf_map_update_elem(f->flows_fd, k, v, BPF_ANY);
+}
+
+/* A new entry for k, in one syscall; one there already, which the
+ * engine did not know of, is replaced all the same. */
+static int flow_create(struct dp_flow *f, const struct xdpvs_flow_key *k,
+		       struct xdpvs_flow_value *v)
+{
+	f->calls++;
+	if (!bpf_map_update_elem(f->flows_fd, k, v, BPF_NOEXIST))
+		return 0;
+	return errno == EEXIST ? flow_replace(f, k, v) : -1;
 }
 
 static void flow_added(struct dp_flow *f, const struct xdpvs_flow_key *k)
@@ -91,14 +106,11 @@ static void flow_added(struct dp_flow *f, const struct xdpvs_flow_key *k)
 		flow_keep(f, k);
 }
 
-/* One add, now; v's last_seen may be overwritten. */
+/* One add or replacement, now; v's last_seen may be overwritten. */
 static void flow_add_one(struct dp_flow *f, const struct xdpvs_flow_key *k,
-			 struct xdpvs_flow_value *v)
+			 struct xdpvs_flow_value *v, bool replace)
 {
-	/* Most adds are a new connection's: one syscall when there is no
-	 * entry yet, the read of the old one only for a replacement. */
-	if (bpf_map_update_elem(f->flows_fd, k, v, BPF_NOEXIST) &&
-	    (errno != EEXIST || flow_replace(f, k, v))) {
+	if (replace ? flow_replace(f, k, v) : flow_create(f, k, v)) {
 		/* Full: that connection stays on the slow path. */
 		f->errs++;
 		return;
@@ -115,11 +127,10 @@ void dp_flow_batch(struct dp_flow *f)
  * The kernel adds a batch in order and stops at the first element it
  * refuses, telling how many went in: that one goes alone (a full map
  * counts an error), then the rest as a batch.  A batch takes no
- * BPF_NOEXIST, so it would overwrite an entry: within a burst the engine
- * only installs flows it has not installed yet (a new connection's, or
- * one whose stale entry is of no use), never replaces one whose
- * last_seen matters (routes changed, a connection adopted: not in a
- * burst, one at a time).
+ * BPF_NOEXIST, so it overwrites an entry, last_seen and all: only adds
+ * wait here, flows the engine has not installed (a new connection's, or
+ * one whose stale entry is of no use); replacements go at once
+ * (dp_flow_add).
  */
 static void flow_write_adds(struct dp_flow *f)
 {
@@ -131,6 +142,7 @@ static void flow_write_adds(struct dp_flow *f)
 		n = 0;
 		if (!f->no_batch) {
 			n = f->npend - i;
+			f->calls++;
 			err = bpf_map_update_batch(f->flows_fd, &f->pk[i],
 						   &f->pv[i], &n, &opts);
 			e = errno;
@@ -147,7 +159,7 @@ static void flow_write_adds(struct dp_flow *f)
 		if (!err)
 			break;
 		if (i < f->npend) {
-			flow_add_one(f, &f->pk[i], &f->pv[i]);
+			flow_add_one(f, &f->pk[i], &f->pv[i], false);
 			i++;
 		}
 	}
@@ -156,6 +168,7 @@ static void flow_write_adds(struct dp_flow *f)
 
 static void flow_del_one(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
+	f->calls++;
 	if (bpf_map_delete_elem(f->flows_fd, k) && errno != ENOENT)
 		f->errs++;
 	else
@@ -172,6 +185,7 @@ static void flow_write_dels(struct dp_flow *f)
 
 	while (i < f->ndel && !f->no_batch) {
 		n = f->ndel - i;
+		f->calls++;
 		err = bpf_map_delete_batch(f->flows_fd, &f->dk[i], &n, &opts);
 		if (err && errno != ENOENT) {
 			f->no_batch = true;	/* refused: one by one */
@@ -217,8 +231,15 @@ void dp_flow_flush(struct dp_flow *f)
 	f->batch = false;
 }
 
+/* Does a change of k wait? */
+static bool flow_waits(const struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	return flow_find(f->pk, f->npend, k) >= 0 ||
+	       flow_find(f->dk, f->ndel, k) >= 0;
+}
+
 void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
-		 const struct xdpvs_flow_value *v)
+		 const struct xdpvs_flow_value *v, bool replace)
 {
 	struct xdpvs_flow_value nv = *v;
 	int i;
@@ -226,7 +247,15 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 	if (f->off)
 		return;
 	if (!f->batch) {
-		flow_add_one(f, k, &nv);
+		flow_add_one(f, k, &nv, replace);
+		return;
+	}
+	if (replace) {
+		/* A batch would overwrite the entry's last_seen, which a
+		 * replacement keeps: at once, after what waits for its key. */
+		if (flow_waits(f, k))
+			flow_write_pending(f);
+		flow_add_one(f, k, &nv, true);
 		return;
 	}
 	/* The add overwrites what the waiting delete would remove. */
@@ -275,9 +304,9 @@ uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k)
 
 	if (f->off)
 		return 0;
-	if (flow_find(f->pk, f->npend, k) >= 0 ||
-	    flow_find(f->dk, f->ndel, k) >= 0)
+	if (flow_waits(f, k))
 		flow_write_pending(f);
+	f->calls++;
 	if (bpf_map_lookup_elem(f->flows_fd, k, &v) || !v.last_seen)
 		return 0;
 	/* The fast path stamps the last tick's time: the packet came
@@ -293,6 +322,7 @@ static int flow_slot_read(struct dp_flow *f, uint32_t slot,
 	int c;
 
 	memset(out, 0, sizeof(*out));
+	f->calls++;
 	if (bpf_map_lookup_elem(f->dest_st_fd, &slot, f->cpu))
 		return -errno;
 	for (c = 0; c < f->ncpu; c++) {
@@ -368,6 +398,7 @@ int dp_flow_prune(struct dp_flow *f)
 	if (f->nkept)
 		qsort(f->kept, f->nkept, sizeof(*f->kept), flow_cmp);
 	while (!bpf_map_get_next_key(f->flows_fd, prev, &next)) {
+		f->calls++;
 		key = next;
 		prev = &key;
 		if (f->nkept && bsearch(&key, f->kept, f->nkept,
@@ -386,6 +417,7 @@ int dp_flow_prune(struct dp_flow *f)
 		}
 		stale[nstale++] = key;
 	}
+	f->calls += 1 + nstale;	/* the walk's end, the deletes */
 	for (i = 0; i < nstale; i++)
 		if (!bpf_map_delete_elem(f->flows_fd, &stale[i]))
 			n++;
@@ -398,7 +430,7 @@ int dp_flow_prune(struct dp_flow *f)
 
 void dp_flow_dump(const struct dp_flow *f, FILE *out)
 {
-	fprintf(out, "flow add %llu del %llu errors %llu\n",
+	fprintf(out, "flow add %llu del %llu errors %llu bpf calls %llu\n",
 		(unsigned long long)f->adds, (unsigned long long)f->dels,
-		(unsigned long long)f->errs);
+		(unsigned long long)f->errs, (unsigned long long)f->calls);
 }

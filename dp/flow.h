@@ -37,6 +37,7 @@ struct dp_flow {
 	uint32_t ndel;		/* deletes waiting in dk */
 	struct xdpvs_flow_key dk[DP_FLOW_BATCH];
 	uint64_t adds, dels, errs;
+	uint64_t calls;		/* bpf() calls made */
 };
 
 /* Set f up on the maps' fds (not owned).  0 or -errno. */
@@ -54,14 +55,19 @@ void dp_flow_fini(struct dp_flow *f);
  * entry), a delete drops a waiting add of its key (and still deletes
  * what the map may have had), so the two sets never share a key and the
  * map ends as the engine's order of changes would leave it.  A lookup of
- * a key that waits writes what waits first.
+ * a key that waits writes what waits first, and so does a replacement,
+ * which never waits: it keeps the entry's last_seen, which a batch would
+ * overwrite.
  */
 void dp_flow_batch(struct dp_flow *f);
 void dp_flow_flush(struct dp_flow *f);
 
-/* The engine's callbacks (xdpvs_env), f being what they act on. */
+/* The engine's callbacks (xdpvs_env), f being what they act on.  Outside
+ * a burst an add is one syscall and a replacement two (the entry's
+ * last_seen is read first); an add that finds an entry all the same
+ * replaces it (three). */
 void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
-		 const struct xdpvs_flow_value *v);
+		 const struct xdpvs_flow_value *v, bool replace);
 void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k);
 uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k);
 

@@ -151,12 +151,16 @@ struct xdpvs_env {
 	 * ESTABLISHED, UDP always, its way known (TCP also in SYN_RECV, for
 	 * the handshake: xdpvs_engine_flow_event()); it removes them when the
 	 * connection leaves that state, its server goes or it expires.
-	 * flow_add installs or replaces; flow_last_seen tells when the cache
-	 * last forwarded a packet of k (ns, the engine's clock; 0: never),
-	 * asked before a connection with flows expires.
+	 * flow_add installs or replaces, keeping the last_seen of the entry
+	 * the cache had for k; replace says it most likely has one (the
+	 * engine installed k, or a previous engine did: a connection taken
+	 * over), for xdpvsd to read it at once rather than try a new entry
+	 * first.  flow_last_seen tells when the cache last forwarded a
+	 * packet of k (ns, the engine's clock; 0: never), asked before a
+	 * connection with flows expires.
 	 */
 	void (*flow_add)(void *ctx, const struct xdpvs_flow_key *k,
-			 const struct xdpvs_flow_value *v);
+			 const struct xdpvs_flow_value *v, bool replace);
 	void (*flow_del)(void *ctx, const struct xdpvs_flow_key *k);
 	uint64_t (*flow_last_seen)(void *ctx, const struct xdpvs_flow_key *k);
 	void *ctx;

@@ -57,11 +57,11 @@ static void et_fill(struct xdpvs_route *rt, const char *dmac,
 }
 
 static void et_flow_add(void *ctx, const struct xdpvs_flow_key *k,
-			const struct xdpvs_flow_value *v)
+			const struct xdpvs_flow_value *v, bool replace)
 {
 	struct et *t = ctx;
 
-	t->flow->add(t, k, v);
+	t->flow->add(t, k, v, replace);
 }
 
 static void et_flow_del(void *ctx, const struct xdpvs_flow_key *k)

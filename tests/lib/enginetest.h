@@ -24,10 +24,10 @@ struct et_route {
 };
 
 struct et;
-/* A test's flow cache (see et_init_flows). */
+/* A test's flow cache (see et_init_flows); the engine's callbacks. */
 struct et_flow_ops {
 	void (*add)(struct et *t, const struct xdpvs_flow_key *k,
-		    const struct xdpvs_flow_value *v);
+		    const struct xdpvs_flow_value *v, bool replace);
 	void (*del)(struct et *t, const struct xdpvs_flow_key *k);
 	uint64_t (*last_seen)(struct et *t, const struct xdpvs_flow_key *k);
 };

@@ -64,11 +64,15 @@ static double now = 1;		/* engine time, seconds */
 
 /* ---- the engine's flow cache is the XDP program's map ---- */
 
+/* No connection is taken over here: the engine's word is exact, a
+ * replacement finds its entry and an add finds none. */
 static void map_add(struct et *t, const struct xdpvs_flow_key *k,
-		    const struct xdpvs_flow_value *v)
+		    const struct xdpvs_flow_value *v, bool replace)
 {
 	assert_int_equal(bpf_map__update_elem(skel->maps.xdpvs_flows, k,
-					      sizeof(*k), v, sizeof(*v), 0), 0);
+					      sizeof(*k), v, sizeof(*v),
+					      replace ? BPF_EXIST :
+							BPF_NOEXIST), 0);
 }
 
 static void map_del(struct et *t, const struct xdpvs_flow_key *k)

@@ -684,7 +684,7 @@ static int fx_adds;
 static uint64_t fx_seen;
 
 static void fx_add(struct et *t, const struct xdpvs_flow_key *k,
-		   const struct xdpvs_flow_value *v)
+		   const struct xdpvs_flow_value *v, bool replace)
 {
 	fx_adds++;
 }
