@@ -3,7 +3,8 @@
  * The flow-map ABI: the cache of the engine's decisions that the XDP fast
  * path (bpf/xdpvs.bpf.c) uses to forward established flows without going
  * up to userspace; xdpvsd (dp/flow.c) writes it from the engine's
- * flow_add/flow_del callbacks.  See ../../DESIGN.md, "Packet path".
+ * flow_add/flow_del callbacks.  README.md, "The fast path and hitless
+ * restart", says it for users.
  *
  * The engine stays the single source of truth.  For each connection it
  * installs one entry per direction it forwards: the client's packets
