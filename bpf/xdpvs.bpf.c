@@ -344,11 +344,20 @@ static __always_inline int frag_match(__u8 af, __u8 proto,
 				      const union xdpvs_addr *daddr)
 {
 	struct xdpvs_dp_addr_key k = { .af = af };
+	struct xdpvs_dp_mark_key mk = { .prefixlen = 32 + 128, .af = af };
+	struct xdpvs_dp_mark_val *mv;
 
 	if (!is_l4(proto))
 		return 0;
 	__builtin_memcpy(&k.addr, daddr, sizeof(k.addr));
 	if (bpf_map_lookup_elem(&xdpvs_svcs, &k))
+		return 1;
+	/* A mark prefix whose rules take any port of the protocol: the
+	 * engine tells (core/mark.c), its datagram whole. */
+	__builtin_memcpy(&mk.addr, daddr, sizeof(mk.addr));
+	mv = bpf_map_lookup_elem(&xdpvs_marks, &mk);
+	if (mv && (mv->protos & proto_bit(proto)) && !mv->port_lo &&
+	    mv->port_hi == 65535)
 		return 1;
 	__builtin_memcpy(&k.addr, saddr, sizeof(k.addr));
 	return bpf_map_lookup_elem(&xdpvs_nat_rs, &k) && !is_local(af, daddr);

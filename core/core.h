@@ -59,5 +59,8 @@ struct xdpvs_conn *xdpvs_core_new_conn_out(struct xdpvs_engine *e,
 /* The firewall mark the mark rules give p (0: none). */
 uint32_t xdpvs_mark_lookup(const struct xdpvs_engine *e,
 			   const struct xdpvs_pkt *p);
+/* Is p, a fragment, of a datagram for a firewall-mark service? */
+bool xdpvs_mark_frag_is_ours(struct xdpvs_engine *e,
+			     const struct xdpvs_pkt *p);
 
 #endif

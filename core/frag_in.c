@@ -49,7 +49,8 @@ void xdpvs_frag_free(struct xdpvs_engine *e)
 bool xdpvs_frag_is_ours(struct xdpvs_engine *e, const struct xdpvs_pkt *p)
 {
 	return xdpvs_svc_addr_in_use(e, p->af, &p->daddr) ||
-	       xdpvs_dest_addr_is_nat(e, p->af, &p->saddr);
+	       xdpvs_dest_addr_is_nat(e, p->af, &p->saddr) ||
+	       (e->nr_marks && xdpvs_mark_frag_is_ours(e, p));
 }
 
 bool xdpvs_frag_is_atomic(const struct xdpvs_pkt *p)

@@ -14,6 +14,7 @@
 #include "core.h"
 #include "engine_priv.h"
 #include "pkt.h"
+#include "svc.h"
 
 static bool mark_prefix_match(int af, const union xdpvs_addr *a,
 			      const union xdpvs_addr *prefix, unsigned int plen)
@@ -31,11 +32,10 @@ static bool mark_prefix_match(int af, const union xdpvs_addr *a,
 	return true;
 }
 
-static bool mark_match(const struct xdpvs_mark_rule *r,
-		       const struct xdpvs_pkt *p)
+/* Does r cover p's family, protocol and destination, ports aside? */
+static bool mark_covers(const struct xdpvs_mark_rule *r,
+			const struct xdpvs_pkt *p)
 {
-	uint16_t port;
-
 	if (r->af != p->af)
 		return false;
 	if (r->protocol ? r->protocol != p->protocol :
@@ -43,9 +43,22 @@ static bool mark_match(const struct xdpvs_mark_rule *r,
 				  p->protocol != IPPROTO_UDP &&
 				  p->protocol != IPPROTO_SCTP)
 		return false;
-	if (!mark_prefix_match(p->af, &p->daddr, &r->prefix, r->plen))
+	return mark_prefix_match(p->af, &p->daddr, &r->prefix, r->plen);
+}
+
+static bool mark_any_port(const struct xdpvs_mark_rule *r)
+{
+	return !r->port_lo && !r->port_hi;
+}
+
+static bool mark_match(const struct xdpvs_mark_rule *r,
+		       const struct xdpvs_pkt *p)
+{
+	uint16_t port;
+
+	if (!mark_covers(r, p))
 		return false;
-	if (!r->port_lo && !r->port_hi)
+	if (mark_any_port(r))
 		return true;
 	if (!p->has_ports)
 		return false;
@@ -62,6 +75,26 @@ uint32_t xdpvs_mark_lookup(const struct xdpvs_engine *e,
 		if (mark_match(&e->marks[i], p))
 			return e->marks[i].mark;
 	return 0;
+}
+
+/*
+ * Fragments come without ports (but the first), so only a rule for any
+ * port can claim them: the first such rule covering p, if its mark has a
+ * service.  Whole again, the datagram is marked as any packet (the kernel
+ * sees it marked after nf_defrag, which runs before the mangle table).
+ * A rule with a port range leaves fragments to the host.
+ */
+bool xdpvs_mark_frag_is_ours(struct xdpvs_engine *e,
+			     const struct xdpvs_pkt *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nr_marks; i++)
+		if (mark_any_port(&e->marks[i]) &&
+		    mark_covers(&e->marks[i], p))
+			return xdpvs_svc_fwmark_in_use(e, p->af,
+						       e->marks[i].mark);
+	return false;
 }
 
 static bool mark_rule_equal(const struct xdpvs_mark_rule *a,

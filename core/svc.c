@@ -118,6 +118,11 @@ struct xdpvs_svc *xdpvs_svc_find(struct xdpvs_engine *e, int af,
 	return svc;
 }
 
+bool xdpvs_svc_fwmark_in_use(struct xdpvs_engine *e, int af, uint32_t fwmark)
+{
+	return fwmark && svc_find_fwm(e, af, fwmark);
+}
+
 bool xdpvs_svc_addr_in_use(struct xdpvs_engine *e, int af,
 			   const union xdpvs_addr *addr)
 {

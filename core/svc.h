@@ -60,6 +60,8 @@ struct xdpvs_svc *xdpvs_svc_find(struct xdpvs_engine *e, int af,
 /* The service named by a configuration (exact match only), or NULL. */
 struct xdpvs_svc *xdpvs_svc_get(struct xdpvs_engine *e,
 				const struct xdpvs_svc_conf *u);
+/* Is there a service of family af for firewall mark fwmark? */
+bool xdpvs_svc_fwmark_in_use(struct xdpvs_engine *e, int af, uint32_t fwmark);
 /* Is addr the virtual address of some service of family af? */
 bool xdpvs_svc_addr_in_use(struct xdpvs_engine *e, int af,
 			   const union xdpvs_addr *addr);

@@ -32,11 +32,13 @@
  *      fragment header first), which the engine reassembles: to an
  *      address of a service, <af, 0, daddr, 0> in xdpvs_svcs, or from a
  *      masquerading real server, <af, 0, saddr, 0> in xdpvs_nat_rs, to an
- *      address not ours.  (The ports are in the first fragment only.)
+ *      address not ours, or to a mark prefix whose rules take any port of
+ *      the protocol (value 0-65535).  (The ports are in the first fragment
+ *      only.)
  *
  * Everything else (ARP, NDP, echo, IPv6 with extension headers before the
  * transport header or the fragment header, fragments for a firewall-mark
- * service, the host's traffic) is XDP_PASS.
+ * rule with a port range, the host's traffic) is XDP_PASS.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.

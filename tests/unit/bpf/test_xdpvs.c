@@ -380,6 +380,16 @@ static void vlan_fragments_and_others(void **state)
 	l4_frame(&f, IPPROTO_FRAGMENT, CL6, IPPROTO_ICMPV6 << 8,
 		 "2001:db8:100::1", 1, 0, 0);
 	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* to a mark prefix whose rules take any port of the protocol, not
+	 * to one with a port range (its fragments have no ports) */
+	l4_frame(&f, IPPROTO_FRAGMENT, CL6, SCTP << 8, "2001:db8:200::7", 1,
+		 0, 0);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	l4_frame(&f, IPPROTO_FRAGMENT, CL6, UDP << 8, "2001:db8:200::7", 1,
+		 0, 0);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	l4_frame(&f, TCP, CL, 40000, "198.18.200.5", 1500, 0x2000, 0);
+	assert_int_equal(verdict(&f), PASS_ONLY);
 	/* an IPv6 extension header first */
 	l4_frame(&f, 0, CL6, 40000, "2001:db8:100::1", 443, 0, 0);
 	assert_int_equal(verdict(&f), PASS_ONLY);

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <cmocka.h>
 
@@ -364,6 +365,57 @@ static void fragments_not_for_a_service_pass(void **state)
 	assert_int_equal(et_rx(t, 1.0, frag, n), XDPVS_PASS);
 }
 
+/* A firewall-mark service (fwm 5: UDP to 198.18.101.0/24, port lo-hi,
+ * 0-0 for any) NATing to the real server's port 5353. */
+static void fwmark_svc(struct et *t, uint16_t lo, uint16_t hi)
+{
+	struct xdpvs_mark_rule r = {
+		.mark = 5, .af = AF_INET, .protocol = IPPROTO_UDP, .plen = 24,
+		.port_lo = lo, .port_hi = hi,
+	};
+
+	inet_pton(AF_INET, "198.18.101.0", &r.prefix.ip);
+	assert_int_equal(xdpvs_mark_add(t->e, &r), 0);
+	et_add_svc(t, "fwm 5", "rr");
+	et_add_dest(t, "fwm 5", "198.18.1.2 5353", 'm', 1);
+}
+
+/* Fragments to a firewall-mark service whose rule takes any port: whole
+ * again, the datagram is marked and NATed, then cut as it came. */
+static void fwmark_fragments_reassembled(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt d = dgram4(992, 0x100a, false);
+	struct geo g = { 2, { 0, 512, 1000 } };
+
+	fwmark_svc(t, 0, 0);
+	d.dst = "198.18.101.7";
+	send_frags(t, 1.0, &d, &g, NULL);
+	struct tb_pkt exp = natted(d);
+	expect_frags(t, &exp, &g);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 40000, NULL),
+			    "UDP");
+}
+
+/* A rule with a port range cannot claim a fragment without ports: they
+ * are left to the host, the first one too (else its datagram could never
+ * be whole). */
+static void fwmark_port_range_fragments_pass(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt d = dgram4(992, 0x100b, false);
+	uint8_t whole[TB_MAX], frag[TB_MAX];
+	size_t n;
+
+	fwmark_svc(t, 53, 53);
+	d.dst = "198.18.101.7";
+	tb_build(whole, &d);
+	n = cut4(frag, whole, 0, 512, 1);
+	assert_int_equal(et_rx(t, 1.0, frag, n), XDPVS_PASS);
+	n = cut4(frag, whole, 512, 488, 0);
+	assert_int_equal(et_rx(t, 1.0, frag, n), XDPVS_PASS);
+}
+
 /* A reply from a NAT real server in fragments: reassembled, the source
  * made the virtual address again, cut as it came. */
 static void nat_reply_in_fragments(void **state)
@@ -472,6 +524,8 @@ int main(void)
 		T(incomplete_datagram_times_out),
 		T(reassembly_table_full),
 		T(fragments_not_for_a_service_pass),
+		T(fwmark_fragments_reassembled),
+		T(fwmark_port_range_fragments_pass),
 		T(nat_reply_in_fragments),
 		T(ipv6_two_fragments),
 		T(ipv6_datagram_larger_than_link),
