@@ -27,10 +27,11 @@
  * configuration and the kernel's addresses.
  *
  * Headers are read with direct packet access: fixed offsets, IPv4 options
- * skipped by the header length.  IPv6 extension headers are not walked
- * (but for a fragment header right after the fixed one): such packets
- * pass.  Fragments go up by address alone (dp.h, rule 5).  One 802.1Q tag
- * is skipped.
+ * skipped by the header length, IPv6 extension headers walked (up to 8,
+ * as the engine; a fragment header only right after the fixed one: one
+ * after other extension headers makes the datagram the host's).
+ * Fragments go up by address alone (dp.h, rule 5).  One 802.1Q tag is
+ * skipped.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -256,6 +257,38 @@ static __always_inline int is_local(__u8 af, const union xdpvs_addr *addr)
  * for quoted packets: quoted is non-zero) IPv4/IPv6 packet with a
  * transport header we know (ICMP counts, without ports).
  */
+#define IP6_MAX_EXT 8	/* extension headers walked, as core/pkt.c */
+
+/*
+ * Past the IPv6 extension headers that may come before the transport
+ * header (hop-by-hop, routing, destination options, AH), *off at the
+ * first with type *nh: *off and *nh are then those of what follows them
+ * (a fragment header stops the walk: such datagrams are the host's).  -1
+ * if cut short or more than IP6_MAX_EXT.
+ */
+static __always_inline int ip6_skip_ext(void *data, void *end, __u32 *off,
+					__u8 *nh)
+{
+	int i;
+
+	for (i = 0; i <= IP6_MAX_EXT; i++) {
+		__u8 *h;
+
+		if (*nh != IPPROTO_HOPOPTS && *nh != IPPROTO_ROUTING &&
+		    *nh != IPPROTO_DSTOPTS && *nh != IPPROTO_AH)
+			return 0;
+		if (i == IP6_MAX_EXT || *off > 0xffff)
+			return -1;
+		h = data + *off;
+		if ((void *)(h + 2) > end)
+			return -1;
+		*off += *nh == IPPROTO_AH ? ((__u32)h[1] + 2) * 4 :
+					    ((__u32)h[1] + 1) * 8;
+		*nh = h[0];
+	}
+	return -1;
+}
+
 static __always_inline int parse_ip(void *data, void *end, __u32 off,
 				    __u8 af, int quoted, struct tuple *t,
 				    __u32 *l4)
@@ -286,6 +319,8 @@ static __always_inline int parse_ip(void *data, void *end, __u32 off,
 		__builtin_memcpy(&t->daddr, &ip6->daddr, 16);
 		t->proto = ip6->nexthdr;
 		*l4 = off + sizeof(*ip6);
+		if (ip6_skip_ext(data, end, l4, &t->proto))
+			return -1;
 	}
 	t->af = af;
 	if (is_l4(t->proto)) {

@@ -36,9 +36,11 @@
  *      the protocol (value 0-65535).  (The ports are in the first fragment
  *      only.)
  *
- * Everything else (ARP, NDP, echo, IPv6 with extension headers before the
- * transport header or the fragment header, fragments for a firewall-mark
- * rule with a port range, the host's traffic) is XDP_PASS.
+ * IPv6 extension headers (hop-by-hop, routing, destination options, AH;
+ * up to 8) are walked to the transport header for 1-4.  Everything else
+ * (ARP, NDP, echo, IPv6 with more extension headers or with some before
+ * the fragment header, fragments for a firewall-mark rule with a port
+ * range, the host's traffic) is XDP_PASS.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.

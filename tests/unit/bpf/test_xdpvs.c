@@ -109,6 +109,26 @@ static void l4_frame(struct frame *f, uint8_t proto, const char *src,
 	f->len = off + 20;
 }
 
+/* IPv6 from src to dst with n 8-byte extension headers of types t[]
+ * first, then proto with ports sport -> dport. */
+static void ext6_frame(struct frame *f, const uint8_t *t, int n,
+		       uint8_t proto, const char *src, uint16_t sport,
+		       const char *dst, uint16_t dport)
+{
+	size_t off = 14;
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	put16(f->b + 12, ETH_P_IPV6);
+	off += ip_hdr(f->b + off, src, dst, n ? t[0] : proto, 0,
+		      8 * (size_t)n + 20);
+	for (i = 0; i < n; i++, off += 8)
+		f->b[off] = i + 1 < n ? t[i + 1] : proto;	/* length 0 */
+	put16(f->b + off, sport);
+	put16(f->b + off + 2, dport);
+	f->len = off + 20;
+}
+
 /* An ICMP(v6) error of type/code from src to dst, quoting qsrc:qsport
  * -> qdst:qdport (protocol qproto). */
 static void icmp_frame(struct frame *f, uint8_t type, const char *src,
@@ -390,8 +410,40 @@ static void vlan_fragments_and_others(void **state)
 	assert_int_equal(verdict(&f), PASS_ONLY);
 	l4_frame(&f, TCP, CL, 40000, "198.18.200.5", 1500, 0x2000, 0);
 	assert_int_equal(verdict(&f), PASS_ONLY);
-	/* an IPv6 extension header first */
-	l4_frame(&f, 0, CL6, 40000, "2001:db8:100::1", 443, 0, 0);
+}
+
+/* IPv6 extension headers before the transport header are walked, as the
+ * engine walks them (hop-by-hop, routing, destination options; at most
+ * 8); a fragment header after them stops the walk (not reassembled: the
+ * host's), and so does a header cut short. */
+static void ipv6_extension_headers(void **state)
+{
+	static const uint8_t hbh[] = { 0 }, three[] = { 0, 43, 60 },
+			     nine[] = { 60, 60, 60, 60, 60, 60, 60, 60, 60 },
+			     eight[] = { 60, 60, 60, 60, 60, 60, 60, 60 },
+			     frag[] = { 0, IPPROTO_FRAGMENT },
+			     ah[] = { IPPROTO_AH, 60 };
+	struct frame f;
+
+	ext6_frame(&f, hbh, 1, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);
+	ext6_frame(&f, three, 3, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);
+	ext6_frame(&f, three, 3, TCP, CL6, 40000, "2001:db8:100::1", 444);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	ext6_frame(&f, ah, 2, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);	/* 8 bytes too */
+	ext6_frame(&f, eight, 8, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);
+	ext6_frame(&f, nine, 9, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* a NAT reply, and an ICMPv6 error quoting such a packet */
+	ext6_frame(&f, hbh, 1, TCP, "2001:db8:2::11", 80, CL6, 40000);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_NAT);
+	ext6_frame(&f, frag, 2, UDP, CL6, 40000, "2001:db8:100::1", 53);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	ext6_frame(&f, hbh, 1, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	f.b[14 + 40 + 1] = 200;		/* 1608 bytes: past the frame */
 	assert_int_equal(verdict(&f), PASS_ONLY);
 	/* ARP, and a frame cut in the middle of the ports */
 	l4_frame(&f, TCP, CL, 40000, "198.18.100.1", 80, 0, 0);
@@ -444,6 +496,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(mark_prefixes_with_protocols_and_ports),
 		cmocka_unit_test(icmp_errors_about_our_packets),
 		cmocka_unit_test(vlan_fragments_and_others),
+		cmocka_unit_test(ipv6_extension_headers),
 	};
 	struct frame f;
 	char filter[128];

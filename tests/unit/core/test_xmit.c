@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <cmocka.h>
 
@@ -128,6 +129,51 @@ static void nat_udp_ipv6_both_ways(void **state)
 	assert_string_equal(et_conn_state(t, "2001:db8::2", 5353, NULL), "UDP");
 }
 
+/* Frame f (len bytes, IPv6) with an 8-byte hop-by-hop header (PadN)
+ * put after its fixed header: the new length. */
+static size_t with_hbh(uint8_t *f, size_t len)
+{
+	uint8_t *ip = f + 14;
+	uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]);
+
+	memmove(ip + 48, ip + 40, len - 54);
+	ip[40] = ip[6];		/* its next header: the transport */
+	memcpy(ip + 41, "\x00\x01\x04\x00\x00\x00\x00", 7);
+	ip[6] = 0;		/* hop-by-hop */
+	plen += 8;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	return len + 8;
+}
+
+/* IPv6 with an extension header before UDP (the XDP filter walks them
+ * too): NATed as without, the header kept as it came. */
+static void nat_ipv6_behind_an_extension_header(void **state)
+{
+	struct et *t = *state;
+	uint8_t data[5] = "hello", in[TB_MAX], exp[TB_MAX];
+	struct tb_pkt q = {
+		.smac = CLIENT_MAC, .dmac = ET_LB_MAC,
+		.src = "2001:db8::2", .dst = "2001:db8:100::1",
+		.proto = IPPROTO_UDP, .sport = 5354, .dport = 53,
+		.payload = data, .plen = sizeof(data),
+	};
+	struct tb_pkt out = q;
+	size_t len, elen;
+
+	et_add_svc(t, "udp 2001:db8:100::1 53", "rr");
+	et_add_dest(t, "udp 2001:db8:100::1 53", "2001:db8:1::2 53", 'm', 1);
+	len = with_hbh(in, tb_build(in, &q));
+	assert_int_equal(et_rx(t, 1.0, in, len), XDPVS_TX);
+	out.smac = ET_LB_MAC;
+	out.dmac = RS1_MAC;
+	out.dst = "2001:db8:1::2";
+	out.ttl = 63;
+	elen = with_hbh(exp, tb_build(exp, &out));
+	tb_assert_frame(t->f.data, t->f.len, exp, elen);
+	assert_string_equal(et_conn_state(t, "2001:db8::2", 5354, NULL), "UDP");
+}
+
 /* Direct routing: only the MACs and the TTL change. */
 static void dr_ipv4(void **state)
 {
@@ -156,6 +202,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(nat_udp_ipv6_both_ways, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			nat_ipv6_behind_an_extension_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(dr_ipv4, setup, teardown),
 	};
 
