@@ -28,10 +28,8 @@
  *
  * Headers are read with direct packet access: fixed offsets, IPv4 options
  * skipped by the header length, IPv6 extension headers walked (up to 8,
- * as the engine; a fragment header only right after the fixed one: one
- * after other extension headers makes the datagram the host's).
- * Fragments go up by address alone (dp.h, rule 5).  One 802.1Q tag is
- * skipped.
+ * as the engine does) to the transport or fragment header.  Fragments go
+ * up by address alone (dp.h, rule 5).  One 802.1Q tag is skipped.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -263,8 +261,8 @@ static __always_inline int is_local(__u8 af, const union xdpvs_addr *addr)
  * Past the IPv6 extension headers that may come before the transport
  * header (hop-by-hop, routing, destination options, AH), *off at the
  * first with type *nh: *off and *nh are then those of what follows them
- * (a fragment header stops the walk: such datagrams are the host's).  -1
- * if cut short or more than IP6_MAX_EXT.
+ * (a fragment header stops the walk).  -1 if cut short or more than
+ * IP6_MAX_EXT.
  */
 static __always_inline int ip6_skip_ext(void *data, void *end, __u32 *off,
 					__u8 *nh)
@@ -319,7 +317,9 @@ static __always_inline int parse_ip(void *data, void *end, __u32 off,
 		__builtin_memcpy(&t->daddr, &ip6->daddr, 16);
 		t->proto = ip6->nexthdr;
 		*l4 = off + sizeof(*ip6);
-		if (ip6_skip_ext(data, end, l4, &t->proto))
+		/* Not in a quoted packet: one walk less for the verifier,
+		 * and such errors are rare (the host's, then). */
+		if (!quoted && ip6_skip_ext(data, end, l4, &t->proto))
 			return -1;
 	}
 	t->af = af;
@@ -415,10 +415,17 @@ static __always_inline int is_our_fragment(void *data, void *end, __u32 off,
 		return frag_match(AF_INET, ip->protocol, &s, &d);
 	} else {
 		struct ipv6hdr *ip6 = data + off;
-		__u8 *fh = (void *)(ip6 + 1);
+		__u32 fo = off + sizeof(*ip6);
+		__u8 nh, *fh;
 
-		if ((void *)(fh + 8) > end || ip6->version != 6 ||
-		    ip6->nexthdr != IPPROTO_FRAGMENT)
+		if ((void *)(ip6 + 1) > end || ip6->version != 6)
+			return 0;
+		nh = ip6->nexthdr;
+		if (ip6_skip_ext(data, end, &fo, &nh) ||
+		    nh != IPPROTO_FRAGMENT || fo > 0xffff)
+			return 0;
+		fh = data + fo;
+		if ((void *)(fh + 8) > end)
 			return 0;
 		__builtin_memcpy(&s, &ip6->saddr, 16);
 		__builtin_memcpy(&d, &ip6->daddr, 16);

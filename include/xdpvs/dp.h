@@ -37,10 +37,11 @@
  *      only.)
  *
  * IPv6 extension headers (hop-by-hop, routing, destination options, AH;
- * up to 8) are walked to the transport header for 1-4.  Everything else
- * (ARP, NDP, echo, IPv6 with more extension headers or with some before
- * the fragment header, fragments for a firewall-mark rule with a port
- * range, the host's traffic) is XDP_PASS.
+ * up to 8) are walked to the transport or fragment header for 1-3 and 5
+ * (not in the packet an ICMPv6 error quotes: one walk less for the
+ * verifier).  Everything else (ARP, NDP, echo, IPv6 with more extension
+ * headers, fragments for a firewall-mark rule with a port range, the
+ * host's traffic) is XDP_PASS.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.

@@ -236,3 +236,19 @@ void tb_assert_frame_(const uint8_t *got, size_t glen, const uint8_t *exp,
 	print_message("first difference at byte %zu\n", i);
 	_fail(file, line);
 }
+
+size_t tb_ip6_add_hbh(uint8_t *buf, size_t len)
+{
+	static const uint8_t padn[7] = { 0, 1, 4, 0, 0, 0, 0 };
+	uint8_t *ip = buf + 14;
+	uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]);
+
+	memmove(ip + 48, ip + 40, len - 54);
+	ip[40] = ip[6];		/* its next header: what was the first */
+	memcpy(ip + 41, padn, sizeof(padn));
+	ip[6] = 0;		/* hop-by-hop */
+	plen += 8;
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	return len + 8;
+}

@@ -37,6 +37,10 @@ struct tb_pkt {
 size_t tb_build(uint8_t *buf, const struct tb_pkt *d);
 /* Build only the IP packet (no Ethernet header). */
 size_t tb_build_ip(uint8_t *buf, const struct tb_pkt *d);
+/* Put an 8-byte hop-by-hop header (PadN) right after the fixed IPv6
+ * header of the frame in buf (len bytes, no VLAN tag), which must have 8
+ * bytes of room: the new length.  Upper-layer checksums do not cover it. */
+size_t tb_ip6_add_hbh(uint8_t *buf, size_t len);
 /* Parse a MAC "aa:bb:cc:dd:ee:ff". */
 void tb_mac(uint8_t *out, const char *s);
 /* Internet checksum of a buffer (finished, in host order). */

@@ -413,9 +413,9 @@ static void vlan_fragments_and_others(void **state)
 }
 
 /* IPv6 extension headers before the transport header are walked, as the
- * engine walks them (hop-by-hop, routing, destination options; at most
- * 8); a fragment header after them stops the walk (not reassembled: the
- * host's), and so does a header cut short. */
+ * engine walks them (hop-by-hop, routing, destination options, AH; at
+ * most 8), and before a fragment header, whose datagram the engine then
+ * reassembles; a header cut short stops the walk. */
 static void ipv6_extension_headers(void **state)
 {
 	static const uint8_t hbh[] = { 0 }, three[] = { 0, 43, 60 },
@@ -437,10 +437,12 @@ static void ipv6_extension_headers(void **state)
 	assert_int_equal(verdict(&f), XDPVS_DP_XSK_SVC);
 	ext6_frame(&f, nine, 9, TCP, CL6, 40000, "2001:db8:100::1", 443);
 	assert_int_equal(verdict(&f), PASS_ONLY);
-	/* a NAT reply, and an ICMPv6 error quoting such a packet */
+	/* a NAT reply */
 	ext6_frame(&f, hbh, 1, TCP, "2001:db8:2::11", 80, CL6, 40000);
 	assert_int_equal(verdict(&f), XDPVS_DP_XSK_NAT);
 	ext6_frame(&f, frag, 2, UDP, CL6, 40000, "2001:db8:100::1", 53);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_FRAG);
+	ext6_frame(&f, frag, 2, UDP, CL6, 40000, "2001:db8:100::9", 53);
 	assert_int_equal(verdict(&f), PASS_ONLY);
 	ext6_frame(&f, hbh, 1, TCP, CL6, 40000, "2001:db8:100::1", 443);
 	f.b[14 + 40 + 1] = 200;		/* 1608 bytes: past the frame */

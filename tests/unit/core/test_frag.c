@@ -416,6 +416,40 @@ static void fwmark_port_range_fragments_pass(void **state)
 	assert_int_equal(et_rx(t, 1.0, frag, n), XDPVS_PASS);
 }
 
+/* IPv6 fragments behind a hop-by-hop header (the unfragmentable part,
+ * which the XDP filter now walks too): reassembled, NATed and cut again
+ * as they came, the header in each piece. */
+static void ipv6_fragments_behind_an_extension_header(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt d = dgram6(992), exp = natted(dgram6(992));
+	uint8_t whole[TB_MAX], frag[TB_MAX], want[TB_MAX];
+	const uint32_t at[] = { 0, 512, 1000 };
+	struct xdpvs_frame f;
+	uint32_t id;
+	size_t n;
+	int k;
+
+	tb_build(whole, &d);
+	for (k = 0; k < 2; k++) {
+		n = cut6(frag, whole, at[k], at[k + 1] - at[k], !k, 0x5a0000aa);
+		n = tb_ip6_add_hbh(frag, n);
+		assert_int_equal(et_rx(t, 1.0, frag, n),
+				 k ? XDPVS_TX : XDPVS_HOLD);
+	}
+	tb_build(whole, &exp);
+	f = t->f;
+	id = get32(f.data + ETH + 48 + 4);
+	for (k = 0; k < 2; k++) {
+		if (k)
+			assert_int_equal(xdpvs_engine_tx_next(t->e, &f), 1);
+		n = cut6(want, whole, at[k], at[k + 1] - at[k], !k, id);
+		n = tb_ip6_add_hbh(want, n);
+		tb_assert_frame(f.data, f.len, want, n);
+	}
+	assert_int_equal(xdpvs_engine_tx_next(t->e, &f), 0);
+}
+
 /* A reply from a NAT real server in fragments: reassembled, the source
  * made the virtual address again, cut as it came. */
 static void nat_reply_in_fragments(void **state)
@@ -526,6 +560,7 @@ int main(void)
 		T(fragments_not_for_a_service_pass),
 		T(fwmark_fragments_reassembled),
 		T(fwmark_port_range_fragments_pass),
+		T(ipv6_fragments_behind_an_extension_header),
 		T(nat_reply_in_fragments),
 		T(ipv6_two_fragments),
 		T(ipv6_datagram_larger_than_link),

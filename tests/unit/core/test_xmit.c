@@ -129,23 +129,6 @@ static void nat_udp_ipv6_both_ways(void **state)
 	assert_string_equal(et_conn_state(t, "2001:db8::2", 5353, NULL), "UDP");
 }
 
-/* Frame f (len bytes, IPv6) with an 8-byte hop-by-hop header (PadN)
- * put after its fixed header: the new length. */
-static size_t with_hbh(uint8_t *f, size_t len)
-{
-	uint8_t *ip = f + 14;
-	uint16_t plen = (uint16_t)(ip[4] << 8 | ip[5]);
-
-	memmove(ip + 48, ip + 40, len - 54);
-	ip[40] = ip[6];		/* its next header: the transport */
-	memcpy(ip + 41, "\x00\x01\x04\x00\x00\x00\x00", 7);
-	ip[6] = 0;		/* hop-by-hop */
-	plen += 8;
-	ip[4] = (uint8_t)(plen >> 8);
-	ip[5] = (uint8_t)plen;
-	return len + 8;
-}
-
 /* IPv6 with an extension header before UDP (the XDP filter walks them
  * too): NATed as without, the header kept as it came. */
 static void nat_ipv6_behind_an_extension_header(void **state)
@@ -163,13 +146,13 @@ static void nat_ipv6_behind_an_extension_header(void **state)
 
 	et_add_svc(t, "udp 2001:db8:100::1 53", "rr");
 	et_add_dest(t, "udp 2001:db8:100::1 53", "2001:db8:1::2 53", 'm', 1);
-	len = with_hbh(in, tb_build(in, &q));
+	len = tb_ip6_add_hbh(in, tb_build(in, &q));
 	assert_int_equal(et_rx(t, 1.0, in, len), XDPVS_TX);
 	out.smac = ET_LB_MAC;
 	out.dmac = RS1_MAC;
 	out.dst = "2001:db8:1::2";
 	out.ttl = 63;
-	elen = with_hbh(exp, tb_build(exp, &out));
+	elen = tb_ip6_add_hbh(exp, tb_build(exp, &out));
 	tb_assert_frame(t->f.data, t->f.len, exp, elen);
 	assert_string_equal(et_conn_state(t, "2001:db8::2", 5354, NULL), "UDP");
 }
