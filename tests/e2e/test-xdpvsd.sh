@@ -338,6 +338,32 @@ case_nat_udp_fragments() {
 		"$(awk '$1 == "drop" && $2 ~ /^frag/ { s += $3 } END { print s + 0 }' "$TMP/dump")" 0
 }
 
+# IPv6 UDP with a hop-by-hop header (the client's socket adds it): the XDP
+# filter walks past it to the service, the engine NATs it, the real
+# server answers; whole and in fragments behind that header.
+case_nat_udp6_hop_by_hop() {
+	local out n
+	for n in 10 3000; do
+		out=$(in_ns "$NS_CL" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_HOPOPTS,
+             bytes([0, 0, 1, 4, 0, 0, 0, 0]))    # PadN
+s.settimeout(2)
+q = b"h" * int(sys.argv[2])
+for _ in range(3):
+    s.sendto(q, (sys.argv[1], 5300))
+    try:
+        print(s.recv(8192).decode()); break
+    except socket.timeout:
+        pass' "$VIP6" "$n")
+		case "$out" in
+		rs[123]:hhhhhhhhhh*) ;;
+		*) echo "$n bytes behind a hop-by-hop header: answer '${out:0:20}'"; return 1 ;;
+		esac
+	done
+}
+
 # SIGTERM: exit 0, nothing left behind.
 # dp's count of passes over the flows after route changes, in $TMP/dump.
 refresh_passes() {
@@ -416,6 +442,7 @@ run_case case_host_traffic
 run_case case_counters
 run_case case_nat_handshake
 run_case case_nat_udp_fragments
+run_case case_nat_udp6_hop_by_hop
 run_case case_second_instance
 run_case case_errors
 run_case case_route_burst
