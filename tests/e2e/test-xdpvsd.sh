@@ -178,12 +178,16 @@ case_tun_ip6ip6() {
 # the links comes in fragments, which its rule (any port) claims: whole
 # again, it is balanced like the rest.
 case_fwmark() {
-	local q out
+	local q out try
 	expect "fwmark TCP" "$(curls 3 "http://$VIP_MARK/")" "rs3 rs2 rs1" &&
 	expect "fwmark UDP" "$(echo m | in_ns "$NS_CL" socat -t 2 -T 3 - "UDP4:$VIP_MARK:5300")" rs3:m ||
 		return 1
 	q=$(head -c 3000 /dev/zero | tr '\0' f)
-	out=$(echo "$q" | in_ns "$NS_CL" socat -t 2 -T 3 - "UDP4:$VIP_MARK:5300")
+	for try in 1 2; do
+		out=$(echo "$q" | in_ns "$NS_CL" socat -t 2 -T 3 - \
+			"UDP4:$VIP_MARK:5300,sourceport=40610,reuseaddr")
+		[ -n "$out" ] && break
+	done
 	case "$out" in
 	rs[123]:"$q") ;;
 	*) echo "fwmark UDP in fragments: a ${#out}-byte answer: ${out:0:20}..."; return 1 ;;
