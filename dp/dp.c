@@ -115,6 +115,7 @@ static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
 	[XDPVS_DP_XSK_FRAG] = "fragment",
 	[XDPVS_DP_FAST_EST] = "fast_est",
 	[XDPVS_DP_FAST_CLOSE] = "fast_close",
+	[XDPVS_DP_FAST_NEW] = "fast_new",
 };
 
 uint64_t dp_stat(const struct dp *dp, enum dp_stat s)

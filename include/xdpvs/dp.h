@@ -135,6 +135,7 @@ enum xdpvs_dp_stat {
 	XDPVS_DP_XSK_FRAG,	/* for us: a fragment to reassemble (5) */
 	XDPVS_DP_FAST_EST,	/* of FAST, handshake ACKs told the engine */
 	XDPVS_DP_FAST_CLOSE,	/* of FAST, FINs and RSTs told the engine */
+	XDPVS_DP_FAST_NEW,	/* of FAST, SYNs scheduled with a pick */
 	XDPVS_DP_STAT_MAX,
 };
 

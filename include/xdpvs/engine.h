@@ -25,6 +25,7 @@
 #include <xdpvs/addr.h>
 #include <xdpvs/flow.h>
 #include <xdpvs/ipvs.h>
+#include <xdpvs/pick.h>
 
 #define XDPVS_NSEC_PER_SEC 1000000000ULL
 
@@ -163,6 +164,24 @@ struct xdpvs_env {
 			 const struct xdpvs_flow_value *v, bool replace);
 	void (*flow_del)(void *ctx, const struct xdpvs_flow_key *k);
 	uint64_t (*flow_last_seen)(void *ctx, const struct xdpvs_flow_key *k);
+	/*
+	 * Optional, with the flow cache: choices made ahead for the fast path
+	 * to schedule new TCP connections itself (<xdpvs/pick.h>), for
+	 * services whose scheduler allows it.  Rings are numbered 1 to
+	 * XDPVS_PICK_RINGS - 1.  pick_put publishes n picks (at most
+	 * XDPVS_PICK_SLOTS) as ring's next set, for service svc; the ring
+	 * is new or was taken.  pick_take leaves ring with no pick to take
+	 * and returns how many of those published the fast path took.
+	 * pick_drop takes ring out of use (taken first).  pick_tmpl writes
+	 * the client-direction flow template of real server slot dest_idx.
+	 */
+	void (*pick_put)(void *ctx, uint32_t ring,
+			 const struct xdpvs_dp_addr_key *svc,
+			 const struct xdpvs_pick *picks, uint32_t n);
+	uint32_t (*pick_take)(void *ctx, uint32_t ring);
+	void (*pick_drop)(void *ctx, uint32_t ring);
+	void (*pick_tmpl)(void *ctx, uint32_t dest_idx,
+			  const struct xdpvs_flow_value *v);
 	void *ctx;
 };
 
@@ -210,6 +229,18 @@ enum xdpvs_verdict {
  */
 int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
 			    const struct xdpvs_flow_event *ev);
+/*
+ * A new connection the fast path scheduled with a pick (type
+ * XDPVS_FLOW_EV_NEW, <xdpvs/pick.h>): the engine makes it as if it had
+ * scheduled that SYN to that real server, adopts the flows the fast path
+ * installed (rewriting one it would have made otherwise), and publishes
+ * more picks when the service's are running low.  Runs due timers first.
+ * 0; -ESTALE when it cannot be made (no such service or real server any
+ * more, the table full): its flows are removed; -EINVAL for an event not
+ * understood.
+ */
+int xdpvs_engine_flow_new(struct xdpvs_engine *e, uint64_t now,
+			  const struct xdpvs_flow_event_new *ev);
 /* Handle one received frame at time now (ns).  Runs due timers first. */
 enum xdpvs_verdict xdpvs_engine_rx(struct xdpvs_engine *e, uint64_t now,
 				   struct xdpvs_frame *f);

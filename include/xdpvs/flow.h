@@ -180,6 +180,8 @@ enum xdpvs_flow_event_type {
 	XDPVS_FLOW_EV_ESTABLISHED = 1,	/* the client's ACK in SYN_RECV */
 	XDPVS_FLOW_EV_FIN = 2,		/* a FIN (without SYN, RST) */
 	XDPVS_FLOW_EV_RST = 3,		/* a RST (without SYN) */
+	XDPVS_FLOW_EV_NEW = 4,		/* a SYN the fast path scheduled
+					 * (struct xdpvs_flow_event_new) */
 };
 /* Or'ed into the type: the packet was the real server's (NAT). */
 #define XDPVS_FLOW_EV_REPLY	0x100
@@ -191,5 +193,26 @@ struct xdpvs_flow_event {
 	__u32 type;		/* enum xdpvs_flow_event_type [| _REPLY] */
 };
 _Static_assert(sizeof(struct xdpvs_flow_event) == 48, "flow event ABI");
+
+/*
+ * A record of xdpvs_events with type XDPVS_FLOW_EV_NEW: the fast path
+ * scheduled the SYN of key with a pick (<xdpvs/pick.h>) and installed its
+ * flows; gen is the pick's.  The rest tells the engine what it installed:
+ * the template's real server (dest_idx, new_daddr, new_dport) and, for
+ * NAT, the way of the real server's flow, the SYN's way in.
+ */
+struct xdpvs_flow_event_new {
+	struct xdpvs_flow_event ev;
+	__u32 ifindex;		/* the interface the SYN came in by */
+	__u16 mtu;		/* its MTU */
+	__u16 dest_idx;		/* the pick's real server */
+	__u8 smac[6];		/* the SYN's destination MAC (ours) */
+	__u8 dmac[6];		/* its source MAC (the client's next hop) */
+	__be16 new_dport;	/* the template's */
+	__u16 pad;		/* zero */
+	union xdpvs_addr new_daddr;	/* the template's */
+};
+_Static_assert(sizeof(struct xdpvs_flow_event_new) == 88,
+	       "flow new-connection event ABI");
 
 #endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The pick ABI: new TCP connections scheduled by the XDP fast path with
+ * choices the engine made ahead.
+ *
+ * A SYN that goes up costs xdpvsd a wake-up, the flows' insert and a
+ * transmit: most of what a new NAT connection costs the balancer.  For a
+ * scheduler whose next choice depends on nothing but its own state and
+ * the service's configuration (rr, wrr: not on the packet, the counts or
+ * the clock), the engine can make the next choices ahead, exactly as it
+ * would make them one SYN at a time, and hand them to the fast path:
+ *
+ *   - xdpvs_picks, a BPF_F_MMAPABLE array of rings, one per such service,
+ *     which xdpvsd reads and writes in place (no syscall).  A ring holds
+ *     two sets of picks; `next` says which one is being taken (bit 63)
+ *     and the index of its next pick (the rest).  The fast path takes a
+ *     pick with one atomic fetch-and-add on `next`: an index at or past
+ *     that set's count means none is left.
+ *   - xdpvs_pick_svc, a hash map from the service <af, TCP, vaddr, vport>
+ *     (struct xdpvs_dp_addr_key, dp.h) to its ring's index; the ring's own
+ *     svc must say the same (a ring may be handed to another service
+ *     before this map catches up).
+ *   - xdpvs_pick_tm, a BPF_F_MMAPABLE array indexed by the real server's
+ *     stats slot (dest_idx): the client-direction flow value a new
+ *     connection to it gets (gen 0, no SYN_RECV mark, last_seen 0).
+ *
+ * The engine takes the picks back before anything that changes what it
+ * would choose (a real server added, removed or edited, the scheduler
+ * changed, routes changed): one atomic exchange of `next` that leaves the
+ * set exhausted and tells how many picks were taken; it then rewinds its
+ * scheduler to just after those, and publishes the next set into the
+ * other half once the change is made.  So the choices the fast path used
+ * are exactly those the engine would have made, in order.
+ *
+ * The fast path, for a TCP segment with SYN and without ACK, FIN and RST
+ * that matches no flow, on an untagged frame, from a client port other
+ * than 20 (FTP data, never scheduled), to a service with a ring: reserve
+ * an event (struct xdpvs_flow_event_new, flow.h), take a pick, install
+ * the client's flow from the template with the pick's gen and
+ * XDPVS_FLOW_F_SYN_RECV and, for NAT, the real server's flow (SNAT back
+ * to the virtual address and port, out the interface the SYN came in by,
+ * to the MAC it came from, from the MAC it came to, MTU that interface's,
+ * XDPVS_FLOW_F_SYN_RECV), both BPF_NOEXIST; forward the SYN as the flow
+ * says; submit the event.  Anything missing (no pick left, ring full, an
+ * insert refused, TTL <= 1, a template it cannot apply or a SYN above its
+ * MTU) sends the SYN up as before, taking back what it installed; a pick
+ * taken then is lost (the engine's sequence skips it).  The event wakes
+ * xdpvsd when the pick was the middle one of its set or the last, so
+ * that the engine publishes the next set before this one runs out.
+ *
+ * The engine makes the connection when it reads the event, as if it had
+ * scheduled that SYN to that real server: state, counts, timeout, gen
+ * (the pick's: gens are drawn when picks are made).  It checks the event
+ * against its own view (the service of the key, the real server of
+ * dest_idx with new_daddr and new_dport) and rewrites a flow whose value
+ * is not the one it would have installed (e.g. a client reached by
+ * another way than the one its SYN came by), or removes both when it
+ * cannot make the connection.
+ *
+ * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
+ * asserted.
+ */
+#ifndef XDPVS_PICK_H
+#define XDPVS_PICK_H
+
+#include <linux/types.h>
+
+#include <xdpvs/dp.h>
+
+#define XDPVS_PICK_MAP		"xdpvs_picks"
+#define XDPVS_PICK_SVC_MAP	"xdpvs_pick_svc"
+#define XDPVS_PICK_TMPL_MAP	"xdpvs_pick_tm"
+#define XDPVS_PICK_RINGS	256	/* services at most; ring 0 unused */
+#define XDPVS_PICK_SLOTS	256	/* picks per set */
+#define XDPVS_PICK_SET		(1ULL << 63)	/* in next: set 1 */
+
+/* One choice made ahead. */
+struct xdpvs_pick {
+	__u32 gen;		/* the connection's generation */
+	__u16 dest_idx;		/* real server: its slot in xdpvs_pick_tm */
+	__u16 pad;		/* zero */
+};
+_Static_assert(sizeof(struct xdpvs_pick) == 8, "pick ABI");
+
+/* A value of xdpvs_picks. */
+struct xdpvs_pick_ring {
+	__u64 next;		/* XDPVS_PICK_SET bit | index in that set */
+	__u32 count[2];		/* picks in each set */
+	struct xdpvs_dp_addr_key svc;	/* whose picks these are */
+	__u32 pad;		/* zero */
+	struct xdpvs_pick slot[2][XDPVS_PICK_SLOTS];
+};
+_Static_assert(sizeof(struct xdpvs_pick_ring) == 40 + 2 * 8 * XDPVS_PICK_SLOTS,
+	       "pick ring ABI");
+
+#endif
