@@ -229,6 +229,17 @@ int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
 	return xdpvs_core_flow_event(e, ev);
 }
 
+/* Replaced by core/pick.c in the next step: until then no ring is ever
+ * published, so no such event can come. */
+int xdpvs_engine_flow_new(struct xdpvs_engine *e, uint64_t now,
+			  const struct xdpvs_flow_event_new *ev)
+{
+	(void)e;
+	(void)now;
+	(void)ev;
+	return -EINVAL;
+}
+
 /* ---- timeouts, switches, counters ---- */
 
 /* ipvsadm's limit is 31 days; the kernel's is INT_MAX jiffies at HZ 1000. */
