@@ -24,6 +24,7 @@
 #include "frag.h"
 #include "icmp.h"
 #include "pe.h"
+#include "pick.h"
 #include "pkt.h"
 #include "proto.h"
 #include "sched.h"
@@ -103,9 +104,18 @@ static struct xdpvs_dest *core_sched_pick(struct xdpvs_engine *e,
 		.now = e->now, .env = &e->sched_env,
 	};
 
+	struct xdpvs_dest *d;
+
 	if (!svc->sched)
 		return NULL;
-	return svc->sched->schedule(svc, &sp);
+	/* The fast path's choices ahead are taken back first, so this one
+	 * follows those it used; then the next ones are made. */
+	if (svc->pick)
+		xdpvs_pick_take(e, svc);
+	d = svc->sched->schedule(svc, &sp);
+	if (svc->pick)
+		xdpvs_pick_fill(e, svc);
+	return d;
 }
 
 /* One-packet scheduling: UDP only, also on a fwmark service. */
@@ -639,6 +649,85 @@ int xdpvs_core_flow_event(struct xdpvs_engine *e,
 	xdpvs_flow_sync(e, cp);
 	xdpvs_conn_put(e, cp);
 	return 0;
+}
+
+/* Remove the flows the fast path installed for NEW event n. */
+static void core_new_undo(struct xdpvs_engine *e,
+			  const struct xdpvs_flow_event_new *n)
+{
+	const struct xdpvs_flow_key *k = &n->ev.key;
+	struct xdpvs_flow_key out = {
+		.af = k->af, .proto = k->proto,
+		.sport = n->new_dport, .dport = k->sport,
+		.saddr = n->new_daddr, .daddr = k->saddr,
+	};
+
+	e->env.flow_del(e->env.ctx, k);
+	if (n->new_dport)	/* NAT's template alone has one */
+		e->env.flow_del(e->env.ctx, &out);
+}
+
+/*
+ * A SYN the fast path scheduled with a choice made ahead (<xdpvs/pick.h>):
+ * the connection is made as core_in would have made it for that SYN and
+ * that real server, but for the counting of the packet and the sending,
+ * which the fast path did.  A connection the engine still has on that
+ * tuple (without flows, or the fast path would not have scheduled) is
+ * replaced, as a SYN reusing its port would have it.
+ */
+int xdpvs_core_flow_new(struct xdpvs_engine *e,
+			const struct xdpvs_flow_event_new *n)
+{
+	const struct xdpvs_flow_key *k = &n->ev.key;
+	struct xdpvs_conn_param param = {
+		.af = k->af, .protocol = k->proto,
+		.caddr = &k->saddr, .cport = k->sport,
+		.vaddr = &k->daddr, .vport = k->dport,
+	};
+	struct xdpvs_pkt p = {
+		.af = k->af, .protocol = k->proto, .has_ports = true,
+		.saddr = k->saddr, .daddr = k->daddr,
+		.sport = k->sport, .dport = k->dport,
+		.tcp_flags = XDPVS_TCP_SYN,
+	};
+	struct xdpvs_svc *svc;
+	struct xdpvs_dest *d;
+	struct xdpvs_conn *cp;
+
+	if (n->ev.type != XDPVS_FLOW_EV_NEW || k->proto != IPPROTO_TCP ||
+	    (k->af != AF_INET && k->af != AF_INET6))
+		return -EINVAL;
+	svc = xdpvs_svc_find(e, k->af, 0, k->proto, &k->daddr, k->dport);
+	d = xdpvs_pick_dest(e, svc, n);
+	if (!d)
+		goto undo;
+	cp = xdpvs_conn_in_get(e, &param);
+	if (cp) {
+		/* its flows, if any, are the new connection's keys now */
+		xdpvs_flow_forget(e, cp);
+		cp->resched = true;
+		if (!cp->n_control)
+			xdpvs_conn_expire_now(e, cp);
+	}
+	cp = xdpvs_conn_new(e, &param, d->af, &d->addr,
+			    d->port ? d->port : k->dport, 0, d, 0);
+	if (!cp) {
+		xdpvs_count_drop(e, XDPVS_DROP_CONN_FULL);
+		goto undo;
+	}
+	cp->gen = n->ev.gen;
+	core_conn_stats(e, cp, svc);
+	xdpvs_proto_tcp.state_transition(e, cp, XDPVS_DIR_INPUT, &p);
+	core_in_pkts(e, cp);
+	xdpvs_flow_adopt_new(e, cp, xdpvs_pick_tmpl(d), n);
+	xdpvs_conn_put(e, cp);
+	xdpvs_pick_seen(e, svc);
+	return 0;
+undo:
+	core_new_undo(e, n);
+	if (svc)
+		xdpvs_pick_seen(e, svc);
+	return -ESTALE;
 }
 
 /* A reply from a real server (ip_vs_out_hook); NULL cp: not one. */

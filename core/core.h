@@ -22,6 +22,8 @@ enum xdpvs_verdict xdpvs_core_rx(struct xdpvs_engine *e, struct xdpvs_pkt *p,
 
 /* An event of the fast path (<xdpvs/flow.h>) applied: 0, -ESTALE when
  * its connection is gone or moved on, -EINVAL for an unknown one. */
+int xdpvs_core_flow_new(struct xdpvs_engine *e,
+			const struct xdpvs_flow_event_new *n);
 int xdpvs_core_flow_event(struct xdpvs_engine *e,
 			  const struct xdpvs_flow_event *ev);
 

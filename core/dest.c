@@ -19,6 +19,7 @@
 #include "dest.h"
 #include "engine_priv.h"
 #include "flow.h"
+#include "pick.h"
 #include "sched.h"
 #include "svc.h"
 
@@ -170,6 +171,7 @@ static void dest_free(struct xdpvs_dest *d)
 	struct xdpvs_svc *svc = d->svc;
 
 	xdpvs_flow_slot_put(svc->engine, d->slot);
+	xdpvs_pick_dest_free(d);
 	list_del(&d->t_list);
 	free(d);
 	xdpvs_svc_put(svc);
@@ -289,6 +291,7 @@ static void dest_update(struct xdpvs_svc *svc, struct xdpvs_dest *d,
 	dest_set_thresholds(d, u);
 	d->af = u->af;
 	d->rt_gen = 0;		/* forget the cached route */
+	xdpvs_pick_take(svc->engine, svc);	/* before the scheduler moves */
 	if (add) {
 		list_add(&d->n_list, &svc->destinations);
 		svc->num_dests++;
@@ -363,6 +366,7 @@ static void dest_unlink(struct xdpvs_svc *svc, struct xdpvs_dest *d,
 {
 	struct xdpvs_engine *e = svc->engine;
 
+	xdpvs_pick_take(e, svc);	/* before the scheduler moves */
 	d->cflags &= ~XDPVS_DEST_CF_AVAILABLE;
 	dest_rs_unhash(d);
 	list_del(&d->n_list);

@@ -57,6 +57,10 @@ struct xdpvs_dest {
 
 	struct xdpvs_stats_est stats;
 	uint32_t slot;			/* fast-path stats slot */
+	/* The fast path's template for new connections to it (pick.c):
+	 * what was last written, and the fill that last checked it. */
+	struct xdpvs_flow_value *pick_tmpl;
+	uint32_t pick_mark;
 
 	/* Cached way to the server (xmit), valid while rt_gen matches. */
 	struct xdpvs_route rt;

@@ -16,6 +16,7 @@
 #include "dest.h"
 #include "engine_priv.h"
 #include "flow.h"
+#include "pick.h"
 #include "pkt.h"
 #include "svc.h"
 
@@ -88,6 +89,10 @@ void xdpvs_engine_free(struct xdpvs_engine *e)
 {
 	if (!e)
 		return;
+	/* The caller's data path resets its rings itself. */
+	e->env.pick_put = NULL;
+	e->env.pick_take = NULL;
+	e->env.pick_drop = NULL;
 	xdpvs_svc_flush(e);
 	xdpvs_dest_trash_cleanup(e);
 	xdpvs_conn_tab_free(&e->conns);
@@ -101,6 +106,7 @@ void xdpvs_engine_routes_changed(struct xdpvs_engine *e)
 	 * costly part, left for the caller to run once for a burst. */
 	e->route_gen++;
 	e->flows_stale = true;
+	xdpvs_pick_take_all(e);	/* their templates may change */
 }
 
 /*
@@ -190,6 +196,9 @@ void xdpvs_engine_tick(struct xdpvs_engine *e, uint64_t now)
 	if (now >= e->housekeeping_next) {
 		engine_housekeeping(e, now);
 		e->housekeeping_next = now + XDPVS_HOUSEKEEPING_NS;
+		xdpvs_pick_sync(e, true);
+	} else {
+		xdpvs_pick_sync(e, false);
 	}
 	if (now >= e->trash_next) {
 		xdpvs_dest_trash_expire(e, now);
@@ -229,15 +238,11 @@ int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
 	return xdpvs_core_flow_event(e, ev);
 }
 
-/* Replaced by core/pick.c in the next step: until then no ring is ever
- * published, so no such event can come. */
 int xdpvs_engine_flow_new(struct xdpvs_engine *e, uint64_t now,
 			  const struct xdpvs_flow_event_new *ev)
 {
-	(void)e;
-	(void)now;
-	(void)ev;
-	return -EINVAL;
+	xdpvs_engine_tick(e, now);
+	return xdpvs_core_flow_new(e, ev);
 }
 
 /* ---- timeouts, switches, counters ---- */
@@ -368,6 +373,7 @@ int xdpvs_sysctl_set(struct xdpvs_engine *e, const char *name, int value)
 	 * (1) at once: there is no memory pressure to react to here. */
 	if (d->defense && value == 2)
 		value = 1;
+	xdpvs_pick_take_all(e);	/* whether, and how, may change */
 	slot = (int *)((char *)&e->sysctl + d->off);
 	*slot = value;
 	e->sched_env.lblc_expiration = (uint32_t)e->sysctl.lblc_expiration;

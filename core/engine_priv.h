@@ -151,6 +151,10 @@ struct xdpvs_engine {
 	uint32_t nr_flows;		/* flow directions installed */
 	uint32_t slot_hint;		/* last stats slot handed out */
 	struct xdpvs_dest *slot_dest[XDPVS_FLOW_MAX_SLOTS];
+	/* choices made ahead for the fast path (pick.c) */
+	bool pick_ring_used[XDPVS_PICK_RINGS];
+	bool pick_dirty;		/* taken back: publish again */
+	uint32_t pick_fill_mark;	/* numbers fills */
 
 	struct xdpvs_frag_out frag_out;	/* the packet in progress */
 	struct xdpvs_frag_tab *frag;	/* reassembly, extra frames */

@@ -152,9 +152,10 @@ static void flow_value_way(struct xdpvs_flow_value *v,
 	v->mtu = (uint16_t)(mtu > 0xffff ? 0xffff : mtu);
 }
 
-/* The client's direction: false when there is no usable way yet. */
-static bool flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
-			  struct xdpvs_flow_value *v)
+/* The client's direction: false when there is no usable way yet (also
+ * the template of new connections the fast path makes: pick.c). */
+bool xdpvs_flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
+			 struct xdpvs_flow_value *v)
 {
 	const struct xdpvs_route *rt;
 	uint32_t overhead = 0;
@@ -268,6 +269,12 @@ static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	e->nr_flows--;
 }
 
+void xdpvs_flow_forget(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	e->nr_flows -= !!(cp->flows & FLOW_IN) + !!(cp->flows & FLOW_OUT);
+	cp->flows = 0;
+}
+
 void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
 	flow_del_dir(e, cp, FLOW_IN);
@@ -295,7 +302,7 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	    (cp->flows & flow_sr_bit(dir)) == sr)
 		return true;
 	if (dir == FLOW_IN) {
-		ok = flow_value_in(e, cp, &v);
+		ok = xdpvs_flow_value_in(e, cp, &v);
 		flow_key_in(cp, &k);
 	} else {
 		ok = flow_value_out(e, cp, &v);
@@ -343,6 +350,47 @@ void xdpvs_flow_adopt(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 	flow_sync(e, cp, true);
 	if (cp->flows & (FLOW_IN_SR | FLOW_OUT_SR))
 		cp->flows |= FLOW_SR_AGAIN;
+}
+
+/* What the fast path wrote for the real server's direction (pick.h). */
+static void flow_value_out_new(const struct xdpvs_conn *cp,
+			       const struct xdpvs_flow_value *t,
+			       const struct xdpvs_flow_event_new *n,
+			       struct xdpvs_flow_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->action = XDPVS_FLOW_SNAT;
+	v->flags = XDPVS_FLOW_F_SYN_RECV;
+	v->daf = (uint8_t)cp->af;
+	v->ifindex = n->ifindex;
+	memcpy(v->smac, n->smac, 6);
+	memcpy(v->dmac, n->dmac, 6);
+	v->mtu = n->mtu;
+	v->dest_idx = t->dest_idx;
+	v->gen = n->ev.gen;
+	v->new_saddr = cp->vaddr;
+	v->new_sport = cp->vport;
+}
+
+void xdpvs_flow_adopt_new(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_flow_value *t,
+			  const struct xdpvs_flow_event_new *n)
+{
+	struct xdpvs_flow_value v = *t;
+
+	v.gen = n->ev.gen;
+	cp->flow_fp[0] = flow_fp(&v);
+	cp->flows = FLOW_IN | FLOW_IN_SR;
+	e->nr_flows++;
+	if (t->action == XDPVS_FLOW_DNAT) {
+		flow_value_out_new(cp, t, n, &v);
+		cp->flow_fp[1] = flow_fp(&v);
+		cp->flows |= FLOW_OUT | FLOW_OUT_SR;
+		e->nr_flows++;
+	}
+	/* forced: compared with what the engine would write, rewritten
+	 * only if it differs */
+	flow_sync(e, cp, true);
 }
 
 void xdpvs_flow_syn_recv_cleared(struct xdpvs_conn *cp)

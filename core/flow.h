@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct xdpvs_flow_value;
+struct xdpvs_flow_event_new;
+
 struct xdpvs_conn;
 struct xdpvs_dest;
 struct xdpvs_engine;
@@ -25,6 +28,19 @@ void xdpvs_flow_adopt(struct xdpvs_engine *e, struct xdpvs_conn *cp);
  * told of the client's ACK): no need to rewrite them, unless the engine
  * wrote them again since it installed them. */
 void xdpvs_flow_syn_recv_cleared(struct xdpvs_conn *cp);
+/* cp is the connection of a NEW event (<xdpvs/pick.h>): the fast path
+ * installed its flows, the client's from template t and, for NAT, the
+ * real server's by the SYN's way in (n); the engine takes them as its
+ * own and rewrites one that differs from what it would install. */
+void xdpvs_flow_adopt_new(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_flow_value *t,
+			  const struct xdpvs_flow_event_new *n);
+/* The client direction's value for cp; false without a usable way. */
+bool xdpvs_flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
+			 struct xdpvs_flow_value *v);
+/* Forget cp's flows without removing them: their keys are another
+ * connection's now. */
+void xdpvs_flow_forget(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Remove cp's flows (it expires). */
 void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* cp's timer fired: true if its flows forwarded a packet since it was

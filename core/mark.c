@@ -13,6 +13,7 @@
 
 #include "core.h"
 #include "engine_priv.h"
+#include "pick.h"
 #include "pkt.h"
 #include "svc.h"
 
@@ -132,6 +133,7 @@ int xdpvs_mark_add(struct xdpvs_engine *e, const struct xdpvs_mark_rule *in)
 	uint32_t i;
 	int err = mark_normalize(in, &r);
 
+	xdpvs_pick_take_all(e);	/* a rule may cover a service */
 	if (err)
 		return err;
 	for (i = 0; i < e->nr_marks; i++)
@@ -149,6 +151,7 @@ int xdpvs_mark_del(struct xdpvs_engine *e, const struct xdpvs_mark_rule *in)
 	uint32_t i;
 	int err = mark_normalize(in, &r);
 
+	xdpvs_pick_take_all(e);	/* a rule may cover a service */
 	if (err)
 		return err;
 	for (i = 0; i < e->nr_marks; i++) {

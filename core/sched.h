@@ -11,6 +11,7 @@
 #ifndef XDPVS_CORE_SCHED_H
 #define XDPVS_CORE_SCHED_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <xdpvs/engine.h>
 
@@ -64,6 +65,16 @@ struct xdpvs_sched_ops {
 	/* Periodic housekeeping (lblc/lblcr garbage collection); called
 	 * about once a second with the current time in ns. */
 	void (*tick)(struct xdpvs_svc *svc, uint64_t now);
+	/*
+	 * Optional, for a scheduler whose next choice depends on its own
+	 * state and the service's configuration alone (not on the packet,
+	 * the counts or the clock): the size of that state, and its copy
+	 * out and back.  The engine then makes choices ahead for the fast
+	 * path and rewinds to just after those it used (core/pick.c).
+	 */
+	size_t state_size;
+	void (*save)(const struct xdpvs_svc *svc, void *state);
+	void (*restore)(struct xdpvs_svc *svc, const void *state);
 };
 
 /* The scheduler registered under name, or NULL. */

@@ -14,6 +14,7 @@
 #include "dest.h"
 #include "engine_priv.h"
 #include "pe.h"
+#include "pick.h"
 #include "sched.h"
 #include "svc.h"
 
@@ -247,6 +248,7 @@ int xdpvs_svc_edit(struct xdpvs_engine *e, const struct xdpvs_svc_conf *u)
 		return err;
 	if (u->af == AF_INET6 && (u->netmask < 1 || u->netmask > 128))
 		return -EINVAL;
+	xdpvs_pick_take(e, svc);	/* what it would choose may change */
 	old = svc->sched;
 	if (sched != old) {
 		xdpvs_sched_unbind(svc);
@@ -267,6 +269,7 @@ int xdpvs_svc_edit(struct xdpvs_engine *e, const struct xdpvs_svc_conf *u)
 /* Unhash svc, unbind its scheduler, send its dests to the trash. */
 static void svc_unlink(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 {
+	xdpvs_pick_release(e, svc);
 	svc_unhash(e, svc);
 	e->num_services[svc->af == AF_INET6]--;
 	xdpvs_sched_unbind(svc);

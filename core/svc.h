@@ -43,6 +43,8 @@ struct xdpvs_svc {
 	struct xdpvs_sched_env *sched_env;
 	const struct xdpvs_pe_ops *pe;
 
+	struct xdpvs_pick_ahead *pick;	/* choices made ahead (pick.c) */
+
 	uint32_t refcnt;		/* dests bound to it, trash included */
 	bool unlinked;			/* deleted; freed at refcnt 0 */
 };

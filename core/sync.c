@@ -45,6 +45,7 @@
 #include "engine_priv.h"
 #include "flow.h"
 #include "pe.h"
+#include "pick.h"
 #include "proto.h"
 #include "svc.h"
 #include "sync.h"
@@ -509,6 +510,7 @@ int xdpvs_sync_apply(struct xdpvs_engine *e, const struct xdpvs_conn_info *ci)
 void xdpvs_sync_set(struct xdpvs_engine *e, unsigned int state,
 		    xdpvs_sync_conn_fn fn, void *ctx)
 {
+	xdpvs_pick_take_all(e);	/* a master must see new connections */
 	e->sync_state = state & (XDPVS_SYNC_STATE_MASTER |
 				 XDPVS_SYNC_STATE_BACKUP);
 	e->sync_fn = fn;

@@ -9,6 +9,7 @@
  * servers rs1, rs2, rs3 added in that order are chosen rs3, rs2, rs1, rs3...
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "../dest.h"
 #include "../sched.h"
@@ -63,9 +64,23 @@ static struct xdpvs_dest *rr_schedule(struct xdpvs_svc *svc,
 	return NULL;
 }
 
+/* The state is the node of the last choice (or the head). */
+static void rr_save(const struct xdpvs_svc *svc, void *state)
+{
+	memcpy(state, &svc->sched_data, sizeof(svc->sched_data));
+}
+
+static void rr_restore(struct xdpvs_svc *svc, const void *state)
+{
+	memcpy(&svc->sched_data, state, sizeof(svc->sched_data));
+}
+
 const struct xdpvs_sched_ops xdpvs_sched_rr = {
 	.name = "rr",
 	.init = rr_init,
 	.update_service = rr_update_service,
 	.schedule = rr_schedule,
+	.state_size = sizeof(void *),
+	.save = rr_save,
+	.restore = rr_restore,
 };

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../dest.h"
 #include "../sched.h"
@@ -145,10 +146,23 @@ overloaded:
 	return NULL;
 }
 
+static void wrr_save(const struct xdpvs_svc *svc, void *state)
+{
+	memcpy(state, svc->sched_data, sizeof(struct wrr_mark));
+}
+
+static void wrr_restore(struct xdpvs_svc *svc, const void *state)
+{
+	memcpy(svc->sched_data, state, sizeof(struct wrr_mark));
+}
+
 const struct xdpvs_sched_ops xdpvs_sched_wrr = {
 	.name = "wrr",
 	.init = wrr_init,
 	.done = wrr_done,
 	.update_service = wrr_update_service,
 	.schedule = wrr_schedule,
+	.state_size = sizeof(struct wrr_mark),
+	.save = wrr_save,
+	.restore = wrr_restore,
 };

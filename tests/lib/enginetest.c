@@ -78,6 +78,37 @@ static uint64_t et_flow_seen(void *ctx, const struct xdpvs_flow_key *k)
 	return t->flow->last_seen(t, k);
 }
 
+static void et_pick_put(void *ctx, uint32_t ring,
+			const struct xdpvs_dp_addr_key *svc,
+			const struct xdpvs_pick *picks, uint32_t n)
+{
+	struct et *t = ctx;
+
+	t->pick->put(t, ring, svc, picks, n);
+}
+
+static uint32_t et_pick_take(void *ctx, uint32_t ring)
+{
+	struct et *t = ctx;
+
+	return t->pick->take(t, ring);
+}
+
+static void et_pick_drop(void *ctx, uint32_t ring)
+{
+	struct et *t = ctx;
+
+	t->pick->drop(t, ring);
+}
+
+static void et_pick_tmpl(void *ctx, uint32_t dest_idx,
+			 const struct xdpvs_flow_value *v)
+{
+	struct et *t = ctx;
+
+	t->pick->tmpl(t, dest_idx, v);
+}
+
 void et_init(struct et *t, uint32_t conn_max)
 {
 	et_init_flows(t, conn_max, NULL);
@@ -85,6 +116,13 @@ void et_init(struct et *t, uint32_t conn_max)
 
 void et_init_flows(struct et *t, uint32_t conn_max,
 		   const struct et_flow_ops *ops)
+{
+	et_init_picks(t, conn_max, ops, NULL);
+}
+
+void et_init_picks(struct et *t, uint32_t conn_max,
+		   const struct et_flow_ops *ops,
+		   const struct et_pick_ops *pick)
 {
 	struct xdpvs_engine_params p = {
 		.conn_max = conn_max ? conn_max : 4096,
@@ -98,6 +136,13 @@ void et_init_flows(struct et *t, uint32_t conn_max,
 		p.env.flow_add = et_flow_add;
 		p.env.flow_del = et_flow_del;
 		p.env.flow_last_seen = et_flow_seen;
+	}
+	if (pick) {
+		t->pick = pick;
+		p.env.pick_put = et_pick_put;
+		p.env.pick_take = et_pick_take;
+		p.env.pick_drop = et_pick_drop;
+		p.env.pick_tmpl = et_pick_tmpl;
 	}
 	et_fill(&t->deflt[0].rt, "02:00:00:00:00:01", 1, 1500,
 		"198.18.0.254");
@@ -297,4 +342,19 @@ const char *et_conn_state(struct et *t, const char *caddr, uint16_t cport,
 	}
 	free(ci);
 	return found;
+}
+
+struct xdpvs_flow_key et_flow_key(const char *s, uint16_t sp, const char *d,
+				  uint16_t dp, uint8_t proto)
+{
+	struct xdpvs_flow_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.af = AF_INET;
+	k.proto = proto;
+	et_parse_addr(s, &k.saddr);
+	et_parse_addr(d, &k.daddr);
+	k.sport = htons(sp);
+	k.dport = htons(dp);
+	return k;
 }

@@ -32,9 +32,21 @@ struct et_flow_ops {
 	uint64_t (*last_seen)(struct et *t, const struct xdpvs_flow_key *k);
 };
 
+/* A test's fast-path choices (see et_init_picks); the engine's callbacks. */
+struct et_pick_ops {
+	void (*put)(struct et *t, uint32_t ring,
+		    const struct xdpvs_dp_addr_key *svc,
+		    const struct xdpvs_pick *picks, uint32_t n);
+	uint32_t (*take)(struct et *t, uint32_t ring);
+	void (*drop)(struct et *t, uint32_t ring);
+	void (*tmpl)(struct et *t, uint32_t dest_idx,
+		     const struct xdpvs_flow_value *v);
+};
+
 struct et {
 	struct xdpvs_engine *e;
 	const struct et_flow_ops *flow;
+	const struct et_pick_ops *pick;
 	struct et_route routes[64];
 	int nroutes;
 	struct et_route deflt[2];	/* [0] IPv4, [1] IPv6 */
@@ -51,6 +63,10 @@ void et_init(struct et *t, uint32_t conn_max);
 /* The same, the engine also given a flow cache. */
 void et_init_flows(struct et *t, uint32_t conn_max,
 		   const struct et_flow_ops *ops);
+/* The same, the engine also making choices ahead for a fast path. */
+void et_init_picks(struct et *t, uint32_t conn_max,
+		   const struct et_flow_ops *ops,
+		   const struct et_pick_ops *pick);
 void et_fini(struct et *t);
 /* Tell the engine its routes changed and have it refresh its flows at
  * once, as xdpvsd does once it read a burst of changes (the helpers
@@ -81,6 +97,9 @@ enum xdpvs_verdict et_rx_pkt(struct et *t, double now,
 			     const struct tb_pkt *d);
 /* Assert the last verdict was TX of exactly the frame d describes. */
 void et_expect_tx(struct et *t, const struct tb_pkt *d);
+/* The IPv4 flow key of a packet s:sp -> d:dp of proto. */
+struct xdpvs_flow_key et_flow_key(const char *s, uint16_t sp, const char *d,
+				  uint16_t dp, uint8_t proto);
 /* Drops counted for reason r so far. */
 uint64_t et_drops(struct et *t, enum xdpvs_drop r);
 /* The state name and remaining seconds of the connection from caddr:cport

@@ -128,19 +128,11 @@ static struct tb_pkt out(uint8_t proto, uint8_t flags)
 	};
 }
 
+
 static struct xdpvs_flow_key key(const char *s, uint16_t sp, const char *d,
 				 uint16_t dp, uint8_t proto)
 {
-	struct xdpvs_flow_key k;
-
-	memset(&k, 0, sizeof(k));
-	k.af = AF_INET;
-	k.proto = proto;
-	inet_pton(AF_INET, s, &k.saddr.ip);
-	inet_pton(AF_INET, d, &k.daddr.ip);
-	k.sport = htons(sp);
-	k.dport = htons(dp);
-	return k;
+	return et_flow_key(s, sp, d, dp, proto);
 }
 
 static void nat_svc(struct et *t, const char *proto)

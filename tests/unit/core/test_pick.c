@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Choices made ahead for the fast path (core/pick.c), against a recording
+ * flow cache and a simulated fast path that takes picks as the XDP
+ * program does: which services get them; that connections the fast path
+ * scheduled, interleaved with SYNs the engine scheduled itself and with
+ * configuration changes, go to exactly the real servers an engine alone
+ * would have chosen (rr, wrr); what a NEW event makes (state, counts,
+ * flows adopted without a write, or rewritten when the way differs); and
+ * events that no longer stand (real server gone) undoing their flows.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "../../lib/enginetest.h"
+
+#define MAXF 4096
+#define NTMPL 64
+#define CL_MAC "02:00:00:00:00:01"
+
+static struct cache {
+	struct xdpvs_flow_key k[MAXF];
+	struct xdpvs_flow_value v[MAXF];
+	int n, adds, dels, replaces;
+} C;
+
+static struct ring {
+	bool live, taken;
+	struct xdpvs_dp_addr_key svc;
+	struct xdpvs_pick p[XDPVS_PICK_SLOTS];
+	uint32_t n, used;
+} R[XDPVS_PICK_RINGS];
+
+static struct xdpvs_flow_value TM[NTMPL];
+static int nputs, ndrops;
+
+static int cache_find(const struct xdpvs_flow_key *k)
+{
+	int i;
+
+	for (i = 0; i < C.n; i++)
+		if (!memcmp(&C.k[i], k, sizeof(*k)))
+			return i;
+	return -1;
+}
+
+static void cache_set(const struct xdpvs_flow_key *k,
+		      const struct xdpvs_flow_value *v)
+{
+	int i = cache_find(k);
+
+	if (i < 0) {
+		assert_true(C.n < MAXF);
+		i = C.n++;
+		C.k[i] = *k;
+	}
+	C.v[i] = *v;
+}
+
+static void cache_add(struct et *t, const struct xdpvs_flow_key *k,
+		      const struct xdpvs_flow_value *v, bool replace)
+{
+	(void)t;
+	assert_true(replace || cache_find(k) < 0);
+	C.replaces += replace;
+	C.adds++;
+	cache_set(k, v);
+}
+
+static void cache_del(struct et *t, const struct xdpvs_flow_key *k)
+{
+	int i = cache_find(k);
+
+	(void)t;
+	assert_true(i >= 0);
+	C.n--;
+	C.k[i] = C.k[C.n];
+	C.v[i] = C.v[C.n];
+	C.dels++;
+}
+
+static uint64_t cache_seen(struct et *t, const struct xdpvs_flow_key *k)
+{
+	(void)t;
+	(void)k;
+	return 0;
+}
+
+static const struct et_flow_ops cache_ops = {
+	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
+};
+
+static void ring_put(struct et *t, uint32_t ring,
+		     const struct xdpvs_dp_addr_key *svc,
+		     const struct xdpvs_pick *picks, uint32_t n)
+{
+	struct ring *r = &R[ring];
+
+	(void)t;
+	assert_true(ring > 0 && ring < XDPVS_PICK_RINGS);
+	assert_true(!r->live || r->taken);	/* new or taken first */
+	assert_true(n >= 1 && n <= XDPVS_PICK_SLOTS);
+	r->live = true;
+	r->taken = false;
+	r->svc = *svc;
+	memcpy(r->p, picks, n * sizeof(*picks));
+	r->n = n;
+	r->used = 0;
+	nputs++;
+}
+
+static uint32_t ring_take(struct et *t, uint32_t ring)
+{
+	struct ring *r = &R[ring];
+
+	(void)t;
+	assert_true(r->live);
+	r->taken = true;
+	return r->used;
+}
+
+static void ring_drop(struct et *t, uint32_t ring)
+{
+	(void)t;
+	assert_true(R[ring].live);
+	memset(&R[ring], 0, sizeof(R[ring]));
+	ndrops++;
+}
+
+static void ring_tmpl(struct et *t, uint32_t dest_idx,
+		      const struct xdpvs_flow_value *v)
+{
+	(void)t;
+	assert_true(dest_idx > 0 && dest_idx < NTMPL);
+	TM[dest_idx] = *v;
+}
+
+static const struct et_pick_ops pick_ops = {
+	.put = ring_put, .take = ring_take, .drop = ring_drop,
+	.tmpl = ring_tmpl,
+};
+
+static int setup(void **state)
+{
+	static struct et t;
+
+	memset(&C, 0, sizeof(C));
+	memset(R, 0, sizeof(R));
+	memset(TM, 0, sizeof(TM));
+	nputs = ndrops = 0;
+	et_init_picks(&t, 0, &cache_ops, &pick_ops);
+	et_route(&t, "198.18.0.2", CL_MAC, 1, 1500, NULL);
+	*state = &t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	et_fini(*state);
+	return 0;
+}
+
+static void tick(struct et *t, double now)
+{
+	xdpvs_engine_tick(t->e, (uint64_t)(now * 1e9));
+}
+
+/* The live ring of the service on port 80, or NULL. */
+static struct ring *ring_of_svc(void)
+{
+	int i;
+
+	for (i = 1; i < XDPVS_PICK_RINGS; i++)
+		if (R[i].live && R[i].svc.port == htons(80))
+			return &R[i];
+	return NULL;
+}
+
+static struct xdpvs_flow_key key(const char *s, uint16_t sp, const char *d,
+				 uint16_t dp)
+{
+	return et_flow_key(s, sp, d, dp, IPPROTO_TCP);
+}
+
+/*
+ * What the XDP program does with a SYN from 198.18.0.2:cport to the
+ * service: take a pick, install the flows (NAT's real-server flow by the
+ * way the SYN came in, smac_last being the last byte of its destination
+ * MAC), fill ev.  -1 when no pick is left (the SYN goes up).
+ */
+static int fast_take(uint16_t cport, uint8_t smac_last,
+		     struct xdpvs_flow_event_new *ev)
+{
+	struct ring *r = ring_of_svc();
+	struct xdpvs_flow_value v;
+	struct xdpvs_flow_key ko;
+	struct xdpvs_pick pk;
+
+	if (!r || r->taken || r->used >= r->n)
+		return -1;
+	pk = r->p[r->used++];
+	assert_true(pk.dest_idx < NTMPL && TM[pk.dest_idx].action);
+	memset(ev, 0, sizeof(*ev));
+	ev->ev.key = key("198.18.0.2", cport, "198.18.100.1", 80);
+	ev->ev.gen = pk.gen;
+	ev->ev.type = XDPVS_FLOW_EV_NEW;
+	ev->ifindex = 1;
+	ev->mtu = 1500;
+	ev->dest_idx = pk.dest_idx;
+	tb_mac(ev->smac, ET_LB_MAC);
+	ev->smac[5] = smac_last;
+	tb_mac(ev->dmac, CL_MAC);
+	ev->new_daddr = TM[pk.dest_idx].new_daddr;
+	ev->new_dport = TM[pk.dest_idx].new_dport;
+	v = TM[pk.dest_idx];
+	v.gen = pk.gen;
+	v.flags |= XDPVS_FLOW_F_SYN_RECV;
+	cache_set(&ev->ev.key, &v);
+	if (v.action == XDPVS_FLOW_DNAT) {
+		memset(&v, 0, sizeof(v));
+		v.action = XDPVS_FLOW_SNAT;
+		v.flags = XDPVS_FLOW_F_SYN_RECV;
+		v.daf = AF_INET;
+		v.ifindex = ev->ifindex;
+		memcpy(v.smac, ev->smac, 6);
+		memcpy(v.dmac, ev->dmac, 6);
+		v.mtu = ev->mtu;
+		v.dest_idx = pk.dest_idx;
+		v.gen = pk.gen;
+		v.new_saddr = ev->ev.key.daddr;
+		v.new_sport = ev->ev.key.dport;
+		memset(&ko, 0, sizeof(ko));
+		ko.af = AF_INET;
+		ko.proto = IPPROTO_TCP;
+		ko.saddr = ev->new_daddr;
+		ko.sport = ev->new_dport;
+		ko.daddr = ev->ev.key.saddr;
+		ko.dport = ev->ev.key.sport;
+		cache_set(&ko, &v);
+	}
+	return 0;
+}
+
+/* The same, the event then applied at time now. */
+static int fast_syn(struct et *t, double now, uint16_t cport)
+{
+	struct xdpvs_flow_event_new ev;
+
+	if (fast_take(cport, 0xfe, &ev))
+		return -1;
+	return xdpvs_engine_flow_new(t->e, (uint64_t)(now * 1e9), &ev);
+}
+
+static void engine_syn(struct et *t, double now, uint16_t cport)
+{
+	struct tb_pkt p = {
+		.dmac = ET_LB_MAC, .src = "198.18.0.2", .dst = "198.18.100.1",
+		.proto = IPPROTO_TCP, .sport = cport, .dport = 80,
+		.flags = 0x02,
+	};
+
+	et_rx_pkt(t, now, &p);
+	assert_int_equal(t->v, XDPVS_TX);
+}
+
+/* The last byte of the real server of the connection from cport. */
+static int dest_of(struct et *t, uint16_t cport)
+{
+	struct xdpvs_conn_info *ci;
+	int n = xdpvs_conn_info_get(t->e, t->now, &ci), i, d = -1;
+
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++)
+		if (ci[i].cport == htons(cport))
+			d = ntohl(ci[i].daddr.ip) & 0xff;
+	free(ci);
+	return d;
+}
+
+static void add_dests(struct et *t, const char *sched, const int *w, int n,
+		      char method)
+{
+	char spec[64];
+	int i;
+
+	et_add_svc(t, "tcp 198.18.100.1 80", sched);
+	for (i = 0; i < n; i++) {
+		snprintf(spec, sizeof(spec), "198.18.1.%d 8080", 2 + i);
+		et_add_dest(t, "tcp 198.18.100.1 80", spec, method, w[i]);
+	}
+}
+
+static void set_weight(struct et *t, int i, int w)
+{
+	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	struct xdpvs_dest_conf d;
+	char spec[64];
+
+	snprintf(spec, sizeof(spec), "198.18.1.%d 8080", 2 + i);
+	d = et_dest_conf(spec, 'm', w);
+	assert_int_equal(xdpvs_dest_edit(t->e, &s, &d), 0);
+}
+
+/*
+ * ops: 'f' a SYN the fast path schedules if it has a pick left (else the
+ * engine does), 'e' one the engine schedules, 'w' real server 1 to weight
+ * 0 and 'W' back to 2, 'a' a fifth real server added.  Connection i comes
+ * from port 10000 + i.  The real servers chosen, in order, into out.
+ */
+static void run(struct et *t, bool fast, const char *sched, const int *w,
+		const char *ops, int *out, int *nout)
+{
+	double now = 1;
+	int nc = 0;
+	const char *o;
+
+	add_dests(t, sched, w, 4, 'm');
+	tick(t, now);
+	for (o = ops; *o; o++) {
+		now += 0.001;
+		if (*o == 'w' || *o == 'W') {
+			set_weight(t, 1, *o == 'w' ? 0 : 2);
+			tick(t, now);
+		} else if (*o == 'a') {
+			et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.6 8080",
+				    'm', 3);
+			tick(t, now);
+		} else if (*o == 'f' && fast &&
+			   fast_syn(t, now, (uint16_t)(10000 + nc)) == 0) {
+			nc++;
+		} else {
+			engine_syn(t, now, (uint16_t)(10000 + nc));
+			nc++;
+		}
+	}
+	for (*nout = 0; *nout < nc; (*nout)++)
+		out[*nout] = dest_of(t, (uint16_t)(10000 + *nout));
+}
+
+static void same_sequence(const char *sched, const int *w, const char *ops)
+{
+	static struct et ref;
+	static int a[2048], b[2048];
+	struct et *t;
+	void *st;
+	int na, nb, i;
+
+	setup(&st);
+	t = st;
+	run(t, true, sched, w, ops, a, &na);
+	assert_true(C.adds < 2 * na);	/* fast ones were not rewritten */
+	et_fini(t);
+	et_init(&ref, 0);
+	run(&ref, false, sched, w, ops, b, &nb);
+	et_fini(&ref);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		if (a[i] != b[i])
+			fail_msg("%s: connection %d went to .%d, not .%d",
+				 sched, i, a[i], b[i]);
+	}
+}
+
+/* A long mix: more than a set (refills at half), engine SYNs taking the
+ * choices back in the middle of sets, weights changing, a server added. */
+static char *ops_mix(void)
+{
+	static char s[1200];
+	int i, n = 0;
+
+	for (i = 0; i < 300; i++)
+		s[n++] = 'f';
+	s[n++] = 'e';
+	for (i = 0; i < 40; i++)
+		s[n++] = i % 7 == 3 ? 'e' : 'f';
+	s[n++] = 'w';
+	for (i = 0; i < 50; i++)
+		s[n++] = 'f';
+	s[n++] = 'a';
+	for (i = 0; i < 50; i++)
+		s[n++] = i % 5 ? 'f' : 'e';
+	s[n++] = 'W';
+	for (i = 0; i < 400; i++)
+		s[n++] = 'f';
+	s[n] = 0;
+	return s;
+}
+
+static void rr_same_sequence(void **state)
+{
+	static const int w[4] = { 1, 1, 1, 1 };
+
+	teardown(state);
+	same_sequence("rr", w, ops_mix());
+	setup(state);
+}
+
+static void wrr_same_sequence(void **state)
+{
+	static const int w[4] = { 4, 3, 2, 1 };
+
+	teardown(state);
+	same_sequence("wrr", w, ops_mix());
+	setup(state);
+}
+
+static void svc_counts(struct et *t, uint32_t *conns, uint32_t *active)
+{
+	struct xdpvs_svc_info *s;
+	int n = xdpvs_svc_info_get(t->e, &s);
+	uint32_t i;
+
+	assert_int_equal(n, 1);
+	*conns = (uint32_t)s[0].stats.conns;
+	*active = 0;
+	for (i = 0; i < s[0].num_dests; i++)
+		*active += s[0].dests[i].activeconns;
+	xdpvs_svc_info_free(s, n);
+}
+
+/* A NEW event: the connection in SYN_RECV, counted, its flows taken as
+ * they are; the client's ACK event then makes it ESTABLISHED. */
+static void new_conn_adopted(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_event ev = { 0 };
+	uint32_t conns, active, left;
+
+	add_dests(t, "rr", w, 1, 'm');
+	tick(t, 1);
+	assert_int_equal(nputs, 1);
+	assert_non_null(ring_of_svc());
+	assert_int_equal(ring_of_svc()->n, XDPVS_PICK_SLOTS);
+	assert_int_equal(fast_syn(t, 1.5, 20000), 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 20000, &left),
+			    "SYN_RECV");
+	svc_counts(t, &conns, &active);
+	assert_int_equal(conns, 1);
+	assert_int_equal(active, 1);	/* SYN_RECV counts as active */
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.adds, 0);	/* what the engine would write */
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+	ev.key = key("198.18.0.2", 20000, "198.18.100.1", 80);
+	ev.gen = ring_of_svc()->p[0].gen;
+	ev.type = XDPVS_FLOW_EV_ESTABLISHED;
+	assert_int_equal(xdpvs_engine_flow_event(t->e, 2000000000ULL, &ev), 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 20000, &left),
+			    "ESTABLISHED");
+}
+
+/* The SYN came in by another way than the engine's route to the client:
+ * the real server's flow is rewritten, the client's is not. */
+static void new_conn_other_way(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_event_new ev;
+	struct xdpvs_flow_key ko = key("198.18.1.2", 8080, "198.18.0.2",
+				       20000);
+	int i;
+
+	add_dests(t, "rr", w, 1, 'm');
+	tick(t, 1);
+	assert_int_equal(fast_take(20000, 0x77, &ev), 0);
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev), 0);
+	assert_int_equal(C.adds, 1);
+	assert_int_equal(C.replaces, 1);
+	i = cache_find(&ko);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].smac[5], 0xfe);		/* the route's */
+	assert_true(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
+}
+
+/* The real server went between the pick and the event: no connection,
+ * the flows the fast path made are removed. */
+static void new_conn_dest_gone(void **state)
+{
+	static const int w[2] = { 1, 1 };
+	struct et *t = *state;
+	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	struct xdpvs_dest_conf d;
+	struct xdpvs_flow_event_new ev;
+	uint32_t conns, active;
+
+	add_dests(t, "rr", w, 2, 'm');
+	tick(t, 1);
+	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
+	assert_int_equal(C.n, 2);
+	d = et_dest_conf(ev.new_daddr.ip == htonl(0xc6120102) ?
+				 "198.18.1.2 8080" : "198.18.1.3 8080",
+			 'm', 1);
+	assert_int_equal(xdpvs_dest_del(t->e, &s, &d), 0);
+	assert_true(ring_of_svc()->taken);	/* taken back before */
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev),
+			 -ESTALE);
+	assert_int_equal(C.n, 0);
+	svc_counts(t, &conns, &active);
+	assert_int_equal(conns, 0);
+	assert_int_equal(active, 0);
+	/* published again for the server left */
+	tick(t, 2);
+	assert_false(ring_of_svc()->taken);
+}
+
+/* An event not understood changes nothing. */
+static void new_conn_bad_event(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_event_new ev;
+
+	add_dests(t, "rr", w, 1, 'm');
+	tick(t, 1);
+	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
+	ev.ev.key.proto = IPPROTO_UDP;
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev),
+			 -EINVAL);
+	ev.ev.key.proto = IPPROTO_TCP;
+	ev.ev.type = XDPVS_FLOW_EV_FIN;
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev),
+			 -EINVAL);
+	ev.ev.type = XDPVS_FLOW_EV_NEW;
+	ev.dest_idx = 0;
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev),
+			 -ESTALE);
+	assert_int_equal(xdpvs_conn_count(t->e), 0);
+}
+
+/* Which services get choices: not wlc, not persistent, not with a
+ * threshold; a sync master takes them away, and they come back. */
+static void which_services(void **state)
+{
+	static const int w[2] = { 1, 1 };
+	struct et *t = *state;
+	struct xdpvs_svc_conf s;
+	struct xdpvs_dest_conf d;
+
+	add_dests(t, "wlc", w, 2, 'm');
+	tick(t, 1);
+	assert_int_equal(nputs, 0);
+	s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	assert_int_equal(xdpvs_svc_edit(t->e, &s), 0);
+	tick(t, 1.1);
+	assert_int_equal(nputs, 1);
+	s.flags |= XDPVS_SVC_F_PERSISTENT;
+	s.timeout = 300;
+	assert_int_equal(xdpvs_svc_edit(t->e, &s), 0);
+	tick(t, 1.2);
+	assert_int_equal(ndrops, 1);
+	assert_null(ring_of_svc());
+	s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	assert_int_equal(xdpvs_svc_edit(t->e, &s), 0);
+	tick(t, 1.3);
+	assert_non_null(ring_of_svc());
+	d = et_dest_conf("198.18.1.2 8080", 'm', 1);
+	d.u_threshold = 100;
+	assert_int_equal(xdpvs_dest_edit(t->e, &s, &d), 0);
+	tick(t, 1.4);
+	assert_null(ring_of_svc());
+	d.u_threshold = 0;
+	assert_int_equal(xdpvs_dest_edit(t->e, &s, &d), 0);
+	tick(t, 1.5);
+	assert_non_null(ring_of_svc());
+	xdpvs_sync_set(t->e, XDPVS_SYNC_STATE_MASTER, NULL, NULL);
+	tick(t, 1.6);
+	assert_null(ring_of_svc());
+	xdpvs_sync_set(t->e, 0, NULL, NULL);
+	tick(t, 1.7);
+	assert_non_null(ring_of_svc());
+	assert_int_equal(xdpvs_svc_del(t->e, &s), 0);
+	assert_null(ring_of_svc());
+}
+
+/* A SYN scheduled by the engine takes the choices back and publishes
+ * the next ones; the connection is the next in the sequence. */
+static void engine_syn_takes_back(void **state)
+{
+	static const int w[3] = { 1, 1, 1 };
+	struct et *t = *state;
+
+	add_dests(t, "rr", w, 3, 'm');
+	tick(t, 1);
+	assert_int_equal(fast_syn(t, 1.1, 20000), 0);
+	assert_int_equal(fast_syn(t, 1.1, 20001), 0);
+	engine_syn(t, 1.2, 20002);
+	assert_int_equal(nputs, 2);
+	assert_false(ring_of_svc()->taken);
+	assert_int_equal(ring_of_svc()->used, 0);
+	/* rr over .4 .3 .2 (newest first) */
+	assert_int_equal(dest_of(t, 20000), 4);
+	assert_int_equal(dest_of(t, 20001), 3);
+	assert_int_equal(dest_of(t, 20002), 2);
+	assert_int_equal(fast_syn(t, 1.3, 20003), 0);
+	assert_int_equal(dest_of(t, 20003), 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(rr_same_sequence, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(wrr_same_sequence, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_conn_adopted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_conn_other_way, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_conn_dest_gone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_conn_bad_event, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(which_services, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(engine_syn_takes_back, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
