@@ -31,6 +31,7 @@ struct dp_xdp_maps {
 	int flows, svc_st, dest_st, ctl;	/* the fast path's */
 	int events;		/* its ring buffer to the engine */
 	int tx;			/* xdpvs_tx: the interfaces, a devmap */
+	int picks, pick_svc, pick_tm;	/* the engine's picks (pick.h) */
 	bool set;		/* filled by the first attach */
 	bool adopted;		/* found with a kept data path */
 };
@@ -60,7 +61,8 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 /*
  * Take over the xdpvsd program found attached to ifname (left by an
  * xdpvsd that exited with --keep-datapath): its maps are found through
- * the program (or their pins under bpffs, for those it does not use); the
+ * the program (or their pins under bpffs, for those it does not use; the
+ * pick maps, which a build before them has not, are made afresh); the
  * shared ones fill *maps if not set yet.  Returns 0,
  * -ENOENT when no xdpvsd program is attached, or -errno after logging.
  */
