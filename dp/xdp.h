@@ -3,8 +3,8 @@
  * xdpvsd's XDP program (bpf/xdpvs.bpf.c) on its interfaces, through
  * libxdp: one instance per interface, all sharing the filter's maps and
  * the flow maps (those of the first interface, reused by the others);
- * each with its own XSKMAP and counters (the flow event ring buffer is
- * shared too: xdpvsd reads one).  Native mode where the driver
+ * each with its own XSKMAP and counters (the flow event ring buffer and
+ * the pick maps are shared too: xdpvsd reads and writes one of each).  Native mode where the driver
  * has it, else generic (skb) mode with a warning.  The shared maps are
  * pinned under BPFFS/xdpvs/v3/ when BPFFS is a bpf filesystem, and
  * unpinned at exit, unless the data path is kept for a successor
