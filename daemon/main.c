@@ -595,6 +595,7 @@ static void handover(struct xdpvsd *d)
 	struct xdpvs_conn_info *c = NULL;
 	int n, err;
 
+	dp_picks_off(d->dp);	/* from now on, SYNs go up (held) */
 	dp_events(d->dp);	/* the connections as the fast path left them */
 	n = xdpvs_conn_info_get(d->e, loop_now(), &c);
 	err = n < 0 ? n : dp_handover(d->dp, c, n, d->seed);

@@ -27,6 +27,7 @@
 #include "flow.h"
 #include "keep.h"
 #include "nl.h"
+#include "pick.h"
 #include "xdp.h"
 #include "xsk.h"
 
@@ -68,6 +69,7 @@ struct dp {
 	int nifs;
 	struct dp_xdp_maps maps;
 	struct dp_flow flow;	/* the engine's flow cache: the fast path */
+	struct dp_pick pick;	/* the engine's picks for it */
 	struct ring_buffer *events;	/* its events (xdpvs_events) */
 	struct dp_kept kept;	/* what a kept data path carried */
 	bool adopted;		/* we took a kept data path over */
@@ -85,6 +87,7 @@ struct dp {
 	struct log_rl rl_egress;
 	struct log_rl rl_neigh;
 	struct log_rl rl_pass;
+	struct log_rl rl_pick;
 };
 
 static const char *const dp_stat_names[DP_STAT_MAX] = {
@@ -99,6 +102,7 @@ static const char *const dp_stat_names[DP_STAT_MAX] = {
 	[DP_FLOW_REFRESH] = "flow_refresh",
 	[DP_EVENTS] = "events",
 	[DP_EVENTS_STALE] = "events_stale",
+	[DP_EVENTS_NEW] = "events_new",
 };
 
 static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
@@ -189,6 +193,53 @@ static uint64_t dp_env_flow_last_seen(void *ctx,
 	return dp_flow_last_seen(&((struct dp *)ctx)->flow, k);
 }
 
+/* A pick callback's failure, told at a limited rate (an engine bug or
+ * a map refusing: the fast path sends those SYNs up). */
+static void dp_pick_said(struct dp *dp, int err, const char *what,
+			 uint32_t n)
+{
+	if (err)
+		log_rl(&dp->rl_pick, loop_now(), LOG_LVL_WARN, err,
+		       "fast path: the engine's picks: %s %u", what, n);
+}
+
+static void dp_env_pick_put(void *ctx, uint32_t ring,
+			    const struct xdpvs_dp_addr_key *svc,
+			    const struct xdpvs_pick *picks, uint32_t n)
+{
+	struct dp *dp = ctx;
+
+	dp_pick_said(dp, dp_pick_put(&dp->pick, ring, svc, picks, n),
+		     "publishing in ring", ring);
+}
+
+static uint32_t dp_env_pick_take(void *ctx, uint32_t ring)
+{
+	struct dp *dp = ctx;
+	uint32_t taken;
+
+	dp_pick_said(dp, dp_pick_take(&dp->pick, ring, &taken),
+		     "taking back ring", ring);
+	return taken;
+}
+
+static void dp_env_pick_drop(void *ctx, uint32_t ring)
+{
+	struct dp *dp = ctx;
+
+	dp_pick_said(dp, dp_pick_drop(&dp->pick, ring), "dropping ring",
+		     ring);
+}
+
+static void dp_env_pick_tmpl(void *ctx, uint32_t dest_idx,
+			     const struct xdpvs_flow_value *v)
+{
+	struct dp *dp = ctx;
+
+	dp_pick_said(dp, dp_pick_tmpl(&dp->pick, dest_idx, v),
+		     "template of real server slot", dest_idx);
+}
+
 struct xdpvs_env dp_env(struct dp *dp)
 {
 	return (struct xdpvs_env){
@@ -196,20 +247,37 @@ struct xdpvs_env dp_env(struct dp *dp)
 		.flow_add = dp_env_flow_add,
 		.flow_del = dp_env_flow_del,
 		.flow_last_seen = dp_env_flow_last_seen,
+		.pick_put = dp_env_pick_put,
+		.pick_take = dp_env_pick_take,
+		.pick_drop = dp_env_pick_drop,
+		.pick_tmpl = dp_env_pick_tmpl,
 		.ctx = dp,
 	};
+}
+
+/* A connection the fast path made with a pick: 0 or -errno. */
+static int dp_event_new(struct dp *dp, const void *data, size_t len)
+{
+	if (len < sizeof(struct xdpvs_flow_event_new))
+		return -EINVAL;
+	return xdpvs_engine_flow_new(dp->e, dp->now, data);
 }
 
 /* One event of the fast path (ring_buffer__consume's callback). */
 static int dp_event(void *ctx, void *data, size_t len)
 {
+	const struct xdpvs_flow_event *ev = data;
 	struct dp *dp = ctx;
 
-	if (len >= sizeof(struct xdpvs_flow_event) && dp->e &&
-	    !xdpvs_engine_flow_event(dp->e, dp->now, data))
-		dp->st[DP_EVENTS]++;
-	else
+	if (len < sizeof(*ev) || !dp->e)
 		dp->st[DP_EVENTS_STALE]++;
+	else if (ev->type == XDPVS_FLOW_EV_NEW)
+		dp->st[dp_event_new(dp, data, len) ? DP_EVENTS_STALE :
+						     DP_EVENTS_NEW]++;
+	else if (xdpvs_engine_flow_event(dp->e, dp->now, ev))
+		dp->st[DP_EVENTS_STALE]++;
+	else
+		dp->st[DP_EVENTS]++;
 	return 0;
 }
 
@@ -248,6 +316,7 @@ void dp_fold(struct dp *dp)
 void dp_engine_gone(struct dp *dp)
 {
 	dp->flow.off = true;
+	dp->pick.off = true;
 	dp->e = NULL;
 }
 
@@ -302,6 +371,16 @@ void dp_adopt_end(struct dp *dp)
 	memset(&dp->kept, 0, sizeof(dp->kept));
 }
 
+void dp_picks_off(struct dp *dp)
+{
+	int err;
+
+	dp->pick.off = true;
+	err = dp_pick_reset(&dp->pick);
+	if (err)
+		log_err_r(err, "fast path: cannot take its picks back");
+}
+
 int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
 		uint64_t seed)
 {
@@ -309,6 +388,7 @@ int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
 
 	if (dp->pin_lock <= 0)
 		return -EOPNOTSUPP;
+	dp_picks_off(dp);	/* again if done: a few atomics, a syscall */
 	err = dp_hold(dp, true);
 	if (!err)
 		err = dp_keep_save(dp->conf.bpffs, c, n, seed, loop_now());
@@ -438,6 +518,23 @@ static void dp_refresh_ready(void *arg, uint32_t events)
 
 	if (dp_timer_fired(&dp->refresh))
 		dp_refresh(dp);
+}
+
+/*
+ * The fast path woke us: it took the middle or the last pick of a set
+ * (its other events come without a wake-up).  The engine makes those
+ * connections as it reads them, and publishes the next set in time.
+ */
+static void dp_events_ready(void *arg, uint32_t events)
+{
+	struct dp *dp = arg;
+
+	dp->now = loop_now();
+	dp_flow_batch(&dp->flow);
+	dp_events_read(dp);
+	dp_flow_flush(&dp->flow);
+	/* a route lookup of those connections may have read a change */
+	dp_refresh(dp);
 }
 
 /* ------------------------------------------------------------------
@@ -853,6 +950,29 @@ static void dp_load_kept(struct dp *dp)
 			 "connections to take over", dp->kept.n);
 }
 
+/*
+ * Map the pick maps, and take back whatever is in them: a kept data
+ * path's rings hold the previous engine's choices (taken back at its
+ * exit, unless it crashed), which ours must not follow.  0 or -errno.
+ */
+static int dp_open_picks(struct dp *dp)
+{
+	struct dp_pick_fds fds = { .picks = dp->maps.picks,
+				   .svc = dp->maps.pick_svc,
+				   .tmpl = dp->maps.pick_tm };
+	int err = dp_pick_init(&dp->pick, &fds);
+
+	if (err)
+		return err;
+	/* Harmless if it fails: a stale entry leads to a ring taken
+	 * back, whose svc the fast path checks. */
+	err = dp_pick_reset(&dp->pick);
+	if (err)
+		log_warn_r(err, "fast path: cannot empty %s",
+			   XDPVS_PICK_SVC_MAP);
+	return 0;
+}
+
 static int dp_open_ifaces(struct dp *dp)
 {
 	bool adopt;
@@ -876,6 +996,8 @@ static int dp_open_ifaces(struct dp *dp)
 	if (adopt)
 		dp_load_kept(dp);
 	err = dp_flow_init(&dp->flow, dp->maps.flows, dp->maps.dest_st);
+	if (!err)
+		err = dp_open_picks(dp);
 	if (err) {
 		log_err_r(err, "fast path");
 		return err;
@@ -918,6 +1040,7 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 	dp->rl_egress = (struct log_rl)LOG_RL_INIT(10, 5);
 	dp->rl_neigh = (struct log_rl)LOG_RL_INIT(10, 20);
 	dp->rl_pass = (struct log_rl)LOG_RL_INIT(10, 5);
+	dp->rl_pick = (struct log_rl)LOG_RL_INIT(10, 5);
 	if (!dp->conf.conn_max)
 		dp->conf.conn_max = XDPVS_CONN_MAX_DEFAULT;
 	dp->nl = dp_nl_open(dp_nl_changed, dp, err);
@@ -950,6 +1073,9 @@ int dp_start(struct dp *dp, struct xdpvs_engine *e, struct loop *l)
 	if (!err)
 		err = loop_add(l, dp_nl_req_fd(dp->nl), EPOLLIN,
 			       dp_nl_req_ready, dp);
+	if (!err)
+		err = loop_add(l, ring_buffer__epoll_fd(dp->events), EPOLLIN,
+			       dp_events_ready, dp);
 	for (i = 0; i < dp->nifs && !err; i++) {
 		for (q = 0; q < dp->ifs[i].nqueues && !err; q++) {
 			struct dp_sock *s = &dp->ifs[i].socks[q];
@@ -992,12 +1118,15 @@ void dp_close(struct dp *dp)
 	if (dp->loop) {
 		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
 		loop_del(dp->loop, dp_nl_req_fd(dp->nl));
+		if (dp->events)
+			loop_del(dp->loop, ring_buffer__epoll_fd(dp->events));
 	}
 	dp_timer_close(dp, &dp->refresh);
 	dp_timer_close(dp, &dp->tx_retry);
 	dp_nl_close(dp->nl);
 	ring_buffer__free(dp->events);
 	dp_flow_fini(&dp->flow);
+	dp_pick_fini(&dp->pick);
 	free(dp);
 }
 
@@ -1036,4 +1165,5 @@ void dp_dump(struct dp *dp, FILE *out)
 		fprintf(out, "dp %s %llu\n", dp_stat_names[k],
 			(unsigned long long)dp->st[k]);
 	dp_flow_dump(&dp->flow, out);
+	dp_pick_dump(&dp->pick, out);
 }

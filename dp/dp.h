@@ -59,8 +59,10 @@ enum dp_stat {
 	DP_TX_FAIL,		/* TX ring full or no free frame */
 	DP_NEIGH_ASKED,		/* resolution requests to the kernel */
 	DP_FLOW_REFRESH,	/* passes over the flows after route changes */
-	DP_EVENTS,		/* fast path events the engine applied */
+	DP_EVENTS,		/* fast path events the engine applied
+				 * (handshakes, FINs, RSTs) */
 	DP_EVENTS_STALE,	/* ... found stale (told twice, moved on) */
+	DP_EVENTS_NEW,		/* connections it made with a pick */
 	DP_STAT_MAX,
 };
 
@@ -88,9 +90,12 @@ void dp_tick(struct dp *dp, uint64_t now);
  * estimator) run. */
 void dp_fold(struct dp *dp);
 /* Hand the fast path's events (the handshakes it carried to ESTABLISHED,
- * the FINs and RSTs it forwarded, include/xdpvs/flow.h) to the engine: before the engine's timers run and
- * before anything reads connection states (a listing, a handover).  A
- * read of shared memory, no system call. */
+ * the FINs and RSTs it forwarded, the connections it made with the
+ * engine's picks, include/xdpvs/flow.h) to the engine: before the
+ * engine's timers run and before anything reads connection states (a
+ * listing, a handover).  A read of shared memory, no system call.  The
+ * loop also reads them when the fast path wakes it (its picks running
+ * low). */
 void dp_events(struct dp *dp);
 /* The engine is about to be freed: its flow callbacks are ignored from
  * now on (the flows stay in the map; it goes with the data path, or is
@@ -98,6 +103,9 @@ void dp_events(struct dp *dp);
 void dp_engine_gone(struct dp *dp);
 /*
  * Hitless restart.  An xdpvsd leaving its data path to a successor calls
+ * dp_picks_off() before it reads the fast path's events for the last time
+ * (the fast path makes no more connections with this engine's picks,
+ * include/xdpvs/pick.h; dp_handover() does it again), then
  * dp_handover() with its engine's connections and seed before dp_close():
  * the XDP programs stay attached and forwarding the flows, the maps stay
  * pinned, the connections are saved beside them (keep.h), and what would
@@ -114,6 +122,7 @@ void dp_engine_gone(struct dp *dp);
  * released).
  */
 struct dp_kept;
+void dp_picks_off(struct dp *dp);
 int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
 		uint64_t seed);
 const struct dp_kept *dp_kept(const struct dp *dp);

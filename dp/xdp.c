@@ -24,6 +24,7 @@
 
 #include "daemon/log.h"
 #include "bpf/xdpvs.skel.h"
+#include "pick.h"
 #include "xdp.h"
 
 const char *dp_xdp_mode_name(enum xdp_attach_mode mode)
@@ -81,6 +82,12 @@ static int xdp_reuse_maps(struct xdpvs_bpf *skel, const struct dp_xdp_maps *m)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_events, m->events);
 	if (!err)
 		err = bpf_map__reuse_fd(skel->maps.xdpvs_tx, m->tx);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_picks, m->picks);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_pick_svc, m->pick_svc);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.xdpvs_pick_tm, m->pick_tm);
 	return err;
 }
 
@@ -197,6 +204,9 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 		maps->ctl = bpf_map__fd(l->skel->maps.xdpvs_ctl);
 		maps->events = bpf_map__fd(l->skel->maps.xdpvs_events);
 		maps->tx = bpf_map__fd(l->skel->maps.xdpvs_tx);
+		maps->picks = bpf_map__fd(l->skel->maps.xdpvs_picks);
+		maps->pick_svc = bpf_map__fd(l->skel->maps.xdpvs_pick_svc);
+		maps->pick_tm = bpf_map__fd(l->skel->maps.xdpvs_pick_tm);
 		maps->set = true;
 	}
 	xdp_tx_add(maps, ifname, ifindex);
@@ -214,18 +224,34 @@ static const char *const xdp_shared_names[] = {
 	XDPVS_DP_SVC_MAP, XDPVS_DP_NAT_RS_MAP, XDPVS_DP_LOCAL_MAP,
 	XDPVS_DP_MARK_MAP, XDPVS_FLOW_MAP, XDPVS_FLOW_SVC_STATS,
 	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP, XDPVS_FLOW_EVENTS,
-	XDPVS_DP_TX_MAP,
+	XDPVS_DP_TX_MAP, XDPVS_PICK_MAP, XDPVS_PICK_SVC_MAP,
+	XDPVS_PICK_TMPL_MAP,
 };
 #define XDP_NSHARED (sizeof(xdp_shared_names) / sizeof(xdp_shared_names[0]))
+/* The pick maps come last: a data path kept by a build before them has
+ * none, and gets new ones. */
+#define XDP_NPICK	3
+#define XDP_FIRST_PICK	(XDP_NSHARED - XDP_NPICK)
 
 static int *xdp_shared_fd(struct dp_xdp_maps *m, unsigned int i)
 {
 	int *fds[XDP_NSHARED] = {
 		&m->svcs, &m->nat_rs, &m->local, &m->marks, &m->flows,
 		&m->svc_st, &m->dest_st, &m->ctl, &m->events, &m->tx,
+		&m->picks, &m->pick_svc, &m->pick_tm,
 	};
 
 	return fds[i];
+}
+
+/* m with no map open. */
+static void xdp_maps_none(struct dp_xdp_maps *m)
+{
+	unsigned int j;
+
+	memset(m, 0, sizeof(*m));
+	for (j = 0; j < XDP_NSHARED; j++)
+		*xdp_shared_fd(m, j) = -1;
 }
 
 /* Open the maps of program fd by name: its own two into l, the shared
@@ -271,8 +297,37 @@ static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
 	return err;
 }
 
+/*
+ * New pick maps into m when it has none of them (a data path kept by a
+ * build before them: its program does not use them, they are pinned
+ * with the others).  0 (m has all three), or -errno.
+ */
+static int xdp_pick_maps_new(struct dp_xdp_maps *m)
+{
+	struct dp_pick_fds fds;
+	unsigned int j, found = 0;
+	int err;
+
+	for (j = XDP_FIRST_PICK; j < XDP_NSHARED; j++)
+		found += *xdp_shared_fd(m, j) >= 0;
+	if (found == XDP_NPICK)
+		return 0;
+	if (found)
+		return -ENOENT;	/* not a data path of any build */
+	err = dp_pick_maps_create(&fds);
+	if (err)
+		return err;
+	m->picks = fds.picks;
+	m->pick_svc = fds.svc;
+	m->pick_tm = fds.tmpl;
+	log_info("kept data path without the pick maps (an older xdpvsd): "
+		 "new ones made");
+	return 0;
+}
+
 /* The shared maps the program does not use (xdpvs_svc_st) from their
- * pins under bpffs.  0 or -errno. */
+ * pins under bpffs; the pick maps made afresh when a data path kept by
+ * an older build has none.  0 or -errno. */
 static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
 {
 	char path[PATH_MAX + 32];
@@ -285,11 +340,13 @@ static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
 		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
 			 xdp_shared_names[j]);
 		fd = bpf_obj_get(path);
+		if (fd < 0 && errno == ENOENT && j >= XDP_FIRST_PICK)
+			continue;
 		if (fd < 0)
 			return -errno;
 		*xdp_shared_fd(m, j) = fd;
 	}
-	return 0;
+	return xdp_pick_maps_new(m);
 }
 
 /* The attached program named ours in mp, or NULL. */
@@ -313,12 +370,12 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct dp_xdp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-				 false, false };
+	struct dp_xdp_maps m;
 	struct xdp_program *p;
 	unsigned int j;
 	int err;
 
+	xdp_maps_none(&m);
 	if (libxdp_get_error(mp))
 		return -ENOENT;
 	p = xdp_ours_in(mp);

@@ -3,8 +3,8 @@
  * xdpvsd's XDP program (bpf/xdpvs.bpf.c) on its interfaces, through
  * libxdp: one instance per interface, all sharing the filter's maps and
  * the flow maps (those of the first interface, reused by the others);
- * each with its own XSKMAP and counters (the flow event ring buffer is
- * shared too: xdpvsd reads one).  Native mode where the driver
+ * each with its own XSKMAP and counters (the flow event ring buffer and
+ * the pick maps are shared too: xdpvsd reads and writes one of each).  Native mode where the driver
  * has it, else generic (skb) mode with a warning.  The shared maps are
  * pinned under BPFFS/xdpvs/v3/ when BPFFS is a bpf filesystem, and
  * unpinned at exit, unless the data path is kept for a successor
@@ -31,6 +31,7 @@ struct dp_xdp_maps {
 	int flows, svc_st, dest_st, ctl;	/* the fast path's */
 	int events;		/* its ring buffer to the engine */
 	int tx;			/* xdpvs_tx: the interfaces, a devmap */
+	int picks, pick_svc, pick_tm;	/* the engine's picks (pick.h) */
 	bool set;		/* filled by the first attach */
 	bool adopted;		/* found with a kept data path */
 };
@@ -60,7 +61,8 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
 /*
  * Take over the xdpvsd program found attached to ifname (left by an
  * xdpvsd that exited with --keep-datapath): its maps are found through
- * the program (or their pins under bpffs, for those it does not use); the
+ * the program (or their pins under bpffs, for those it does not use; the
+ * pick maps, which a build before them has not, are made afresh); the
  * shared ones fill *maps if not set yet.  Returns 0,
  * -ENOENT when no xdpvsd program is attached, or -errno after logging.
  */

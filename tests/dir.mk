@@ -102,3 +102,5 @@ check-e2e: all $(CTLSERVER) bench-tools
 
 # tests/unit/dp/test_NAME.c tests dp/NAME.c: it links that object too.
 $(filter $(O)/tests/unit/dp/%,$(UNIT_BINS)): $(O)/tests/unit/dp/test_%: $(O)/dp/%.o
+# test_pick compares the maps it makes with the program's definitions.
+$(O)/tests/unit/dp/test_pick.o: $(O)/bpf/xdpvs.skel.h
