@@ -17,7 +17,10 @@
  * UDP without one).  A TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV)
  * forward the real server's SYN+ACK and the client's ACK, and other flows
  * forward TCP FIN and RST; the engine learns of those state changes from
- * events in xdpvs_events (flow.h).
+ * events in xdpvs_events (flow.h).  A TCP SYN that matches no flow is
+ * scheduled here when its service has picks the engine made ahead
+ * (include/xdpvs/pick.h): its flows installed from a template, then
+ * forwarded as any flow's packet, the engine told by an event.
  *
  * The filter hands the packets of the virtual services (and the NAT
  * replies, and the ICMP errors about them) to xdpvsd's AF_XDP socket on
@@ -181,6 +184,52 @@ struct {
 	__type(key, __u32);
 	__type(value, struct fp_scratch);
 } xdpvs_scratch SEC(".maps");
+
+/* New TCP connections scheduled with the engine's picks (pick.h); all
+ * three written by xdpvsd. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XDPVS_PICK_RINGS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xdpvs_pick_ring);
+} xdpvs_picks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XDPVS_PICK_RINGS);
+	__type(key, struct xdpvs_dp_addr_key);
+	__type(value, __u32);
+} xdpvs_pick_svc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XDPVS_FLOW_MAX_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xdpvs_flow_value);
+} xdpvs_pick_tm SEC(".maps");
+
+/* What a pick takes and the flows it installs, built here: two values do
+ * not fit on the stack beside the rest of the program's, and a path that
+ * leaves more on the stack than the others costs the verifier the
+ * filter's walk again. */
+struct fp_pick_scratch {
+	__u64 wake;			/* the event's submit flag */
+	struct xdpvs_pick pk;		/* the pick taken */
+	__u32 mtu;			/* the receiving interface's */
+	struct xdpvs_dp_addr_key svc;	/* the SYN's service */
+	struct xdpvs_flow_key rk;	/* the real server's (NAT) */
+	struct xdpvs_flow_value cv;	/* the client's */
+	struct xdpvs_flow_value rv;	/* the real server's (NAT) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fp_pick_scratch);
+} xdpvs_pick_scr SEC(".maps");
 
 /* Addresses and ports of one packet (or of the packet an ICMP error
  * quotes). */
@@ -681,19 +730,30 @@ static __always_inline int fp_to_engine(void *data, void *end,
 	return fp_sctp_data(l4[12]) ? FP_FORWARD : FP_UP;
 }
 
+/* *k = the key of the real server's flow of NAT flow v, p a packet of the
+ * client's. */
+static __always_inline void fp_reply_key(const struct fp_pkt *p,
+					 const struct xdpvs_flow_value *v,
+					 struct xdpvs_flow_key *k)
+{
+	k->af = p->key.af;
+	k->proto = p->key.proto;
+	k->sport = v->new_dport;
+	k->dport = p->key.sport;
+	k->pad = 0;
+	__builtin_memcpy(&k->saddr, &v->new_daddr, sizeof(k->saddr));
+	__builtin_memcpy(&k->daddr, &p->key.saddr, sizeof(k->daddr));
+}
+
 /* The real server's flow of NAT flow v (p a packet of the client's), its
  * SYN_RECV mark cleared. */
 static __always_inline void fp_reply_unmark(const struct fp_pkt *p,
 					    const struct xdpvs_flow_value *v)
 {
-	struct xdpvs_flow_key k = {
-		.af = p->key.af, .proto = p->key.proto,
-		.sport = v->new_dport, .dport = p->key.sport,
-	};
+	struct xdpvs_flow_key k;
 	struct xdpvs_flow_value *r;
 
-	__builtin_memcpy(&k.saddr, &v->new_daddr, sizeof(k.saddr));
-	__builtin_memcpy(&k.daddr, &p->key.saddr, sizeof(k.daddr));
+	fp_reply_key(p, v, &k);
 	r = bpf_map_lookup_elem(&xdpvs_flows, &k);
 	if (r && r->gen == v->gen)
 		r->flags &= (__u8)~XDPVS_FLOW_F_SYN_RECV;
@@ -745,6 +805,258 @@ static __always_inline int fp_close(const struct fp_pkt *p,
 	if (v->action == XDPVS_FLOW_SNAT)
 		type |= XDPVS_FLOW_EV_REPLY;
 	return fp_tell(p, v, type) ? FP_UP : FP_FORWARD;
+}
+
+/* The verdict on packet p of flow v: fp_to_engine()'s, after telling the
+ * engine of the state changes the fast path forwards. */
+static __always_inline int fp_flow(void *data, void *end,
+				   const struct fp_pkt *p,
+				   struct xdpvs_flow_value *v)
+{
+	int fp = fp_to_engine(data, end, p, v);
+
+	if (fp == FP_ESTABLISH) {
+		fp = fp_establish(p, v);
+		if (fp == FP_FORWARD)
+			count(XDPVS_DP_FAST_EST, end - data);
+	} else if (fp == FP_FIN || fp == FP_RST) {
+		fp = fp_close(p, v, fp);
+		if (fp == FP_FORWARD)
+			count(XDPVS_DP_FAST_CLOSE, end - data);
+	}
+	return fp;
+}
+
+/*
+ * May packet p, which matched no flow, be scheduled with a pick
+ * (pick.h)?  A SYN without ACK, FIN and RST, untagged, not from the FTP
+ * data port (never scheduled), that a flow could forward (TTL, lengths).
+ */
+static __always_inline int fp_pick_ok(void *data, void *end,
+				      const struct fp_pkt *p)
+{
+	__u32 hl = p->key.af == AF_INET ? 20 : 40;
+	__u8 *l4 = data + p->l3 + hl;
+
+	if (p->key.proto != IPPROTO_TCP || p->l3 != sizeof(struct ethhdr) ||
+	    p->key.sport == bpf_htons(FTP_DATA_PORT) || p->ttl <= 1 ||
+	    p->iplen < hl + 20 || p->l3 + p->iplen > (__u32)(end - data) ||
+	    data + sizeof(struct ethhdr) > end || (void *)(l4 + 20) > end)
+		return 0;
+	return (l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_ACK | XDPVS_TCP_FIN |
+			  XDPVS_TCP_RST)) == XDPVS_TCP_SYN;
+}
+
+/* The ring of picks of the service SYN p is to, or NULL; its key built
+ * in *k (scratch: see fp_pick()). */
+static __always_inline struct xdpvs_pick_ring *
+fp_pick_ring(const struct fp_pkt *p, struct xdpvs_dp_addr_key *k)
+{
+	const __u32 *a = (const __u32 *)k, *b;
+	struct xdpvs_pick_ring *r;
+	__u32 *ring, i, diff = 0;
+
+	k->af = p->key.af;
+	k->proto = IPPROTO_TCP;
+	k->port = p->key.dport;
+	__builtin_memcpy(&k->addr, &p->key.daddr, sizeof(k->addr));
+	ring = bpf_map_lookup_elem(&xdpvs_pick_svc, k);
+	if (!ring)
+		return NULL;
+	r = bpf_map_lookup_elem(&xdpvs_picks, ring);
+	if (!r)
+		return NULL;
+	/* The ring may be another service's already: this map lags.  One
+	 * branch, not one per word: each is a path for the verifier. */
+	b = (const __u32 *)&r->svc;
+	for (i = 0; i < sizeof(*k) / 4; i++)
+		diff |= a[i] ^ b[i];
+	return diff ? NULL : r;
+}
+
+/* Take ring r's next pick into *pk, and in *wake the flag its event is
+ * submitted with: 0, or -1 when its set has none left. */
+static __always_inline int fp_pick_take(struct xdpvs_pick_ring *r,
+					struct xdpvs_pick *pk, __u64 *wake)
+{
+	__u64 idx = __sync_fetch_and_add(&r->next, 1);
+	__u64 i = idx & ~XDPVS_PICK_SET;
+	__u32 set = idx >> 63, n = r->count[set];
+
+	if (i >= n || i >= XDPVS_PICK_SLOTS)
+		return -1;
+	*pk = r->slot[set][i];
+	/* The middle pick and the last: time for xdpvsd to publish the
+	 * next set before this one runs out. */
+	*wake = i == n / 2 || i + 1 == n ? BPF_RB_FORCE_WAKEUP :
+					   BPF_RB_NO_WAKEUP;
+	return 0;
+}
+
+/* *v = the client's flow value of SYN p from pick pk's template: 0, or
+ * -1 when there is none this program can apply to p.  Checked once
+ * copied: xdpvsd may be writing the template meanwhile. */
+static __always_inline int fp_pick_value(const struct fp_pkt *p,
+					 const struct xdpvs_pick *pk,
+					 struct xdpvs_flow_value *v)
+{
+	__u32 slot = pk->dest_idx;
+	struct xdpvs_flow_value *t;
+
+	t = slot ? bpf_map_lookup_elem(&xdpvs_pick_tm, &slot) : NULL;
+	if (!t)
+		return -1;
+	__builtin_memcpy(v, t, sizeof(*v));
+	if (v->action == XDPVS_FLOW_SNAT || !fp_value_ok(p, v) ||
+	    p->iplen > v->mtu)
+		return -1;
+	v->gen = pk->gen;
+	v->flags |= XDPVS_FLOW_F_SYN_RECV;
+	v->last_seen = bpf_ktime_get_coarse_ns();
+	return 0;
+}
+
+/* The event of SYN p, scheduled with client flow v: the way it came in
+ * (Ethernet header at eth, interface MTU mtu) and the real server. */
+static __always_inline void fp_pick_event(struct xdp_md *ctx, const __u8 *eth,
+					  __u32 mtu, const struct fp_pkt *p,
+					  const struct xdpvs_flow_value *v,
+					  struct xdpvs_flow_event_new *ev)
+{
+	__builtin_memcpy(&ev->ev.key, &p->key, sizeof(ev->ev.key));
+	ev->ev.gen = v->gen;
+	ev->ev.type = XDPVS_FLOW_EV_NEW;
+	ev->ifindex = ctx->ingress_ifindex;
+	ev->mtu = mtu > 0xffff ? 0xffff : (__u16)mtu;
+	ev->dest_idx = v->dest_idx;
+	__builtin_memcpy(ev->smac, eth, 6);		/* h_dest */
+	__builtin_memcpy(ev->dmac, eth + 6, 6);	/* h_source */
+	ev->new_dport = v->new_dport;
+	ev->pad = 0;
+	__builtin_memcpy(&ev->new_daddr, &v->new_daddr,
+			 sizeof(ev->new_daddr));
+}
+
+/* s->rk, s->rv = the real server's flow of the NAT connection of SYN p
+ * (client flow s->cv, event ev): SNAT back to the service, out the way
+ * the SYN came in. */
+static __always_inline void fp_pick_reply(const struct fp_pkt *p,
+					  struct fp_pick_scratch *s,
+					  const struct xdpvs_flow_event_new *ev)
+{
+	struct xdpvs_flow_value *r = &s->rv;
+
+	fp_reply_key(p, &s->cv, &s->rk);
+	__builtin_memset(r, 0, sizeof(*r));
+	r->action = XDPVS_FLOW_SNAT;
+	r->flags = XDPVS_FLOW_F_SYN_RECV;
+	r->daf = p->key.af;
+	r->ifindex = ev->ifindex;
+	__builtin_memcpy(r->smac, ev->smac, 6);
+	__builtin_memcpy(r->dmac, ev->dmac, 6);
+	r->mtu = ev->mtu;
+	r->dest_idx = ev->dest_idx;
+	r->last_seen = s->cv.last_seen;
+	r->new_sport = p->key.dport;
+	r->gen = s->cv.gen;
+	__builtin_memcpy(&r->new_saddr, &p->key.daddr, sizeof(r->new_saddr));
+}
+
+/* Take back the flows a pick installed for SYN p: the client's, v, and
+ * with nat the real server's. */
+static __always_inline void fp_pick_undo(const struct fp_pkt *p,
+					 const struct xdpvs_flow_value *v,
+					 int nat)
+{
+	struct xdpvs_flow_key k;
+
+	if (nat) {
+		fp_reply_key(p, v, &k);
+		bpf_map_delete_elem(&xdpvs_flows, &k);
+	}
+	bpf_map_delete_elem(&xdpvs_flows, &p->key);
+}
+
+/*
+ * Schedule SYN p, which matched no flow, with its service's next pick
+ * (pick.h): its flows installed, the client's returned (NULL: up, as
+ * before), its event reserved in *evp for fp_pick_end() to submit once
+ * the SYN is sure to go.
+ */
+static __always_inline struct xdpvs_flow_value *
+fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
+	struct xdpvs_flow_event_new **evp)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct xdpvs_flow_event_new *ev;
+	struct xdpvs_flow_value *v;
+	struct xdpvs_pick_ring *r;
+	struct fp_pick_scratch *s;
+	__u32 k = 0;
+	int nat = 0;
+
+	if (!fp_pick_ok(data, end, p))
+		return NULL;
+	s = bpf_map_lookup_elem(&xdpvs_pick_scr, &k);
+	if (!s)
+		return NULL;
+	r = fp_pick_ring(p, &s->svc);
+	/* The receiving interface's MTU, for the way back. */
+	s->mtu = 0;
+	if (!r || bpf_check_mtu(ctx, 0, &s->mtu, 0, 0) < 0)
+		return NULL;
+	/* Reserved first: the events of a flow come in the ring in the
+	 * order its packets came. */
+	ev = bpf_ringbuf_reserve(&xdpvs_events, sizeof(*ev), 0);
+	if (!ev)
+		return NULL;
+	if (fp_pick_take(r, &s->pk, &s->wake) ||
+	    fp_pick_value(p, &s->pk, &s->cv))
+		goto discard;
+	fp_pick_event(ctx, data, s->mtu, p, &s->cv, ev);
+	if (bpf_map_update_elem(&xdpvs_flows, &p->key, &s->cv, BPF_NOEXIST))
+		goto discard;
+	if (s->cv.action == XDPVS_FLOW_DNAT) {
+		fp_pick_reply(p, s, ev);
+		if (bpf_map_update_elem(&xdpvs_flows, &s->rk, &s->rv,
+					BPF_NOEXIST))
+			goto undo;
+		nat = 1;
+	}
+	/* The map's copy, which the packet's accounting writes. */
+	v = bpf_map_lookup_elem(&xdpvs_flows, &p->key);
+	if (v) {
+		*evp = ev;
+		return v;
+	}
+undo:
+	fp_pick_undo(p, &s->cv, nat);
+discard:
+	bpf_ringbuf_discard(ev, 0);
+	return NULL;
+}
+
+/* A SYN scheduled with a pick, past the last point where it could still
+ * go up (err: it goes up): its event submitted, or its flows (client
+ * flow v) taken back.  len: the frame's length on the way out.  Returns
+ * 0, or -1 when it goes up. */
+static __always_inline int fp_pick_end(const struct fp_pkt *p,
+					const struct xdpvs_flow_value *v,
+					struct xdpvs_flow_event_new *ev,
+					int err, __u32 len)
+{
+	__u32 k = 0;
+	struct fp_pick_scratch *s = bpf_map_lookup_elem(&xdpvs_pick_scr, &k);
+
+	if (err || !s) {
+		fp_pick_undo(p, v, v->action == XDPVS_FLOW_DNAT);
+		bpf_ringbuf_discard(ev, 0);
+		return -1;
+	}
+	bpf_ringbuf_submit(ev, s->wake);
+	count(XDPVS_DP_FAST_NEW, len);
+	return 0;
 }
 
 /* Make the frame hold the IP packet alone (no link padding) behind head
@@ -1013,33 +1325,34 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
+	struct xdpvs_flow_event_new *ev = NULL;
 	struct xdpvs_flow_value *v;
 	struct fp_pkt p = {};
-	__u32 l2;
+	__u32 l2, head;
 	int err, fp;
 	long rc;
 
 	if (fp_parse(data, end, &p))
 		return -1;
 	v = bpf_map_lookup_elem(&xdpvs_flows, &p.key);
-	if (!v)
-		return -1;
-	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
-	fp = fp_to_engine(data, end, &p, v);
-	if (fp == FP_ESTABLISH) {
-		fp = fp_establish(&p, v);
-		if (fp == FP_FORWARD)
-			count(XDPVS_DP_FAST_EST, end - data);
-	} else if (fp == FP_FIN || fp == FP_RST) {
-		fp = fp_close(&p, v, fp);
-		if (fp == FP_FORWARD)
-			count(XDPVS_DP_FAST_CLOSE, end - data);
+	if (v) {
+		fp = fp_flow(data, end, &p, v);
+	} else {
+		/* A new connection: forwarded as its flow says, the TCP
+		 * flags' rule (a SYN goes up) left aside. */
+		v = fp_pick(ctx, &p, &ev);
+		if (!v)
+			return -1;
+		fp = FP_FORWARD;
 	}
+	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
+	head = l2 + (v->action == XDPVS_FLOW_TUN ? v->encap_len : 0);
 	/* Up although an event was posted: the ACK and the event make the
 	 * same move, the later one finds it made. */
-	if (fp != FP_FORWARD ||
-	    fp_resize(ctx, &p, l2 + (v->action == XDPVS_FLOW_TUN ?
-				     v->encap_len : 0))) {
+	err = fp != FP_FORWARD || fp_resize(ctx, &p, head);
+	if (ev)
+		err = fp_pick_end(&p, v, ev, err, head + p.iplen);
+	if (err) {
 		count(XDPVS_DP_FAST_UP, end - data);
 		return -1;
 	}

@@ -29,11 +29,13 @@ $(CTLSERVER): $(O)/tests/lib/ctlserver.o $(O)/daemon/control.o \
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 # tests/unit/bpf/test_NAME.c runs bpf/NAME.bpf.c through its skeleton;
-# test_fastpath.c runs xdpvs.bpf.c's fast path against the engine.
-BPF_UNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out tests/unit/bpf/test_fastpath.c,\
+# test_fastpath.c runs xdpvs.bpf.c's fast path against the engine, and
+# test_pick.c its scheduling of new connections with picks.
+BPF_XDPVS_TESTS := tests/unit/bpf/test_fastpath.c tests/unit/bpf/test_pick.c
+BPF_UNIT_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out $(BPF_XDPVS_TESTS),\
 		$(filter tests/unit/bpf/%,$(UNIT_SRCS))))
 $(BPF_UNIT_OBJS): $(O)/tests/unit/bpf/test_%.o: $(O)/bpf/%.skel.h
-$(O)/tests/unit/bpf/test_fastpath.o: $(O)/bpf/xdpvs.skel.h
+$(patsubst %.c,$(O)/%.o,$(BPF_XDPVS_TESTS)): $(O)/bpf/xdpvs.skel.h
 
 # Shared headers must compile alone for BPF and for the host.
 BPF_HDRS := $(filter-out include/xdpvs/engine.h,$(wildcard include/xdpvs/*.h))

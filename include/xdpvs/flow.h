@@ -31,7 +31,9 @@
  * csum.h, the very ones core/ uses.  TCP packets with SYN or without
  * ACK, IP options, IPv6 extension headers, fragments, TTL <= 1 or a
  * length above mtu always go to the engine (a SYN may start a new
- * connection on the same ports, and ICMP errors are built in one place);
+ * connection on the same ports, and ICMP errors are built in one place;
+ * a SYN that matches no flow may be scheduled by the fast path itself
+ * with the engine's picks, <xdpvs/pick.h>);
  * so do SCTP packets whose first chunk is a control chunk, SCTP with
  * XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and IPv6
  * UDP without a checksum (it needs a whole new one).

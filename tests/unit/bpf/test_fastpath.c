@@ -44,6 +44,7 @@
 #include <xdpvs/tunnel.h>
 
 #include "../../lib/enginetest.h"
+#include "../../lib/xdptest.h"
 #include "bpf/xdpvs.skel.h"
 
 #define CL	"198.18.0.2"
@@ -153,16 +154,7 @@ static void filter_add(struct bpf_map *m, uint8_t proto, const char *addr,
 
 static uint64_t counter(enum xdpvs_dp_stat idx)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
-	struct xdpvs_dp_counter v[ncpu];
-	uint32_t k = idx;
-	uint64_t n = 0;
-
-	assert_int_equal(bpf_map__lookup_elem(skel->maps.xdpvs_stats, &k,
-					      sizeof(k), v, sizeof(v), 0), 0);
-	for (c = 0; c < ncpu; c++)
-		n += v[c].packets;
-	return n;
+	return xt_counter(bpf_map__fd(skel->maps.xdpvs_stats), idx);
 }
 
 static struct xdpvs_flow_stats slot_stats(uint32_t slot)
@@ -186,15 +178,8 @@ static struct xdpvs_flow_stats slot_stats(uint32_t slot)
 static int xdp_run(const uint8_t *in, size_t len, uint8_t *out,
 		   uint32_t *olen)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
-		    .data_size_in = (uint32_t)len, .data_out = out,
-		    .data_size_out = TB_MAX, .repeat = 1);
-
-	assert_int_equal(bpf_prog_test_run_opts(
-				 bpf_program__fd(skel->progs.xdpvs_xdp), &opts),
-			 0);
-	*olen = opts.data_size_out;
-	return (int)opts.retval;
+	return xt_run(bpf_program__fd(skel->progs.xdpvs_xdp), in, len, out,
+		      olen);
 }
 
 /*
@@ -955,20 +940,9 @@ int main(int argc, char **argv)
 		xdpvs_bpf__destroy(skel);
 		return 77;
 	}
-	{
-		uint8_t f[64] = { 0 }, out[TB_MAX];
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
-			    .data_size_in = sizeof(f), .data_out = out,
-			    .data_size_out = sizeof(out), .repeat = 1);
-
-		if (bpf_prog_test_run_opts(
-			    bpf_program__fd(skel->progs.xdpvs_xdp), &opts)) {
-			fprintf(stderr, "test_fastpath: BPF_PROG_TEST_RUN "
-					"unavailable (%s): skipped\n",
-				strerror(errno));
-			xdpvs_bpf__destroy(skel);
-			return 77;
-		}
+	if (xt_can_run(bpf_program__fd(skel->progs.xdpvs_xdp), "test_fastpath")) {
+		xdpvs_bpf__destroy(skel);
+		return 77;
 	}
 	if (argc > 1) {
 		snprintf(filter, sizeof(filter), "*%s*", argv[1]);
