@@ -149,30 +149,6 @@ struct {
 	__uint(max_entries, XDPVS_FLOW_EVENTS_SIZE);
 } xdpvs_events SEC(".maps");
 
-/* The engine's choices made ahead for new TCP connections (pick.h). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XDPVS_PICK_RINGS);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__type(key, __u32);
-	__type(value, struct xdpvs_pick_ring);
-} xdpvs_picks SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, XDPVS_PICK_RINGS);
-	__type(key, struct xdpvs_dp_addr_key);
-	__type(value, __u32);
-} xdpvs_pick_svc SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, XDPVS_FLOW_MAX_SLOTS);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__type(key, __u32);
-	__type(value, struct xdpvs_flow_value);
-} xdpvs_pick_tm SEC(".maps");
-
 /* A chunk of packet to sum, with room for zeros up to a 4-byte word. */
 struct fp_scratch {
 	__u8 b[FP_CHUNK + 4];
