@@ -251,6 +251,8 @@ int xdpvs_svc_edit(struct xdpvs_engine *e, const struct xdpvs_svc_conf *u)
 	xdpvs_pick_take(e, svc);	/* what it would choose may change */
 	old = svc->sched;
 	if (sched != old) {
+		/* its saved states are the old scheduler's */
+		xdpvs_pick_release(e, svc);
 		xdpvs_sched_unbind(svc);
 		err = xdpvs_sched_bind(svc, sched);
 		if (err) {

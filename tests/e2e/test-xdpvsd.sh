@@ -241,17 +241,18 @@ counter() {
 		"$TMP/dump"
 }
 
-# A NAT connection's handshake and closing in the fast path: the real
-# server's SYN+ACK, the client's ACK and both sides' FINs do not go up
-# (the ACK and the FINs are told through the ring buffer), yet an idle
-# connection is ESTABLISHED and counted active as IPVS would have it, and
-# a closed one is TIME_WAIT and inactive, with only its SYN gone up.
+# A NAT connection whole in the fast path: its SYN scheduled there with
+# the engine's choice made ahead (rr), the real server's SYN+ACK, the
+# client's ACK and both sides' FINs forwarded (the new connection, the ACK
+# and the FINs are told through the ring buffer), nothing going up; yet an
+# idle connection is ESTABLISHED and counted active as IPVS would have it,
+# and a closed one is TIME_WAIT and inactive.
 case_nat_handshake() {
-	local a0 i0 a i svc0 nat0 est0 fin0 ev0 svc nat est fin ev
+	local a0 i0 a i svc0 nat0 est0 fin0 ev0 new0 svc nat est fin ev new
 	dump || return 1
 	svc0=$(counter xdp service) nat0=$(counter xdp nat_reply)
 	est0=$(counter xdp fast_est) fin0=$(counter xdp fast_close)
-	ev0=$(counter dp events)
+	ev0=$(counter dp events) new0=$(counter dp events_new)
 	read -r a0 i0 < <(vip_conns)
 	start_bg "$NS_CL" "$TMP/idle.log" python3 -c '
 import socket, sys, time
@@ -280,11 +281,52 @@ s.close()'
 	est=$(($(counter xdp fast_est) - est0))
 	fin=$(($(counter xdp fast_close) - fin0))
 	ev=$(($(counter dp events) - ev0))
+	new=$(($(counter dp events_new) - new0))
 	# a FIN sent again is told again: at least the four
 	expect "handshake ACKs told, every event applied" "$est $ev" \
 		"2 $((est + fin))" &&
 	expect "FINs told" "$((fin >= 4))" 1 &&
-	expect "up: the SYNs (2 connections)" "$svc $nat" "2 0"
+	expect "new connections told and made" "$new" 2 &&
+	expect "up: nothing (2 connections)" "$svc $nat" "0 0"
+}
+
+# SYNs to $VIP:80 from the client: the names answered; and how many of
+# them went up ($TMP/up) and were scheduled in XDP ($TMP/fast).
+curls_counted() {
+	local svc0 new0 out
+	dump || return 1
+	svc0=$(counter xdp service) new0=$(counter xdp fast_new)
+	out=$(curls "$1" "http://$VIP/")
+	dump || return 1
+	echo $(($(counter xdp service) - svc0)) >"$TMP/up"
+	echo $(($(counter xdp fast_new) - new0)) >"$TMP/fast"
+	echo "$out"
+}
+
+# Configuration changes take the fast path's choices back first: with wlc
+# the SYNs go up; back to rr (its sequence starts again) they are
+# scheduled in XDP, and a real server at weight 0 is skipped at once, as
+# the engine alone would do.
+case_pick_changes() {
+	local out rs3="198.18.2.13:80"
+	adm -E -t "$VIP:80" -s wlc || return 1
+	out=$(curls_counted 3) || return 1
+	expect "wlc answers" "$(echo "$out" | grep -c FAIL)" 0 &&
+	expect "wlc: SYNs up, none in XDP" "$(cat "$TMP/up") $(cat "$TMP/fast")" \
+		"3 0" || return 1
+	adm -E -t "$VIP:80" -s rr || return 1
+	sleep 1.2	# published again on the next housekeeping at the latest
+	out=$(curls_counted 3) || return 1
+	expect "rr again" "$out" "rs3 rs2 rs1" &&
+	expect "rr: none up, all in XDP" "$(cat "$TMP/up") $(cat "$TMP/fast")" \
+		"0 3" || return 1
+	adm -e -t "$VIP:80" -r "$rs3" -m -w 0 || return 1
+	sleep 1.2
+	out=$(curls_counted 4) || return 1
+	adm -e -t "$VIP:80" -r "$rs3" -m -w 1 || return 1
+	expect "rs3 at weight 0" "$out" "rs2 rs1 rs2 rs1" &&
+	expect "weight 0: all in XDP" "$(cat "$TMP/up") $(cat "$TMP/fast")" \
+		"0 4"
 }
 
 case_second_instance() {
@@ -455,6 +497,7 @@ run_case case_fwmark
 run_case case_host_traffic
 run_case case_counters
 run_case case_nat_handshake
+run_case case_pick_changes
 run_case case_nat_udp_fragments
 run_case case_nat_udp6_hop_by_hop
 run_case case_second_instance

@@ -310,10 +310,19 @@ static void set_weight(struct et *t, int i, int w)
 	assert_int_equal(xdpvs_dest_edit(t->e, &s, &d), 0);
 }
 
+/* The service's scheduler changed to sched. */
+static void set_sched(struct et *t, const char *sched)
+{
+	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", sched);
+
+	assert_int_equal(xdpvs_svc_edit(t->e, &s), 0);
+}
+
 /*
  * ops: 'f' a SYN the fast path schedules if it has a pick left (else the
  * engine does), 'e' one the engine schedules, 'w' real server 1 to weight
- * 0 and 'W' back to 2, 'a' a fifth real server added.  Connection i comes
+ * 0 and 'W' back to 2, 'a' a fifth real server added, 's' the scheduler
+ * changed to the other of rr and wrr (their states differ in size).  Connection i comes
  * from port 10000 + i.  The real servers chosen, in order, into out.
  */
 static void run(struct et *t, bool fast, const char *sched, const int *w,
@@ -327,7 +336,11 @@ static void run(struct et *t, bool fast, const char *sched, const int *w,
 	tick(t, now);
 	for (o = ops; *o; o++) {
 		now += 0.001;
-		if (*o == 'w' || *o == 'W') {
+		if (*o == 's') {
+			sched = strcmp(sched, "rr") ? "rr" : "wrr";
+			set_sched(t, sched);
+			tick(t, now);
+		} else if (*o == 'w' || *o == 'W') {
 			set_weight(t, 1, *o == 'w' ? 0 : 2);
 			tick(t, now);
 		} else if (*o == 'a') {
@@ -389,7 +402,13 @@ static char *ops_mix(void)
 	for (i = 0; i < 50; i++)
 		s[n++] = i % 5 ? 'f' : 'e';
 	s[n++] = 'W';
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < 200; i++)
+		s[n++] = 'f';
+	s[n++] = 's';
+	for (i = 0; i < 300; i++)
+		s[n++] = i % 50 == 7 ? 'e' : 'f';
+	s[n++] = 's';
+	for (i = 0; i < 100; i++)
 		s[n++] = 'f';
 	s[n] = 0;
 	return s;
