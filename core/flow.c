@@ -40,7 +40,9 @@
  * next change or its connection's end.  The SYN_RECV mark is not in the
  * fingerprint (the fast path clears it, and the handshake's own marks in
  * cp->flows say what the engine wrote): a connection past its handshake
- * is not rewritten for that by the next route change.
+ * is not rewritten for that by the next route change.  Nor are the FIN
+ * marks, which only the fast path sets (<xdpvs/pick.h>, port reuse): a
+ * rewrite drops them, and a client reusing the port then goes up.
  *
  * While a sync master runs, a connection gets its flows only once it was
  * sent to the backups in its present state (its first packets come here,
@@ -71,7 +73,8 @@
 
 /* Flags of an installed value that the fast path changes itself (clears):
  * not the engine's to compare when routes change. */
-#define FLOW_F_FAST_PATH_OWNED XDPVS_FLOW_F_SYN_RECV
+#define FLOW_F_FAST_PATH_OWNED \
+	(XDPVS_FLOW_F_SYN_RECV | XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT)
 
 #define FLOW_FP_ENCAP offsetof(struct xdpvs_flow_value, encap)
 

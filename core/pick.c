@@ -289,7 +289,10 @@ void xdpvs_pick_fill(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 	if (!n)
 		return;
 	pick_svc_key(svc, &key);
-	e->env.pick_put(e->env.ctx, pa->ring, &key, picks, n);
+	/* a SYN reusing a closed connection's port is scheduled anew */
+	e->env.pick_put(e->env.ctx, pa->ring, &key,
+			e->sysctl.conn_reuse_mode ? XDPVS_PICK_F_REUSE : 0,
+			picks, n);
 	pa->n = n;
 	pa->seen = 0;
 }

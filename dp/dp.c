@@ -204,12 +204,12 @@ static void dp_pick_said(struct dp *dp, int err, const char *what,
 }
 
 static void dp_env_pick_put(void *ctx, uint32_t ring,
-			    const struct xdpvs_dp_addr_key *svc,
+			    const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			    const struct xdpvs_pick *picks, uint32_t n)
 {
 	struct dp *dp = ctx;
 
-	dp_pick_said(dp, dp_pick_put(&dp->pick, ring, svc, picks, n),
+	dp_pick_said(dp, dp_pick_put(&dp->pick, ring, svc, flags, picks, n),
 		     "publishing in ring", ring);
 }
 

@@ -188,7 +188,7 @@ static int pick_svc_map(struct dp_pick *p, uint32_t i,
 }
 
 int dp_pick_put(struct dp_pick *p, uint32_t ring,
-		const struct xdpvs_dp_addr_key *svc,
+		const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		const struct xdpvs_pick *picks, uint32_t n)
 {
 	struct xdpvs_pick_ring *r = pick_ring(p, ring);
@@ -209,6 +209,7 @@ int dp_pick_put(struct dp_pick *p, uint32_t ring,
 	memcpy(r->slot[set], picks, n * sizeof(*picks));
 	r->count[set] = n;
 	r->svc = *svc;
+	r->flags = flags;
 	__atomic_store_n(&r->next, set ? XDPVS_PICK_SET : 0, __ATOMIC_RELEASE);
 	p->st[ring].live = true;
 	p->st[ring].taken = 0;

@@ -79,7 +79,7 @@ void dp_pick_fini(struct dp_pick *p);
  * of real server slot dest_idx.  0 or -errno.
  */
 int dp_pick_put(struct dp_pick *p, uint32_t ring,
-		const struct xdpvs_dp_addr_key *svc,
+		const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		const struct xdpvs_pick *picks, uint32_t n);
 int dp_pick_take(struct dp_pick *p, uint32_t ring, uint32_t *taken);
 int dp_pick_drop(struct dp_pick *p, uint32_t ring);

@@ -169,14 +169,14 @@ struct xdpvs_env {
 	 * to schedule new TCP connections itself (<xdpvs/pick.h>), for
 	 * services whose scheduler allows it.  Rings are numbered 1 to
 	 * XDPVS_PICK_RINGS - 1.  pick_put publishes n picks (at most
-	 * XDPVS_PICK_SLOTS) as ring's next set, for service svc; the ring
-	 * is new or was taken.  pick_take leaves ring with no pick to take
+	 * XDPVS_PICK_SLOTS) as ring's next set, for service svc, with ring
+	 * flags XDPVS_PICK_F_*; the ring is new or was taken.  pick_take leaves ring with no pick to take
 	 * and returns how many of those published the fast path took.
 	 * pick_drop takes ring out of use (taken first).  pick_tmpl writes
 	 * the client-direction flow template of real server slot dest_idx.
 	 */
 	void (*pick_put)(void *ctx, uint32_t ring,
-			 const struct xdpvs_dp_addr_key *svc,
+			 const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			 const struct xdpvs_pick *picks, uint32_t n);
 	uint32_t (*pick_take)(void *ctx, uint32_t ring);
 	void (*pick_drop)(void *ctx, uint32_t ring);

@@ -134,6 +134,10 @@ enum xdpvs_flow_action {
 #define XDPVS_FLOW_F_SCTP	0x08	/* ports change: redo the CRC32c */
 #define XDPVS_FLOW_F_DF		0x10	/* TUN: outer DF from inner IPv4 DF */
 #define XDPVS_FLOW_F_SYN_RECV	0x20	/* TCP handshake: see the top */
+/* Set by the fast path on a client's flow: it forwarded the client's FIN,
+ * the real server's; both: or a RST of either (pick.h, port reuse). */
+#define XDPVS_FLOW_F_FIN_IN	0x40
+#define XDPVS_FLOW_F_FIN_OUT	0x80
 
 /*
  * The fields every forwarded packet reads come first: with the 40-byte

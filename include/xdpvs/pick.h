@@ -48,6 +48,23 @@
  * xdpvsd when the pick was the middle one of its set or the last, so
  * that the engine publishes the next set before this one runs out.
  *
+ * A client reusing its port: IPVS (conn_reuse_mode, on by default) ends a
+ * connection in TIME_WAIT or CLOSE that a SYN arrives for and schedules
+ * that SYN anew.  The fast path knows when that is without knowing the
+ * state: it marks the client's flow XDPVS_FLOW_F_FIN_IN when it forwards
+ * the client's FIN, XDPVS_FLOW_F_FIN_OUT for the real server's, both for
+ * a RST of either side (flow.h).  In IPVS's table, from the states flows
+ * are kept in, FINs of both sides or one RST lead to TIME_WAIT or CLOSE
+ * and nowhere else (with input only, DR and tunnels: a RST to CLOSE).  So
+ * with XDPVS_PICK_F_REUSE on the ring (the engine's conn_reuse_mode), a
+ * SYN without ACK, FIN and RST on a client flow that has both marks (and
+ * not XDPVS_FLOW_F_SYN_RECV) is scheduled like one that matched no flow,
+ * but for the inserts: the client's flow is overwritten, the real
+ * server's written whether there is one or not (the same real server's,
+ * of the ended connection), and what was there put back if the SYN goes
+ * up after all.  A mark the fast path did not make (the FIN went up, the
+ * engine rewrote the flow) only sends such a SYN up, as before.
+ *
  * The engine makes the connection when it reads the event, as if it had
  * scheduled that SYN to that real server: state, counts, timeout, gen
  * (the pick's: gens are drawn when picks are made).  It checks the event
@@ -55,7 +72,10 @@
  * dest_idx with new_daddr and new_dport) and rewrites a flow whose value
  * is not the one it would have installed (e.g. a client reached by
  * another way than the one its SYN came by), or removes both when it
- * cannot make the connection.
+ * cannot make the connection.  A connection it still has on the tuple
+ * (the ended one) is ended as IPVS ends it for a SYN reusing its port, and
+ * its real server's flow is removed unless the new connection's has the
+ * same key.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.
@@ -73,6 +93,8 @@
 #define XDPVS_PICK_RINGS	256	/* services at most; ring 0 unused */
 #define XDPVS_PICK_SLOTS	256	/* picks per set */
 #define XDPVS_PICK_SET		(1ULL << 63)	/* in next: set 1 */
+/* A SYN on a closed connection's client flow takes a pick too (below). */
+#define XDPVS_PICK_F_REUSE	0x0001
 
 /* One choice made ahead. */
 struct xdpvs_pick {
@@ -87,7 +109,7 @@ struct xdpvs_pick_ring {
 	__u64 next;		/* XDPVS_PICK_SET bit | index in that set */
 	__u32 count[2];		/* picks in each set */
 	struct xdpvs_dp_addr_key svc;	/* whose picks these are */
-	__u32 pad;		/* zero */
+	__u32 flags;		/* XDPVS_PICK_F_* */
 	struct xdpvs_pick slot[2][XDPVS_PICK_SLOTS];
 };
 _Static_assert(sizeof(struct xdpvs_pick_ring) == 40 + 2 * 8 * XDPVS_PICK_SLOTS,

@@ -79,12 +79,12 @@ static uint64_t et_flow_seen(void *ctx, const struct xdpvs_flow_key *k)
 }
 
 static void et_pick_put(void *ctx, uint32_t ring,
-			const struct xdpvs_dp_addr_key *svc,
+			const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			const struct xdpvs_pick *picks, uint32_t n)
 {
 	struct et *t = ctx;
 
-	t->pick->put(t, ring, svc, picks, n);
+	t->pick->put(t, ring, svc, flags, picks, n);
 }
 
 static uint32_t et_pick_take(void *ctx, uint32_t ring)

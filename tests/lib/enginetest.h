@@ -35,7 +35,7 @@ struct et_flow_ops {
 /* A test's fast-path choices (see et_init_picks); the engine's callbacks. */
 struct et_pick_ops {
 	void (*put)(struct et *t, uint32_t ring,
-		    const struct xdpvs_dp_addr_key *svc,
+		    const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		    const struct xdpvs_pick *picks, uint32_t n);
 	uint32_t (*take)(struct et *t, uint32_t ring);
 	void (*drop)(struct et *t, uint32_t ring);

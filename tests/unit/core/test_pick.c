@@ -36,6 +36,7 @@ static struct cache {
 static struct ring {
 	bool live, taken;
 	struct xdpvs_dp_addr_key svc;
+	uint32_t flags;
 	struct xdpvs_pick p[XDPVS_PICK_SLOTS];
 	uint32_t n, used;
 } R[XDPVS_PICK_RINGS];
@@ -100,7 +101,7 @@ static const struct et_flow_ops cache_ops = {
 };
 
 static void ring_put(struct et *t, uint32_t ring,
-		     const struct xdpvs_dp_addr_key *svc,
+		     const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		     const struct xdpvs_pick *picks, uint32_t n)
 {
 	struct ring *r = &R[ring];
@@ -112,6 +113,7 @@ static void ring_put(struct et *t, uint32_t ring,
 	r->live = true;
 	r->taken = false;
 	r->svc = *svc;
+	r->flags = flags;
 	memcpy(r->p, picks, n * sizeof(*picks));
 	r->n = n;
 	r->used = 0;

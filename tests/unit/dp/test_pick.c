@@ -90,7 +90,7 @@ static void put(struct dp_pick *p, uint32_t ring, uint32_t s, uint32_t n,
 	struct xdpvs_dp_addr_key k = svc(s);
 
 	picks(pk, n, base);
-	assert_int_equal(dp_pick_put(p, ring, &k, pk, n), 0);
+	assert_int_equal(dp_pick_put(p, ring, &k, XDPVS_PICK_F_REUSE, pk, n), 0);
 }
 
 /* The fast path taking a pick of ring: its gen, or -1 when none is left. */
@@ -225,11 +225,11 @@ static void a_put_over_picks_left_is_refused(void **state)
 
 	put(p, 9, 3, 2, 10);
 	picks(pk, 2, 20);
-	assert_int_equal(dp_pick_put(p, 9, &k, pk, 2), -EBUSY);
+	assert_int_equal(dp_pick_put(p, 9, &k, 0, pk, 2), -EBUSY);
 	assert_int_equal(fast_take(p, 9), 10);
 	/* used up by the fast path: a put is fine without a take */
 	assert_int_equal(fast_take(p, 9), 11);
-	assert_int_equal(dp_pick_put(p, 9, &k, pk, 2), 0);
+	assert_int_equal(dp_pick_put(p, 9, &k, 0, pk, 2), 0);
 	assert_int_equal(fast_take(p, 9), 20);
 	assert_int_equal(take(p, 9), 1);
 }
@@ -340,10 +340,10 @@ static void bad_calls_change_nothing(void **state)
 	uint32_t n;
 
 	picks(pk, XDPVS_PICK_SLOTS + 1, 0);
-	assert_int_equal(dp_pick_put(p, 0, &k, pk, 1), -EINVAL);
-	assert_int_equal(dp_pick_put(p, XDPVS_PICK_RINGS, &k, pk, 1),
+	assert_int_equal(dp_pick_put(p, 0, &k, 0, pk, 1), -EINVAL);
+	assert_int_equal(dp_pick_put(p, XDPVS_PICK_RINGS, &k, 0, pk, 1),
 			 -EINVAL);
-	assert_int_equal(dp_pick_put(p, 3, &k, pk, XDPVS_PICK_SLOTS + 1),
+	assert_int_equal(dp_pick_put(p, 3, &k, 0, pk, XDPVS_PICK_SLOTS + 1),
 			 -EINVAL);
 	assert_int_equal(dp_pick_take(p, XDPVS_PICK_RINGS, &n), -EINVAL);
 	assert_int_equal(n, 0);
