@@ -651,20 +651,47 @@ int xdpvs_core_flow_event(struct xdpvs_engine *e,
 	return 0;
 }
 
+/* The key of the real server's flow the fast path installed for NEW
+ * event n; false when it installed none (not NAT). */
+static bool core_new_out_key(const struct xdpvs_flow_event_new *n,
+			     struct xdpvs_flow_key *out)
+{
+	const struct xdpvs_flow_key *k = &n->ev.key;
+
+	memset(out, 0, sizeof(*out));
+	out->af = k->af;
+	out->proto = k->proto;
+	out->sport = n->new_dport;
+	out->dport = k->sport;
+	out->saddr = n->new_daddr;
+	out->daddr = k->saddr;
+	return n->new_dport != 0;	/* NAT's template alone has one */
+}
+
 /* Remove the flows the fast path installed for NEW event n. */
 static void core_new_undo(struct xdpvs_engine *e,
 			  const struct xdpvs_flow_event_new *n)
 {
-	const struct xdpvs_flow_key *k = &n->ev.key;
-	struct xdpvs_flow_key out = {
-		.af = k->af, .proto = k->proto,
-		.sport = n->new_dport, .dport = k->sport,
-		.saddr = n->new_daddr, .daddr = k->saddr,
-	};
+	struct xdpvs_flow_key out;
 
-	e->env.flow_del(e->env.ctx, k);
-	if (n->new_dport)	/* NAT's template alone has one */
+	e->env.flow_del(e->env.ctx, &n->ev.key);
+	if (core_new_out_key(n, &out))
 		e->env.flow_del(e->env.ctx, &out);
+}
+
+/* The connection cp on the tuple of NEW event n ends, as for a SYN
+ * reusing its port (core_recheck): the fast path wrote the new one's
+ * flows over its client flow (and over its real server's, when that is
+ * the same key); any other flow of it goes. */
+static void core_new_reuse(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			   const struct xdpvs_flow_event_new *n)
+{
+	struct xdpvs_flow_key out;
+
+	xdpvs_flow_hand_over(e, cp, core_new_out_key(n, &out) ? &out : NULL);
+	cp->resched = true;
+	if (!cp->n_control)
+		xdpvs_conn_expire_now(e, cp);
 }
 
 /*
@@ -672,8 +699,8 @@ static void core_new_undo(struct xdpvs_engine *e,
  * the connection is made as core_in would have made it for that SYN and
  * that real server, but for the counting of the packet and the sending,
  * which the fast path did.  A connection the engine still has on that
- * tuple (without flows, or the fast path would not have scheduled) is
- * replaced, as a SYN reusing its port would have it.
+ * tuple is ended, as for a SYN reusing its port: the fast path saw it
+ * closed by FINs or a RST (TIME_WAIT or CLOSE), or it had no flows.
  */
 int xdpvs_core_flow_new(struct xdpvs_engine *e,
 			const struct xdpvs_flow_event_new *n)
@@ -702,13 +729,8 @@ int xdpvs_core_flow_new(struct xdpvs_engine *e,
 	if (!d)
 		goto undo;
 	cp = xdpvs_conn_in_get(e, &param);
-	if (cp) {
-		/* its flows, if any, are the new connection's keys now */
-		xdpvs_flow_forget(e, cp);
-		cp->resched = true;
-		if (!cp->n_control)
-			xdpvs_conn_expire_now(e, cp);
-	}
+	if (cp)
+		core_new_reuse(e, cp, n);
 	cp = xdpvs_conn_new(e, &param, d->af, &d->addr,
 			    d->port ? d->port : k->dport, 0, d, 0);
 	if (!cp) {

@@ -272,8 +272,16 @@ static void flow_del_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	e->nr_flows--;
 }
 
-void xdpvs_flow_forget(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+void xdpvs_flow_hand_over(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_flow_key *new_out)
 {
+	struct xdpvs_flow_key k;
+
+	if (cp->flows & FLOW_OUT) {
+		flow_key_out(cp, &k);
+		if (!new_out || memcmp(&k, new_out, sizeof(k)))
+			e->env.flow_del(e->env.ctx, &k);
+	}
 	e->nr_flows -= !!(cp->flows & FLOW_IN) + !!(cp->flows & FLOW_OUT);
 	cp->flows = 0;
 }

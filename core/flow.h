@@ -38,9 +38,11 @@ void xdpvs_flow_adopt_new(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 /* The client direction's value for cp; false without a usable way. */
 bool xdpvs_flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
 			 struct xdpvs_flow_value *v);
-/* Forget cp's flows without removing them: their keys are another
- * connection's now. */
-void xdpvs_flow_forget(struct xdpvs_engine *e, struct xdpvs_conn *cp);
+/* cp's tuple is a new connection's, whose flows the fast path wrote over
+ * cp's client flow: that one is forgotten, cp's real server flow removed
+ * unless it has the key new_out (the new one's, NULL: none). */
+void xdpvs_flow_hand_over(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			  const struct xdpvs_flow_key *new_out);
 /* Remove cp's flows (it expires). */
 void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* cp's timer fired: true if its flows forwarded a packet since it was

@@ -625,6 +625,94 @@ static void engine_syn_takes_back(void **state)
 	assert_int_equal(dest_of(t, 20003), 4);
 }
 
+/* The connection from cport, scheduled by the engine, through its
+ * handshake and both FINs (fast-path events) to TIME_WAIT. */
+static void closed_conn(struct et *t, uint16_t cport, const char *rs)
+{
+	struct xdpvs_flow_key kin = key("198.18.0.2", cport, "198.18.100.1", 80);
+	struct xdpvs_flow_event ev = { 0 };
+	uint32_t left;
+	int i;
+
+	engine_syn(t, 1.1, cport);
+	i = cache_find(&kin);
+	assert_true(i >= 0);
+	ev.gen = C.v[i].gen;
+	ev.key = kin;
+	ev.type = XDPVS_FLOW_EV_ESTABLISHED;
+	assert_int_equal(xdpvs_engine_flow_event(t->e, 1200000000ULL, &ev), 0);
+	ev.type = XDPVS_FLOW_EV_FIN;
+	assert_int_equal(xdpvs_engine_flow_event(t->e, 1300000000ULL, &ev), 0);
+	ev.key = key(rs, 8080, "198.18.0.2", cport);
+	ev.type = XDPVS_FLOW_EV_FIN | XDPVS_FLOW_EV_REPLY;
+	assert_int_equal(xdpvs_engine_flow_event(t->e, 1400000000ULL, &ev), 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", cport, &left),
+			    "TIME_WAIT");
+}
+
+/* A client reusing the port of a connection in TIME_WAIT, scheduled by
+ * the fast path (pick.h): the old connection ends, the new one goes to
+ * the next real server, and the old one's real server flow is removed. */
+static void reuse_other_server(void **state)
+{
+	static const int w[3] = { 1, 1, 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_key kin = key("198.18.0.2", 20000, "198.18.100.1", 80);
+	struct xdpvs_flow_event_new ev;
+	uint32_t left;
+
+	add_dests(t, "rr", w, 3, 'm');
+	tick(t, 1);
+	closed_conn(t, 20000, "198.18.1.4");
+	assert_int_equal(ring_of_svc()->flags, XDPVS_PICK_F_REUSE);
+	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
+	assert_int_equal(ev.new_daddr.ip, htonl(0xc6120103));	/* .3 next */
+	assert_int_equal(C.n, 3);
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev), 0);
+	assert_int_equal(C.n, 2);	/* the old real server's flow went */
+	tick(t, 1.6);			/* the old connection expires */
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	assert_int_equal(dest_of(t, 20000), 3);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 20000, &left),
+			    "SYN_RECV");
+	assert_int_equal(C.n, 2);	/* its expiry took nothing of the new */
+	assert_int_equal(C.v[cache_find(&kin)].gen, ev.ev.gen);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+}
+
+/* The same real server again: its flow's key is the new connection's, so
+ * nothing is removed. */
+static void reuse_same_server(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_event_new ev;
+
+	add_dests(t, "rr", w, 1, 'm');
+	tick(t, 1);
+	closed_conn(t, 20000, "198.18.1.2");
+	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev), 0);
+	tick(t, 1.6);
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.dels, 0);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+}
+
+/* Without conn_reuse_mode, rings do not say REUSE. */
+static void reuse_mode_off(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+
+	add_dests(t, "rr", w, 1, 'm');
+	assert_int_equal(xdpvs_sysctl_set(t->e, "conn_reuse_mode", 0), 0);
+	tick(t, 1);
+	assert_int_equal(ring_of_svc()->flags, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +731,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(which_services, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(engine_syn_takes_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reuse_other_server, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reuse_same_server, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reuse_mode_off, setup,
 						teardown),
 	};
 
