@@ -17,10 +17,12 @@
  * UDP without one).  A TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV)
  * forward the real server's SYN+ACK and the client's ACK, and other flows
  * forward TCP FIN and RST; the engine learns of those state changes from
- * events in xdpvs_events (flow.h).  A TCP SYN that matches no flow is
- * scheduled here when its service has picks the engine made ahead
- * (include/xdpvs/pick.h): its flows installed from a template, then
- * forwarded as any flow's packet, the engine told by an event.
+ * events in xdpvs_events (flow.h), and FIN and RST leave marks on the
+ * client's flow.  A TCP SYN that matches no flow, or a client flow
+ * marked closed both ways (a client reusing its port), is scheduled here
+ * when its service has picks the engine made ahead (include/xdpvs/pick.h):
+ * its flows installed from a template (over the closed connection's),
+ * then forwarded as any flow's packet, the engine told by an event.
  *
  * The filter hands the packets of the virtual services (and the NAT
  * replies, and the ICMP errors about them) to xdpvsd's AF_XDP socket on
@@ -198,6 +200,12 @@ struct fp_pick_scratch {
 	struct xdpvs_flow_key rk;	/* the real server's (NAT) */
 	struct xdpvs_flow_value cv;	/* the client's */
 	struct xdpvs_flow_value rv;	/* the real server's (NAT) */
+	/* A SYN reusing a closed connection's port (pick.h): the flows
+	 * its own replace, to put back if it goes up after all. */
+	__u32 reuse;			/* this SYN is one */
+	__u32 had_rv;			/* old_rv holds one */
+	struct xdpvs_flow_value old_cv;	/* the client's */
+	struct xdpvs_flow_value old_rv;	/* the real server's at rk */
 };
 
 struct {
@@ -640,6 +648,9 @@ enum fp_verdict {
 	FP_ESTABLISH,	/* forward it and tell the engine (fp_establish) */
 	FP_FIN,		/* forward it and tell the engine (fp_tell) */
 	FP_RST,		/* the same */
+	FP_REUSE,	/* a SYN reusing a closed connection's port: to
+			 * schedule with a pick (fp_pick), else up */
+	FP_NEW,		/* no flow: to schedule with a pick, else up */
 };
 
 /*
@@ -656,15 +667,29 @@ static __always_inline int fp_syn_recv(__u8 f, const struct xdpvs_flow_value *v)
 	return f == XDPVS_TCP_ACK ? FP_ESTABLISH : FP_UP;
 }
 
+/* Is v the client's flow of a connection the fast path saw closed, FINs
+ * of both sides or a RST (pick.h, port reuse), past its handshake? */
+static __always_inline int fp_closed(const struct xdpvs_flow_value *v)
+{
+	__u8 m = XDPVS_FLOW_F_SYN_RECV | XDPVS_FLOW_F_FIN_IN |
+		 XDPVS_FLOW_F_FIN_OUT;
+
+	return v->action != XDPVS_FLOW_SNAT &&
+	       (v->flags & m) == (XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT);
+}
+
 /*
- * A TCP packet with flags f on a flow past its handshake (flow.h): ACK
+ * A TCP packet with flags f on flow v past its handshake (flow.h): ACK
  * alone moves the state nowhere; RST and FIN move it within the states
- * such flows are in, for the engine to learn from an event; SYN (a new
- * connection on the same ports, maybe) and a segment without any of them
+ * such flows are in, for the engine to learn from an event; a SYN
+ * without ACK, FIN and RST on a closed connection may start a new one
+ * (pick.h, port reuse); another SYN and a segment without any of them
  * (CLOSE) are the engine's to see.
  */
-static __always_inline int fp_tcp(__u8 f)
+static __always_inline int fp_tcp(__u8 f, const struct xdpvs_flow_value *v)
 {
+	if (f == XDPVS_TCP_SYN && fp_closed(v))
+		return FP_REUSE;
 	if (f & XDPVS_TCP_SYN)
 		return FP_UP;
 	if (f & XDPVS_TCP_RST)
@@ -693,7 +718,7 @@ static __always_inline int fp_to_engine(void *data, void *end,
 			      XDPVS_TCP_ACK);
 		if (v->flags & XDPVS_FLOW_F_SYN_RECV)
 			return fp_syn_recv(f, v);
-		return fp_tcp(f);
+		return fp_tcp(f, v);
 	}
 	if (p->key.proto == IPPROTO_UDP) {
 		if ((void *)(l4 + 8) > end)
@@ -783,6 +808,49 @@ static __always_inline int fp_close(const struct fp_pkt *p,
 	return fp_tell(p, v, type) ? FP_UP : FP_FORWARD;
 }
 
+/* *k = the key of the client's flow of NAT connection of the real
+ * server's flow v, p a packet of the real server's. */
+static __always_inline void fp_client_key(const struct fp_pkt *p,
+					  const struct xdpvs_flow_value *v,
+					  struct xdpvs_flow_key *k)
+{
+	k->af = p->key.af;
+	k->proto = p->key.proto;
+	k->sport = p->key.dport;
+	k->dport = v->new_sport;
+	k->pad = 0;
+	__builtin_memcpy(&k->saddr, &p->key.daddr, sizeof(k->saddr));
+	__builtin_memcpy(&k->daddr, &v->new_saddr, sizeof(k->daddr));
+}
+
+/*
+ * Mark the client's flow of the connection of flow v, whose FIN or RST
+ * (verdict fp, packet p) was forwarded and told: FIN_IN for the client's
+ * FIN, FIN_OUT for the real server's, both for a RST (pick.h, port
+ * reuse).  The real server's flow finds the client's by its key, and
+ * leaves alone one of another connection (gen).  Not atomic: a mark lost
+ * to a race only sends a later SYN up.
+ */
+static __always_inline void fp_mark_closed(const struct fp_pkt *p,
+					   struct xdpvs_flow_value *v, int fp)
+{
+	__u8 m = XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT;
+	struct xdpvs_flow_value *c = v;
+	struct xdpvs_flow_key k;
+
+	if (v->action == XDPVS_FLOW_SNAT) {
+		fp_client_key(p, v, &k);
+		c = bpf_map_lookup_elem(&xdpvs_flows, &k);
+		if (!c || c->gen != v->gen)
+			return;
+		if (fp == FP_FIN)
+			m = XDPVS_FLOW_F_FIN_OUT;
+	} else if (fp == FP_FIN) {
+		m = XDPVS_FLOW_F_FIN_IN;
+	}
+	c->flags |= m;
+}
+
 /* The verdict on packet p of flow v: fp_to_engine()'s, after telling the
  * engine of the state changes the fast path forwards. */
 static __always_inline int fp_flow(void *data, void *end,
@@ -796,9 +864,13 @@ static __always_inline int fp_flow(void *data, void *end,
 		if (fp == FP_FORWARD)
 			count(XDPVS_DP_FAST_EST, end - data);
 	} else if (fp == FP_FIN || fp == FP_RST) {
+		int closing = fp;
+
 		fp = fp_close(p, v, fp);
-		if (fp == FP_FORWARD)
+		if (fp == FP_FORWARD) {
+			fp_mark_closed(p, v, closing);
 			count(XDPVS_DP_FAST_CLOSE, end - data);
+		}
 	}
 	return fp;
 }
@@ -887,6 +959,8 @@ static __always_inline int fp_pick_value(const struct fp_pkt *p,
 	    p->iplen > v->mtu)
 		return -1;
 	v->gen = pk->gen;
+	/* A new connection: no FIN seen yet (port reuse, pick.h). */
+	v->flags &= (__u8)~(XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT);
 	v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	v->last_seen = bpf_ktime_get_coarse_ns();
 	return 0;
@@ -938,30 +1012,64 @@ static __always_inline void fp_pick_reply(const struct fp_pkt *p,
 	__builtin_memcpy(&r->new_saddr, &p->key.daddr, sizeof(r->new_saddr));
 }
 
-/* Take back the flows a pick installed for SYN p: the client's, v, and
- * with nat the real server's. */
+/* For SYN p reusing a closed connection's port: s->old_cv = the
+ * client's flow it is to replace.  0, or -1 when that flow is gone or
+ * no longer closed (the engine rewrote it since fp_flow() looked). */
+static __always_inline int fp_pick_save_client(const struct fp_pkt *p,
+					       struct fp_pick_scratch *s)
+{
+	struct xdpvs_flow_value *o = bpf_map_lookup_elem(&xdpvs_flows,
+							 &p->key);
+
+	if (!o)
+		return -1;
+	__builtin_memcpy(&s->old_cv, o, sizeof(s->old_cv));
+	return fp_closed(&s->old_cv) ? 0 : -1;
+}
+
+/* For a reused port: s->old_rv = the real server's flow at s->rk, the
+ * ended connection's when it went to the same real server; s->had_rv
+ * says whether there was one. */
+static __always_inline void fp_pick_save_reply(struct fp_pick_scratch *s)
+{
+	struct xdpvs_flow_value *o = bpf_map_lookup_elem(&xdpvs_flows, &s->rk);
+
+	s->had_rv = o != NULL;
+	if (o)
+		__builtin_memcpy(&s->old_rv, o, sizeof(s->old_rv));
+}
+
+/* Take back the flows a pick installed for SYN p (scratch s): the
+ * client's and, with nat, the real server's at s->rk; deleted, or for a
+ * reused port (s->reuse) what was there put back. */
 static __always_inline void fp_pick_undo(const struct fp_pkt *p,
-					 const struct xdpvs_flow_value *v,
+					 const struct fp_pick_scratch *s,
 					 int nat)
 {
-	struct xdpvs_flow_key k;
-
 	if (nat) {
-		fp_reply_key(p, v, &k);
-		bpf_map_delete_elem(&xdpvs_flows, &k);
+		if (s->reuse && s->had_rv)
+			bpf_map_update_elem(&xdpvs_flows, &s->rk, &s->old_rv,
+					    BPF_ANY);
+		else
+			bpf_map_delete_elem(&xdpvs_flows, &s->rk);
 	}
-	bpf_map_delete_elem(&xdpvs_flows, &p->key);
+	if (s->reuse)
+		bpf_map_update_elem(&xdpvs_flows, &p->key, &s->old_cv, BPF_ANY);
+	else
+		bpf_map_delete_elem(&xdpvs_flows, &p->key);
 }
 
 /*
- * Schedule SYN p, which matched no flow, with its service's next pick
- * (pick.h): its flows installed, the client's returned (NULL: up, as
- * before), its event reserved in *evp for fp_pick_end() to submit once
- * the SYN is sure to go.
+ * Schedule SYN p, which matched no flow or (reuse) a closed connection's
+ * client flow, with its service's next pick (pick.h): its flows
+ * installed, the client's returned (NULL: up, as before, nothing
+ * changed), its event reserved in *evp for fp_pick_end() to submit once
+ * the SYN is sure to go.  A reused port's flows are overwritten, what
+ * was there saved for fp_pick_undo().
  */
 static __always_inline struct xdpvs_flow_value *
 fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
-	struct xdpvs_flow_event_new **evp)
+	struct xdpvs_flow_event_new **evp, int reuse)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -977,10 +1085,15 @@ fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
 	s = bpf_map_lookup_elem(&xdpvs_pick_scr, &k);
 	if (!s)
 		return NULL;
+	/* Read by fp_pick_undo(), from this SYN or a later one. */
+	s->reuse = reuse;
+	s->had_rv = 0;
 	r = fp_pick_ring(p, &s->svc);
 	/* The receiving interface's MTU, for the way back. */
 	s->mtu = 0;
-	if (!r || bpf_check_mtu(ctx, 0, &s->mtu, 0, 0) < 0)
+	if (!r || (reuse && !(r->flags & XDPVS_PICK_F_REUSE)) ||
+	    bpf_check_mtu(ctx, 0, &s->mtu, 0, 0) < 0 ||
+	    (reuse && fp_pick_save_client(p, s)))
 		return NULL;
 	/* Reserved first: the events of a flow come in the ring in the
 	 * order its packets came. */
@@ -991,12 +1104,17 @@ fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
 	    fp_pick_value(p, &s->pk, &s->cv))
 		goto discard;
 	fp_pick_event(ctx, data, s->mtu, p, &s->cv, ev);
-	if (bpf_map_update_elem(&xdpvs_flows, &p->key, &s->cv, BPF_NOEXIST))
+	/* A reused port's flow must still be there: if the engine removed
+	 * it meanwhile, it is the engine's to see the SYN. */
+	if (bpf_map_update_elem(&xdpvs_flows, &p->key, &s->cv,
+				reuse ? BPF_EXIST : BPF_NOEXIST))
 		goto discard;
 	if (s->cv.action == XDPVS_FLOW_DNAT) {
 		fp_pick_reply(p, s, ev);
+		if (reuse)
+			fp_pick_save_reply(s);
 		if (bpf_map_update_elem(&xdpvs_flows, &s->rk, &s->rv,
-					BPF_NOEXIST))
+					reuse ? BPF_ANY : BPF_NOEXIST))
 			goto undo;
 		nat = 1;
 	}
@@ -1007,7 +1125,7 @@ fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
 		return v;
 	}
 undo:
-	fp_pick_undo(p, &s->cv, nat);
+	fp_pick_undo(p, s, nat);
 discard:
 	bpf_ringbuf_discard(ev, 0);
 	return NULL;
@@ -1015,8 +1133,8 @@ discard:
 
 /* A SYN scheduled with a pick, past the last point where it could still
  * go up (err: it goes up): its event submitted, or its flows (client
- * flow v) taken back.  len: the frame's length on the way out.  Returns
- * 0, or -1 when it goes up. */
+ * flow v; the rest in the scratch fp_pick() left) taken back.  len: the
+ * frame's length on the way out.  Returns 0, or -1 when it goes up. */
 static __always_inline int fp_pick_end(const struct fp_pkt *p,
 					const struct xdpvs_flow_value *v,
 					struct xdpvs_flow_event_new *ev,
@@ -1025,8 +1143,12 @@ static __always_inline int fp_pick_end(const struct fp_pkt *p,
 	__u32 k = 0;
 	struct fp_pick_scratch *s = bpf_map_lookup_elem(&xdpvs_pick_scr, &k);
 
+	/* Without s (cannot happen: a per-CPU array's slot 0) the flows
+	 * stay, for the engine to check against the discarded event's
+	 * absence as against any flow. */
 	if (err || !s) {
-		fp_pick_undo(p, v, v->action == XDPVS_FLOW_DNAT);
+		if (s)
+			fp_pick_undo(p, s, v->action == XDPVS_FLOW_DNAT);
 		bpf_ringbuf_discard(ev, 0);
 		return -1;
 	}
@@ -1311,15 +1433,20 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	if (fp_parse(data, end, &p))
 		return -1;
 	v = bpf_map_lookup_elem(&xdpvs_flows, &p.key);
-	if (v) {
-		fp = fp_flow(data, end, &p, v);
-	} else {
+	fp = v ? fp_flow(data, end, &p, v) : FP_NEW;
+	if (fp == FP_NEW || fp == FP_REUSE) {
 		/* A new connection: forwarded as its flow says, the TCP
-		 * flags' rule (a SYN goes up) left aside. */
-		v = fp_pick(ctx, &p, &ev);
-		if (!v)
+		 * flags' rule (a SYN goes up) left aside.  One that reuses
+		 * a port goes up as any SYN of a flow if it cannot be. */
+		struct xdpvs_flow_value *nv = fp_pick(ctx, &p, &ev,
+						      fp == FP_REUSE);
+
+		if (nv) {
+			v = nv;
+			fp = FP_FORWARD;
+		} else if (fp == FP_NEW) {
 			return -1;
-		fp = FP_FORWARD;
+		}
 	}
 	l2 = v->flags & XDPVS_FLOW_F_VLAN ? 18 : 14;
 	head = l2 + (v->action == XDPVS_FLOW_TUN ? v->encap_len : 0);

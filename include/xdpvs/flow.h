@@ -32,7 +32,8 @@
  * ACK, IP options, IPv6 extension headers, fragments, TTL <= 1 or a
  * length above mtu always go to the engine (a SYN may start a new
  * connection on the same ports, and ICMP errors are built in one place;
- * a SYN that matches no flow may be scheduled by the fast path itself
+ * a SYN that matches no flow, or a client flow marked closed by both
+ * XDPVS_FLOW_F_FIN_* below, may be scheduled by the fast path itself
  * with the engine's picks, <xdpvs/pick.h>);
  * so do SCTP packets whose first chunk is a control chunk, SCTP with
  * XDPVS_FLOW_F_SCTP (its CRC32c would have to be redone whole) and IPv6
@@ -48,11 +49,14 @@
  * event (XDPVS_FLOW_EV_FIN or _RST, with XDPVS_FLOW_EV_REPLY when the
  * packet is the real server's), and the engine makes the move that packet
  * would have made, state, timeout, active/inactive counts and sync
- * alike.  Events come in the order the packets came, and xdpvsd reads
- * them before each batch of packets that went up, before each listing
- * and on each tick, so what the engine schedules, lists and expires by
- * is as exact as if it had seen the packets.  When the ring is full the
- * packet goes up instead.
+ * alike.  It also marks the client's flow of the connection, found from
+ * the real server's by its key and gen: XDPVS_FLOW_F_FIN_IN for the
+ * client's FIN, _FIN_OUT for the real server's, both for a RST (a
+ * client reusing its port, pick.h).  Events come in the order the
+ * packets came, and xdpvsd reads them before each batch of packets that
+ * went up, before each listing and on each tick, so what the engine
+ * schedules, lists and expires by is as exact as if it had seen the
+ * packets.  When the ring is full the packet goes up instead.
  *
  * But for the handshake of a TCP connection in SYN_RECV, whose flows the
  * engine installs with XDPVS_FLOW_F_SYN_RECV once it scheduled the SYN.

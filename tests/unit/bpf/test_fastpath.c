@@ -16,7 +16,8 @@
  * and count in their real server's stats slot.  A NAT handshake in
  * SYN_RECV: the real server's SYN+ACK is forwarded, the client's ACK too,
  * with an event the engine applies (state, counts, flows exact); FIN and
- * RST of either side likewise, with the same bytes as the engine's.
+ * RST of either side likewise, with the same bytes as the engine's, and
+ * the marks they leave on the client's flow (port reuse).
  *
  * Needs root (loading BPF); exits 77 ("skipped") without BPF or its
  * test-run command.  An optional argument runs only the matching cases.
@@ -716,11 +717,33 @@ static void told(const struct tb_pkt *d, const char *cl, const char *state,
 	assert_string_equal(et_conn_state(&T, cl, 40000, NULL), state);
 }
 
+#define FIN_BOTH (XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT)
+
+/* The client's flow of the connections here: port 40000 to vip:80. */
+static struct xdpvs_flow_key client_flow(const char *cl, const char *vip)
+{
+	int af = strchr(vip, ':') ? AF_INET6 : AF_INET;
+	struct xdpvs_flow_key k = { .af = af, .proto = IPPROTO_TCP,
+				    .sport = htons(40000),
+				    .dport = htons(80) };
+
+	inet_pton(af, cl, &k.saddr);
+	inet_pton(af, vip, &k.daddr);
+	return k;
+}
+
+/* The FIN marks of the flow at k. */
+static uint8_t fin_marks(const struct xdpvs_flow_key *k)
+{
+	return flow_flags(k) & FIN_BOTH;
+}
+
 /* A NAT connection closed in the fast path, the real server first
  * (FIN_WAIT, then TIME_WAIT on the client's FIN), then reset by the
- * client (CLOSE). */
+ * client (CLOSE); each FIN marks the client's flow with its side. */
 static void nat_close(const char *cl, const char *vip, const char *rs)
 {
+	struct xdpvs_flow_key k = client_flow(cl, vip);
 	struct tb_pkt p;
 	char s[64], d[64];
 
@@ -729,14 +752,19 @@ static void nat_close(const char *cl, const char *vip, const char *rs)
 	snprintf(d, sizeof(d), "%s 8080", rs);
 	et_add_dest(&T, s, d, 'm', 1);
 	tcp_up(cl, vip, 80, rs, 8080, 1);
+	assert_int_equal(fin_marks(&k), 0);
 	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40000, ACK | 0x01, 20);
 	told(&p, cl, "FIN_WAIT", 0, 1);
+	assert_int_equal(fin_marks(&k), XDPVS_FLOW_F_FIN_OUT);
 	p = pkt(IPPROTO_TCP, cl, 40000, vip, 80, ACK, 0);
 	both(&p, FAST);
+	assert_int_equal(fin_marks(&k), XDPVS_FLOW_F_FIN_OUT);
 	p.flags = ACK | 0x01;
 	told(&p, cl, "TIME_WAIT", 0, 1);
+	assert_int_equal(fin_marks(&k), FIN_BOTH);
 	p.flags = 0x04;
 	told(&p, cl, "CLOSE", 0, 1);
+	assert_int_equal(fin_marks(&k), FIN_BOTH);
 	p = pkt(IPPROTO_TCP, rs, 8080, cl, 40000, ACK, 0);
 	both(&p, FAST);
 	assert_int_equal(events_apply(), 0);
@@ -752,10 +780,12 @@ static void nat6_close(void **state)
 	nat_close(CL6, "2001:db8:100::1", RS6);
 }
 
-/* Direct routing: the client's FIN on the input-only table (FIN_WAIT),
- * and the real server's RST of a NAT connection (CLOSE). */
+/* Direct routing: the client's FIN on the input-only table (FIN_WAIT,
+ * FIN_IN), its RST (CLOSE, both marks); and the real server's RST of a
+ * NAT connection (CLOSE, both marks on the client's flow). */
 static void dr_fin_nat_rst(void **state)
 {
+	struct xdpvs_flow_key k = client_flow(CL, "198.18.100.2");
 	struct tb_pkt p;
 
 	svc("tcp 198.18.100.2 80");
@@ -763,13 +793,49 @@ static void dr_fin_nat_rst(void **state)
 	tcp_up(CL, "198.18.100.2", 80, RS, 80, 0);
 	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.2", 80, ACK | 0x01, 0);
 	told(&p, CL, "FIN_WAIT", 0, 1);
+	assert_int_equal(fin_marks(&k), XDPVS_FLOW_F_FIN_IN);
+	p.flags = 0x04;
+	told(&p, CL, "CLOSE", 0, 1);
+	assert_int_equal(fin_marks(&k), FIN_BOTH);
 	et_fini(&T);
 	setup(NULL);
+	k = client_flow(CL, "198.18.100.1");
 	svc("tcp 198.18.100.1 80");
 	et_add_dest(&T, "tcp 198.18.100.1 80", RS " 8080", 'm', 1);
 	tcp_up(CL, "198.18.100.1", 80, RS, 8080, 1);
 	p = pkt(IPPROTO_TCP, RS, 8080, CL, 40000, 0x04, 0);
 	told(&p, CL, "CLOSE", 0, 1);
+	assert_int_equal(fin_marks(&k), FIN_BOTH);
+}
+
+/* The client's RST of a NAT connection marks its flow both ways; the
+ * real server's FIN leaves alone a client flow of another gen (another
+ * connection on the same key). */
+static void nat_rst_and_stale_gen(void **state)
+{
+	struct xdpvs_flow_key k = client_flow(CL, "198.18.100.1");
+	struct xdpvs_flow_value v;
+	struct tb_pkt p;
+
+	svc("tcp 198.18.100.1 80");
+	et_add_dest(&T, "tcp 198.18.100.1 80", RS " 8080", 'm', 1);
+	tcp_up(CL, "198.18.100.1", 80, RS, 8080, 1);
+	assert_int_equal(bpf_map__lookup_elem(skel->maps.xdpvs_flows, &k,
+					      sizeof(k), &v, sizeof(v), 0), 0);
+	v.gen++;
+	assert_int_equal(bpf_map__update_elem(skel->maps.xdpvs_flows, &k,
+					      sizeof(k), &v, sizeof(v),
+					      BPF_EXIST), 0);
+	p = pkt(IPPROTO_TCP, RS, 8080, CL, 40000, ACK | 0x01, 0);
+	told(&p, CL, "FIN_WAIT", 0, 1);
+	assert_int_equal(fin_marks(&k), 0);
+	v.gen--;
+	assert_int_equal(bpf_map__update_elem(skel->maps.xdpvs_flows, &k,
+					      sizeof(k), &v, sizeof(v),
+					      BPF_EXIST), 0);
+	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.1", 80, 0x04, 0);
+	told(&p, CL, "CLOSE", 0, 1);
+	assert_int_equal(fin_marks(&k), FIN_BOTH);
 }
 
 /* ---- what stays with the engine ---- */
@@ -922,6 +988,7 @@ int main(int argc, char **argv)
 		T_(gue_udp_csum), T_(gre4), T_(gre4_csum), T_(gre6_csum),
 		T_(gre_4in6_csum), T_(vlan), T_(padding_trimmed),
 		T_(nat4_close), T_(nat6_close), T_(dr_fin_nat_rst),
+		T_(nat_rst_and_stale_gen),
 		T_(tcp_control_goes_up), T_(ip_exceptions_go_up),
 		T_(stats_and_last_seen), T_(handshake4), T_(handshake6),
 	};
