@@ -303,6 +303,47 @@ curls_counted() {
 	echo "$out"
 }
 
+# An HTTP/1.0 GET to $VIP from the client's port $1, read until the server
+# closes (it closes first: the client's side of the port is free at once,
+# where curl, closing first, would hold it in TIME_WAIT); the body.
+get_from_port() {
+	in_ns "$NS_CL" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.settimeout(3)
+s.bind(("198.18.1.10", int(sys.argv[1])))
+s.connect((sys.argv[2], 80))
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+buf = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    buf += d
+s.close()
+print(buf.split(b"\r\n\r\n", 1)[-1].decode().strip())' "$1" "$VIP" 2>&1
+}
+
+# A client reusing its port once the connection is closed (TIME_WAIT, the
+# server having closed first): IPVS schedules the new SYN anew
+# (conn_reuse_mode); the fast path, which saw both FINs, does it with the
+# next choice, and nothing goes up.
+case_port_reuse() {
+	local svc0 new0 first second
+	dump || return 1
+	svc0=$(counter xdp service) new0=$(counter xdp fast_new)
+	first=$(get_from_port 41100)
+	wait_for "[ \"\$(state_of 41100)\" = TIME_WAIT ]" || return 1
+	second=$(get_from_port 41100)
+	dump || return 1
+	expect "the port's two connections" \
+		"$([ "$first" != "$second" ] && echo "${first:0:2} ${second:0:2}")" \
+		"rs rs" &&
+	expect "up, in XDP" "$(($(counter xdp service) - svc0)) $(($(counter xdp fast_new) - new0))" \
+		"0 2"
+}
+
 # Configuration changes take the fast path's choices back first: with wlc
 # the SYNs go up; back to rr (its sequence starts again) they are
 # scheduled in XDP, and a real server at weight 0 is skipped at once, as
@@ -498,6 +539,7 @@ run_case case_host_traffic
 run_case case_counters
 run_case case_nat_handshake
 run_case case_pick_changes
+run_case case_port_reuse
 run_case case_nat_udp_fragments
 run_case case_nat_udp6_hop_by_hop
 run_case case_second_instance
