@@ -366,27 +366,28 @@ Where the missed targets' time goes (perf on the balancer's core):
   256-frame ring, the extra ns per packet become lost frames; the rate
   is then set by how much of a burst each mode drains, the ns per
   packet being what compares it with the ceiling.
-- **new connections, NAT**: a NAT connection sends one packet up
-  through AF_XDP, its SYN (the scheduling). The real server's SYN-ACK,
-  the ACK that establishes the connection and both sides' FINs stay in
-  XDP, which tells the engine of each state move through a ring buffer
-  read before the next batch (five packets went up at first, 1.35x
-  nft's CPU; three after the handshake moved to XDP, ~1.2-1.37x; one
-  now). Profile of a cc run on the balancer's core (perf -C, one run):
-  the NAPI threads 76 %, xdpvsd 22 % (~16 µs a connection). Of the
-  whole, `__napi_schedule` 35 % and `finish_task_switch` 22 %: each
-  sparse packet forwarded into a veth wakes the peer's NAPI thread on
-  the other core (an inter-processor interrupt, costly in this VM), as
-  nft's forwarding does too - a NAT connection crosses the balancer ten
-  times, DR's five, which is why DR and tunnel modes are well below nft
-  and NAT is not. What xdpvs pays on top of nft is the SYN's hand-off:
-  xdpvsd's wake-up and thread switches, the copy to AF_XDP, the flows'
-  batch insert and the `sendto` that transmits it. Earlier runs'
-  figures were also inflated by a transmit bug fixed in this one: the
-  engine's flush stopped at the first EAGAIN, which copy-mode AF_XDP
-  returns after every 32 frames, so frames queued during the UDP runs
-  held a later SYN for seconds and stretched the cc window (and its
-  idle CPU) from 4 s to up to 22 s.
+- **new connections, NAT**: with `rr` a NAT connection sends nothing up.
+  Its SYN is scheduled in XDP with the engine's choices made ahead
+  (`include/xdpvs/pick.h`), and so is a SYN reusing the port of a
+  connection closed by both FINs (this cc workload reuses ports: its
+  28k ephemeral ports come round within the 2-minute TIME_WAIT, and
+  before this more than half the SYNs went up that way). The real
+  server's SYN-ACK, the ACK that establishes the connection and both
+  sides' FINs stay in XDP too, which tells the engine of the new
+  connection and each state move through a ring buffer; xdpvsd wakes
+  once per 128 new connections. History of the ratio to nft's CPU per
+  connection: five packets up 1.35x, three 1.2-1.37x, the SYN alone
+  1.13-1.28x, first SYNs in XDP 1.00x (port reuses still up), all in
+  XDP ~0.9x. What is left is the kernel's: of a connection's ten
+  crossings of the balancer, each sparse packet forwarded into a veth
+  wakes the peer's NAPI thread on the other core (`__napi_schedule`, an
+  inter-processor interrupt, costly in this VM), as nft's forwarding
+  does too; DR and tunnel modes cross it five times. Earlier runs'
+  figures were also inflated by a transmit bug: the engine's flush
+  stopped at the first EAGAIN, which copy-mode AF_XDP returns after
+  every 32 frames, so frames queued during the UDP runs held a later
+  SYN for seconds and stretched the cc window (and its idle CPU) from
+  4 s to up to 22 s.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
   and ns per packet: the table's size alone costs nothing. Traffic that
