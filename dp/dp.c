@@ -512,6 +512,19 @@ static void dp_refresh(struct dp *dp)
 		  (unsigned long long)(loop_now() - t0) / 1000);
 }
 
+/*
+ * After routes may have changed: the flows' pass, and the fast path's
+ * picks, taken back by the change (<xdpvs/pick.h>), published again at
+ * once (an engine tick) rather than at the next packet that goes up or
+ * the next second's tick: until then every new connection would go up.
+ */
+static void dp_changed(struct dp *dp)
+{
+	if (dp->e && xdpvs_engine_flows_stale(dp->e))
+		dp_engine_tick(dp, dp->e, loop_now());
+	dp_refresh(dp);
+}
+
 static void dp_refresh_ready(void *arg, uint32_t events)
 {
 	struct dp *dp = arg;
@@ -695,7 +708,7 @@ static void dp_sock_ready(void *arg, uint32_t events)
 	dp_flow_flush(&dp->flow);
 	dp_flush_all(dp);
 	/* a route lookup of this burst may have read a change */
-	dp_refresh(dp);
+	dp_changed(dp);
 }
 
 static void dp_nl_mon_ready(void *arg, uint32_t events)
@@ -704,7 +717,7 @@ static void dp_nl_mon_ready(void *arg, uint32_t events)
 
 	dp->now = loop_now();
 	dp_nl_mon_read(dp->nl);
-	dp_refresh(dp);
+	dp_changed(dp);
 }
 
 static void dp_nl_req_ready(void *arg, uint32_t events)
