@@ -942,10 +942,11 @@ static __always_inline int fp_pick_take(struct xdpvs_pick_ring *r,
 	if (i >= n || i >= XDPVS_PICK_SLOTS)
 		return -1;
 	*pk = r->slot[set][i];
-	/* The middle pick and the last: time for xdpvsd to publish the
-	 * next set before this one runs out. */
-	*wake = i == n / 2 || i + 1 == n ? BPF_RB_FORCE_WAKEUP :
-					   BPF_RB_NO_WAKEUP;
+	/* Every XDPVS_PICK_WAKE-th pick and the last: time for xdpvsd to
+	 * make the connections, and to publish the next set before this
+	 * one runs out. */
+	*wake = (i + 1) % XDPVS_PICK_WAKE == 0 || i + 1 == n ?
+			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	return 0;
 }
 

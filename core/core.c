@@ -108,10 +108,15 @@ static struct xdpvs_dest *core_sched_pick(struct xdpvs_engine *e,
 
 	if (!svc->sched)
 		return NULL;
-	/* The fast path's choices ahead are taken back first, so this one
-	 * follows those it used; then the next ones are made. */
-	if (svc->pick)
+	/* The next of the fast path's choices ahead is this one's; with none
+	 * left, they are taken back first, so this one follows those it
+	 * used; then the next ones are made. */
+	if (svc->pick) {
+		d = xdpvs_pick_use(e, svc);
+		if (d)
+			return d;
 		xdpvs_pick_take(e, svc);
+	}
 	d = svc->sched->schedule(svc, &sp);
 	if (svc->pick)
 		xdpvs_pick_fill(e, svc);

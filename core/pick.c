@@ -326,6 +326,25 @@ void xdpvs_pick_seen(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 	xdpvs_pick_fill(e, svc);
 }
 
+struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
+				  struct xdpvs_svc *svc)
+{
+	struct xdpvs_pick_ahead *pa = svc->pick;
+	struct xdpvs_dest *d;
+	struct xdpvs_pick pk;
+
+	if (!pa || !pa->n || !e->env.pick_next ||
+	    e->env.pick_next(e->env.ctx, pa->ring, &pk))
+		return NULL;
+	/* Cannot fail: picks are taken back before their real servers
+	 * change.  If it did, the take back would skip this one. */
+	d = pk.dest_idx ? e->slot_dest[pk.dest_idx] : NULL;	/* 16 bits */
+	if (!d || d->svc != svc)
+		return NULL;
+	xdpvs_pick_seen(e, svc);
+	return d;
+}
+
 struct xdpvs_dest *xdpvs_pick_dest(struct xdpvs_engine *e,
 				   struct xdpvs_svc *svc,
 				   const struct xdpvs_flow_event_new *n)

@@ -223,6 +223,11 @@ static uint32_t dp_env_pick_take(void *ctx, uint32_t ring)
 	return taken;
 }
 
+static int dp_env_pick_next(void *ctx, uint32_t ring, struct xdpvs_pick *pk)
+{
+	return dp_pick_next(&((struct dp *)ctx)->pick, ring, pk);
+}
+
 static void dp_env_pick_drop(void *ctx, uint32_t ring)
 {
 	struct dp *dp = ctx;
@@ -249,6 +254,7 @@ struct xdpvs_env dp_env(struct dp *dp)
 		.flow_last_seen = dp_env_flow_last_seen,
 		.pick_put = dp_env_pick_put,
 		.pick_take = dp_env_pick_take,
+		.pick_next = dp_env_pick_next,
 		.pick_drop = dp_env_pick_drop,
 		.pick_tmpl = dp_env_pick_tmpl,
 		.ctx = dp,

@@ -172,7 +172,10 @@ struct xdpvs_env {
 	 * XDPVS_PICK_SLOTS) as ring's next set, for service svc, with ring
 	 * flags XDPVS_PICK_F_*; the ring is new or was taken.  pick_take
 	 * leaves ring with no pick to take and returns how many of those
-	 * published the fast path took.
+	 * published the fast path took (or pick_next gave).  pick_next
+	 * takes ring's next pick into *pk as the fast path takes one (0), or
+	 * says none is left (-ENOENT): the engine's own next choice, when it
+	 * schedules a connection itself.
 	 * pick_drop takes ring out of use (taken first).  pick_tmpl writes
 	 * the client-direction flow template of real server slot dest_idx.
 	 */
@@ -180,6 +183,7 @@ struct xdpvs_env {
 			 const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			 const struct xdpvs_pick *picks, uint32_t n);
 	uint32_t (*pick_take)(void *ctx, uint32_t ring);
+	int (*pick_next)(void *ctx, uint32_t ring, struct xdpvs_pick *pk);
 	void (*pick_drop)(void *ctx, uint32_t ring);
 	void (*pick_tmpl)(void *ctx, uint32_t dest_idx,
 			  const struct xdpvs_flow_value *v);

@@ -42,12 +42,23 @@
  * to the virtual address and port, out the interface the packet came in
  * by, to the MAC it came from, from the MAC it came to, MTU that
  * interface's, the same mark), both BPF_NOEXIST; forward the packet as
- * the flow says; submit the event.  Below, "SYN" stands for either.  Anything missing (no pick left, ring full, an
- * insert refused, TTL <= 1, a template it cannot apply or a SYN above its
- * MTU) sends the SYN up as before, taking back what it installed; a pick
- * taken then is lost (the engine's sequence skips it).  The event wakes
- * xdpvsd when the pick was the middle one of its set or the last, so
- * that the engine publishes the next set before this one runs out.
+ * the flow says; submit the event.  Below, "SYN" stands for either.
+ * Anything missing (no pick left, ring full, an insert refused, TTL <= 1,
+ * a template it cannot apply or a SYN above its MTU) sends the SYN up as
+ * before, taking back what it installed; a pick taken then is lost (the
+ * engine's sequence skips it).  The event wakes xdpvsd every
+ * XDPVS_PICK_WAKE picks and at the last of a set: the events of that
+ * many connections wait in the ring at most, and the engine, which
+ * publishes the next set once half of this one is used, does so before
+ * it runs out.  A set is large so that a flood of new flows (a table
+ * filling, UDP) finds picks most of the time: xdpvsd, which shares its
+ * core with the fast path, makes a connection from an event for much
+ * less than from a packet that went up (no flow insert, no transmit).
+ *
+ * The engine, when it schedules a connection itself (a SYN that went up:
+ * no pick was left, or it was not one the fast path takes), takes the
+ * ring's next pick the same way, if one is left, rather than taking the
+ * ring back and publishing again.
  *
  * A client reusing its port (TCP): IPVS (conn_reuse_mode, on by default) ends a
  * connection in TIME_WAIT or CLOSE that a SYN arrives for and schedules
@@ -96,7 +107,8 @@
 #define XDPVS_PICK_SVC_MAP	"xdpvs_pick_svc"
 #define XDPVS_PICK_TMPL_MAP	"xdpvs_pick_tm"
 #define XDPVS_PICK_RINGS	256	/* services at most; ring 0 unused */
-#define XDPVS_PICK_SLOTS	256	/* picks per set */
+#define XDPVS_PICK_SLOTS	2048	/* picks per set */
+#define XDPVS_PICK_WAKE		128	/* picks per wake-up of xdpvsd */
 #define XDPVS_PICK_SET		(1ULL << 63)	/* in next: set 1 */
 /* A SYN on a closed connection's client flow takes a pick too (below). */
 #define XDPVS_PICK_F_REUSE	0x0001

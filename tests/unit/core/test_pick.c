@@ -25,7 +25,8 @@
 
 #include "../../lib/enginetest.h"
 
-#define MAXF 4096
+#define MAXF 16384
+#define MIX_MAX (XDPVS_PICK_SLOTS + 1200)	/* ops_mix()'s length, and more */
 #define NTMPL 64
 #define CL_MAC "02:00:00:00:00:01"
 
@@ -141,6 +142,19 @@ static uint32_t ring_take(struct et *t, uint32_t ring)
 	return r->used;
 }
 
+/* The engine taking the next pick itself, as the fast path does. */
+static int ring_next(struct et *t, uint32_t ring, struct xdpvs_pick *pk)
+{
+	struct ring *r = &R[ring];
+
+	(void)t;
+	assert_true(r->live);
+	if (r->taken || r->used >= r->n)
+		return -ENOENT;
+	*pk = r->p[r->used++];
+	return 0;
+}
+
 static void ring_drop(struct et *t, uint32_t ring)
 {
 	(void)t;
@@ -158,7 +172,7 @@ static void ring_tmpl(struct et *t, uint32_t dest_idx,
 }
 
 static const struct et_pick_ops pick_ops = {
-	.put = ring_put, .take = ring_take, .drop = ring_drop,
+	.put = ring_put, .take = ring_take, .next = ring_next, .drop = ring_drop,
 	.tmpl = ring_tmpl,
 };
 
@@ -302,6 +316,24 @@ static int dest_of(struct et *t, uint16_t cport)
 	return d;
 }
 
+/* The last byte of the real server of the connections from ports 10000
+ * to 10000 + n - 1, into out[]: one listing, not one per connection. */
+static void dests_of(struct et *t, int *out, int n)
+{
+	struct xdpvs_conn_info *ci;
+	int nci = xdpvs_conn_info_get(t->e, t->now, &ci), i, j;
+
+	assert_true(nci >= 0);
+	for (j = 0; j < n; j++)
+		out[j] = -1;
+	for (i = 0; i < nci; i++) {
+		j = ntohs(ci[i].cport) - 10000;
+		if (j >= 0 && j < n)
+			out[j] = (int)(ntohl(ci[i].daddr.ip) & 0xff);
+	}
+	free(ci);
+}
+
 static void add_dests(struct et *t, const char *sched, const int *w, int n,
 		      char method)
 {
@@ -370,14 +402,14 @@ static void run(struct et *t, bool fast, const char *sched, const int *w,
 			nc++;
 		}
 	}
-	for (*nout = 0; *nout < nc; (*nout)++)
-		out[*nout] = dest_of(t, (uint16_t)(10000 + *nout));
+	dests_of(t, out, nc);
+	*nout = nc;
 }
 
 static void same_sequence(const char *sched, const int *w, const char *ops)
 {
 	static struct et ref;
-	static int a[2048], b[2048];
+	static int a[MIX_MAX], b[MIX_MAX];
 	struct et *t;
 	void *st;
 	int na, nb, i;
@@ -402,10 +434,10 @@ static void same_sequence(const char *sched, const int *w, const char *ops)
  * choices back in the middle of sets, weights changing, a server added. */
 static char *ops_mix(void)
 {
-	static char s[1200];
+	static char s[MIX_MAX];
 	int i, n = 0;
 
-	for (i = 0; i < 300; i++)
+	for (i = 0; i < XDPVS_PICK_SLOTS + 300; i++)
 		s[n++] = 'f';
 	s[n++] = 'e';
 	for (i = 0; i < 40; i++)
@@ -709,9 +741,11 @@ static void which_services(void **state)
 	assert_null(ring_of_svc());
 }
 
-/* A SYN scheduled by the engine takes the choices back and publishes
- * the next ones; the connection is the next in the sequence. */
-static void engine_syn_takes_back(void **state)
+/* A SYN scheduled by the engine (it went up) takes the next choice, as
+ * the fast path would have: nothing taken back nor published again; the
+ * connection is the next in the sequence, and so is the fast path's
+ * after it.  With none left, the engine takes back and publishes. */
+static void engine_syn_uses_next_pick(void **state)
 {
 	static const int w[3] = { 1, 1, 1 };
 	struct et *t = *state;
@@ -721,15 +755,21 @@ static void engine_syn_takes_back(void **state)
 	assert_int_equal(fast_syn(t, 1.1, 20000), 0);
 	assert_int_equal(fast_syn(t, 1.1, 20001), 0);
 	engine_syn(t, 1.2, 20002);
-	assert_int_equal(nputs, 2);
+	assert_int_equal(nputs, 1);		/* nothing taken back */
 	assert_false(ring_of_svc()->taken);
-	assert_int_equal(ring_of_svc()->used, 0);
+	assert_int_equal(ring_of_svc()->used, 3);
 	/* rr over .4 .3 .2 (newest first) */
 	assert_int_equal(dest_of(t, 20000), 4);
 	assert_int_equal(dest_of(t, 20001), 3);
 	assert_int_equal(dest_of(t, 20002), 2);
 	assert_int_equal(fast_syn(t, 1.3, 20003), 0);
 	assert_int_equal(dest_of(t, 20003), 4);
+	ring_of_svc()->used = ring_of_svc()->n;	/* none left */
+	engine_syn(t, 1.4, 20004);
+	assert_int_equal(nputs, 2);
+	assert_int_equal(ring_of_svc()->used, 0);
+	/* the one after the set: rr's turn XDPVS_PICK_SLOTS of .4 .3 .2 */
+	assert_int_equal(dest_of(t, 20004), 4 - XDPVS_PICK_SLOTS % 3);
 }
 
 /* The connection from cport, scheduled by the engine, through its
@@ -844,7 +884,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(which_services, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(engine_syn_takes_back, setup,
+		cmocka_unit_test_setup_teardown(engine_syn_uses_next_pick, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(reuse_other_server, setup,
 						teardown),
