@@ -18,8 +18,9 @@
  * forward the real server's SYN+ACK and the client's ACK, and other flows
  * forward TCP FIN and RST; the engine learns of those state changes from
  * events in xdpvs_events (flow.h), and FIN and RST leave marks on the
- * client's flow.  A TCP SYN that matches no flow, or a client flow
- * marked closed both ways (a client reusing its port), is scheduled here
+ * client's flow.  A TCP SYN or a UDP datagram that matches no flow, or a
+ * SYN on a client flow marked closed both ways (a client reusing its
+ * port), is scheduled here
  * when its service has picks the engine made ahead (include/xdpvs/pick.h):
  * its flows installed from a template (over the closed connection's),
  * then forwarded as any flow's packet, the engine told by an event.
@@ -877,19 +878,26 @@ static __always_inline int fp_flow(void *data, void *end,
 
 /*
  * May packet p, which matched no flow, be scheduled with a pick
- * (pick.h)?  A SYN without ACK, FIN and RST, untagged, not from the FTP
+ * (pick.h)?  A TCP SYN without ACK, FIN and RST or a UDP datagram
+ * (unfragmented: fp_parse() takes no other), untagged, not from the FTP
  * data port (never scheduled), that a flow could forward (TTL, lengths).
  */
 static __always_inline int fp_pick_ok(void *data, void *end,
 				      const struct fp_pkt *p)
 {
 	__u32 hl = p->key.af == AF_INET ? 20 : 40;
+	__u32 l4len = p->key.proto == IPPROTO_TCP ? 20 : 8;
 	__u8 *l4 = data + p->l3 + hl;
 
-	if (p->key.proto != IPPROTO_TCP || p->l3 != sizeof(struct ethhdr) ||
+	if ((p->key.proto != IPPROTO_TCP && p->key.proto != IPPROTO_UDP) ||
+	    p->l3 != sizeof(struct ethhdr) ||
 	    p->key.sport == bpf_htons(FTP_DATA_PORT) || p->ttl <= 1 ||
-	    p->iplen < hl + 20 || p->l3 + p->iplen > (__u32)(end - data) ||
-	    data + sizeof(struct ethhdr) > end || (void *)(l4 + 20) > end)
+	    p->iplen < hl + l4len || p->l3 + p->iplen > (__u32)(end - data) ||
+	    data + sizeof(struct ethhdr) > end)
+		return 0;
+	if (p->key.proto == IPPROTO_UDP)
+		return (void *)(l4 + 8) <= end;
+	if ((void *)(l4 + 20) > end)
 		return 0;
 	return (l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_ACK | XDPVS_TCP_FIN |
 			  XDPVS_TCP_RST)) == XDPVS_TCP_SYN;
@@ -905,7 +913,7 @@ fp_pick_ring(const struct fp_pkt *p, struct xdpvs_dp_addr_key *k)
 	__u32 *ring, i, diff = 0;
 
 	k->af = p->key.af;
-	k->proto = IPPROTO_TCP;
+	k->proto = p->key.proto;
 	k->port = p->key.dport;
 	__builtin_memcpy(&k->addr, &p->key.daddr, sizeof(k->addr));
 	ring = bpf_map_lookup_elem(&xdpvs_pick_svc, k);
@@ -934,10 +942,11 @@ static __always_inline int fp_pick_take(struct xdpvs_pick_ring *r,
 	if (i >= n || i >= XDPVS_PICK_SLOTS)
 		return -1;
 	*pk = r->slot[set][i];
-	/* The middle pick and the last: time for xdpvsd to publish the
-	 * next set before this one runs out. */
-	*wake = i == n / 2 || i + 1 == n ? BPF_RB_FORCE_WAKEUP :
-					   BPF_RB_NO_WAKEUP;
+	/* Every XDPVS_PICK_WAKE-th pick and the last: time for xdpvsd to
+	 * make the connections, and to publish the next set before this
+	 * one runs out. */
+	*wake = (i + 1) % XDPVS_PICK_WAKE == 0 || i + 1 == n ?
+			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	return 0;
 }
 
@@ -959,9 +968,11 @@ static __always_inline int fp_pick_value(const struct fp_pkt *p,
 	    p->iplen > v->mtu)
 		return -1;
 	v->gen = pk->gen;
-	/* A new connection: no FIN seen yet (port reuse, pick.h). */
+	/* A new connection: no FIN seen yet (port reuse, pick.h); TCP's
+	 * in its handshake. */
 	v->flags &= (__u8)~(XDPVS_FLOW_F_FIN_IN | XDPVS_FLOW_F_FIN_OUT);
-	v->flags |= XDPVS_FLOW_F_SYN_RECV;
+	if (p->key.proto == IPPROTO_TCP)
+		v->flags |= XDPVS_FLOW_F_SYN_RECV;
 	v->last_seen = bpf_ktime_get_coarse_ns();
 	return 0;
 }
@@ -999,7 +1010,7 @@ static __always_inline void fp_pick_reply(const struct fp_pkt *p,
 	fp_reply_key(p, &s->cv, &s->rk);
 	__builtin_memset(r, 0, sizeof(*r));
 	r->action = XDPVS_FLOW_SNAT;
-	r->flags = XDPVS_FLOW_F_SYN_RECV;
+	r->flags = s->cv.flags & XDPVS_FLOW_F_SYN_RECV;
 	r->daf = p->key.af;
 	r->ifindex = ev->ifindex;
 	__builtin_memcpy(r->smac, ev->smac, 6);

@@ -11,8 +11,10 @@
  * Entries come from a pool allocated once (calloc: the pages are touched
  * only as entries are used), so the packet path never allocates and a full
  * table is a counted drop rather than an out-of-memory.  The hash table is
- * sized from the capacity, not from conn_tab_bits, so chains stay short at
- * a million entries; conn_tab_bits only sets the size ipvsadm shows.
+ * sized from the capacity (a bucket per entry: a lookup that finds nothing,
+ * a new connection's, reads half an entry on average when the table is
+ * half full, each one a cache miss at a million), not from conn_tab_bits,
+ * which only sets the size ipvsadm shows.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -89,7 +91,7 @@ static uint32_t conn_pow2(uint32_t n)
 
 int xdpvs_conn_tab_init(struct xdpvs_conn_tab *t, uint32_t max, uint64_t seed)
 {
-	uint32_t nb = conn_pow2(max / 4 > 4096 ? max / 4 : 4096);
+	uint32_t nb = conn_pow2(max > 4096 ? max : 4096);
 
 	memset(t, 0, sizeof(*t));
 	t->buckets = calloc(nb, sizeof(*t->buckets));

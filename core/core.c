@@ -108,10 +108,15 @@ static struct xdpvs_dest *core_sched_pick(struct xdpvs_engine *e,
 
 	if (!svc->sched)
 		return NULL;
-	/* The fast path's choices ahead are taken back first, so this one
-	 * follows those it used; then the next ones are made. */
-	if (svc->pick)
+	/* The next of the fast path's choices ahead is this one's; with none
+	 * left, they are taken back first, so this one follows those it
+	 * used; then the next ones are made. */
+	if (svc->pick) {
+		d = xdpvs_pick_use(e, svc);
+		if (d)
+			return d;
 		xdpvs_pick_take(e, svc);
+	}
 	d = svc->sched->schedule(svc, &sp);
 	if (svc->pick)
 		xdpvs_pick_fill(e, svc);
@@ -695,12 +700,29 @@ static void core_new_reuse(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 }
 
 /*
- * A SYN the fast path scheduled with a choice made ahead (<xdpvs/pick.h>):
- * the connection is made as core_in would have made it for that SYN and
- * that real server, but for the counting of the packet and the sending,
- * which the fast path did.  A connection the engine still has on that
- * tuple is ended, as for a SYN reusing its port: the fast path saw it
- * closed by FINs or a RST (TIME_WAIT or CLOSE), or it had no flows.
+ * A UDP connection the engine has on the tuple of NEW event n: made from
+ * an earlier datagram that went up, read before this event.  It stays,
+ * as IPVS sends all a flow's datagrams to its real server: the pick's
+ * flows go, its own are written again (over them, or where they were).
+ */
+static int core_new_keep(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			 const struct xdpvs_flow_event_new *n)
+{
+	struct xdpvs_flow_key out;
+
+	xdpvs_flow_restore(e, cp, core_new_out_key(n, &out) ? &out : NULL);
+	xdpvs_conn_put(e, cp);
+	return -EEXIST;
+}
+
+/*
+ * A TCP SYN or a UDP datagram the fast path scheduled with a choice made
+ * ahead (<xdpvs/pick.h>): the connection is made as core_in would have
+ * made it for that packet and that real server, but for the counting of
+ * the packet and the sending, which the fast path did.  A TCP connection
+ * the engine still has on that tuple is ended, as for a SYN reusing its
+ * port: the fast path saw it closed by FINs or a RST (TIME_WAIT or
+ * CLOSE), or it had no flows; a UDP one stays (core_new_keep).
  */
 int xdpvs_core_flow_new(struct xdpvs_engine *e,
 			const struct xdpvs_flow_event_new *n)
@@ -715,13 +737,14 @@ int xdpvs_core_flow_new(struct xdpvs_engine *e,
 		.af = k->af, .protocol = k->proto, .has_ports = true,
 		.saddr = k->saddr, .daddr = k->daddr,
 		.sport = k->sport, .dport = k->dport,
-		.tcp_flags = XDPVS_TCP_SYN,
+		.tcp_flags = k->proto == IPPROTO_TCP ? XDPVS_TCP_SYN : 0,
 	};
 	struct xdpvs_svc *svc;
 	struct xdpvs_dest *d;
 	struct xdpvs_conn *cp;
 
-	if (n->ev.type != XDPVS_FLOW_EV_NEW || k->proto != IPPROTO_TCP ||
+	if (n->ev.type != XDPVS_FLOW_EV_NEW ||
+	    (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP) ||
 	    (k->af != AF_INET && k->af != AF_INET6))
 		return -EINVAL;
 	svc = xdpvs_svc_find(e, k->af, 0, k->proto, &k->daddr, k->dport);
@@ -729,6 +752,10 @@ int xdpvs_core_flow_new(struct xdpvs_engine *e,
 	if (!d)
 		goto undo;
 	cp = xdpvs_conn_in_get(e, &param);
+	if (cp && k->proto == IPPROTO_UDP) {
+		xdpvs_pick_seen(e, svc);
+		return core_new_keep(e, cp, n);
+	}
 	if (cp)
 		core_new_reuse(e, cp, n);
 	cp = xdpvs_conn_new(e, &param, d->af, &d->addr,
@@ -739,7 +766,8 @@ int xdpvs_core_flow_new(struct xdpvs_engine *e,
 	}
 	cp->gen = n->ev.gen;
 	core_conn_stats(e, cp, svc);
-	xdpvs_proto_tcp.state_transition(e, cp, XDPVS_DIR_INPUT, &p);
+	xdpvs_proto_get(k->proto)->state_transition(e, cp, XDPVS_DIR_INPUT,
+						    &p);
 	core_in_pkts(e, cp);
 	xdpvs_flow_adopt_new(e, cp, xdpvs_pick_tmpl(d), n);
 	xdpvs_conn_put(e, cp);

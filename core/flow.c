@@ -363,15 +363,37 @@ void xdpvs_flow_adopt(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 		cp->flows |= FLOW_SR_AGAIN;
 }
 
+void xdpvs_flow_restore(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			const struct xdpvs_flow_key *pick_out)
+{
+	struct xdpvs_flow_key k;
+
+	if (!e->env.flow_add)
+		return;
+	flow_key_out(cp, &k);
+	if (pick_out && (!(cp->flows & FLOW_OUT) ||
+			 memcmp(&k, pick_out, sizeof(k))))
+		e->env.flow_del(e->env.ctx, pick_out);
+	/* forgotten, then forced: written as replacements, whatever the
+	 * fingerprints say (they are of cp's values, not of the pick's) */
+	e->nr_flows -= !!(cp->flows & FLOW_IN) + !!(cp->flows & FLOW_OUT);
+	cp->flows = 0;
+	flow_sync(e, cp, true);
+	if (!(cp->flows & FLOW_IN)) {
+		flow_key_in(cp, &k);
+		e->env.flow_del(e->env.ctx, &k);
+	}
+}
+
 /* What the fast path wrote for the real server's direction (pick.h). */
 static void flow_value_out_new(const struct xdpvs_conn *cp,
 			       const struct xdpvs_flow_value *t,
-			       const struct xdpvs_flow_event_new *n,
+			       const struct xdpvs_flow_event_new *n, bool sr,
 			       struct xdpvs_flow_value *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->action = XDPVS_FLOW_SNAT;
-	v->flags = XDPVS_FLOW_F_SYN_RECV;
+	v->flags = sr ? XDPVS_FLOW_F_SYN_RECV : 0;
 	v->daf = (uint8_t)cp->af;
 	v->ifindex = n->ifindex;
 	memcpy(v->smac, n->smac, 6);
@@ -387,16 +409,18 @@ void xdpvs_flow_adopt_new(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 			  const struct xdpvs_flow_value *t,
 			  const struct xdpvs_flow_event_new *n)
 {
+	/* a TCP connection's flows came marked, a UDP one's not */
+	bool sr = cp->protocol == IPPROTO_TCP;
 	struct xdpvs_flow_value v = *t;
 
 	v.gen = n->ev.gen;
 	cp->flow_fp[0] = flow_fp(&v);
-	cp->flows = FLOW_IN | FLOW_IN_SR;
+	cp->flows = FLOW_IN | (sr ? FLOW_IN_SR : 0);
 	e->nr_flows++;
 	if (t->action == XDPVS_FLOW_DNAT) {
-		flow_value_out_new(cp, t, n, &v);
+		flow_value_out_new(cp, t, n, sr, &v);
 		cp->flow_fp[1] = flow_fp(&v);
-		cp->flows |= FLOW_OUT | FLOW_OUT_SR;
+		cp->flows |= FLOW_OUT | (sr ? FLOW_OUT_SR : 0);
 		e->nr_flows++;
 	}
 	/* forced: compared with what the engine would write, rewritten

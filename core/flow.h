@@ -38,6 +38,12 @@ void xdpvs_flow_adopt_new(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 /* The client direction's value for cp; false without a usable way. */
 bool xdpvs_flow_value_in(struct xdpvs_engine *e, const struct xdpvs_conn *cp,
 			 struct xdpvs_flow_value *v);
+/* The fast path wrote a pick's flows (<xdpvs/pick.h>) on cp's tuple, but
+ * cp stays: the pick's real server flow (key pick_out, NULL: none) goes
+ * unless it is cp's own, and cp's flows are written again over whatever
+ * is there (or the client's removed, when cp can have none). */
+void xdpvs_flow_restore(struct xdpvs_engine *e, struct xdpvs_conn *cp,
+			const struct xdpvs_flow_key *pick_out);
 /* cp's tuple is a new connection's, whose flows the fast path wrote over
  * cp's client flow: that one is forgotten, cp's real server flow removed
  * unless it has the key new_out (the new one's, NULL: none). */

@@ -5,13 +5,14 @@
  *
  * A service may when a new connection to it needs nothing the fast path
  * cannot do and its scheduler's next choice depends on nothing but the
- * scheduler's own state (rr, wrr: sched ops with save/restore): TCP on an
- * address and port (no firewall mark, no mark rule covering it, no
- * persistence, not FTP), real servers by NAT, direct routing or an IPIP or
+ * scheduler's own state (rr, wrr: sched ops with save/restore): TCP or
+ * UDP on an address and port (no firewall mark, no mark rule covering it,
+ * no persistence, not FTP, not one-packet scheduling, whose datagrams
+ * make no connection), real servers by NAT, direct routing or an IPIP or
  * GRE tunnel (GUE's source port hashes the client's) with no connection
  * thresholds (their overload flag follows the counts), no drop_packet
- * shedding, no secure_tcp table (its handshake stays with the engine), no
- * sync master (it must see each new connection) and no
+ * shedding, for TCP no secure_tcp table (its handshake stays with the
+ * engine), no sync master (it must see each new connection) and no
  * backup_only.
  *
  * Making them runs the scheduler ahead, as many times as a set holds (or
@@ -79,7 +80,7 @@ static bool pick_marked(const struct xdpvs_engine *e,
 		return false;
 	memset(&p, 0, sizeof(p));
 	p.af = svc->af;
-	p.protocol = IPPROTO_TCP;
+	p.protocol = svc->protocol;
 	p.daddr = svc->addr;
 	p.dport = svc->port;
 	p.has_ports = true;
@@ -94,14 +95,16 @@ static bool pick_svc_ok(const struct xdpvs_engine *e,
 	if (!e->env.pick_put || !e->env.pick_take || !e->env.pick_drop ||
 	    !e->env.pick_tmpl || !e->env.flow_add || svc->unlinked)
 		return false;
-	if (svc->protocol != IPPROTO_TCP || svc->fwmark || !svc->port ||
-	    svc->port == PICK_FTPPORT || (svc->flags & XDPVS_SVC_F_PERSISTENT))
+	if ((svc->protocol != IPPROTO_TCP && svc->protocol != IPPROTO_UDP) ||
+	    svc->fwmark || !svc->port || svc->port == PICK_FTPPORT ||
+	    (svc->flags & (XDPVS_SVC_F_PERSISTENT | XDPVS_SVC_F_ONEPACKET)))
 		return false;
 	if (!svc->sched || !svc->sched->save || !svc->sched->restore ||
 	    !svc->sched->state_size)
 		return false;
 	/* secure_tcp's table: no SYN_RECV flows (xdpvs_tcp_flow_syn_recv) */
-	if (e->sysctl.drop_packet == 3 || e->sysctl.secure_tcp == 3 ||
+	if (e->sysctl.drop_packet == 3 ||
+	    (e->sysctl.secure_tcp == 3 && svc->protocol == IPPROTO_TCP) ||
 	    (e->sync_state & XDPVS_SYNC_STATE_MASTER) || xdpvs_backup_only(e))
 		return false;
 	if (pick_marked(e, svc))
@@ -171,7 +174,7 @@ static void pick_conn_like(const struct xdpvs_svc *svc,
 	memset(c, 0, sizeof(*c));
 	c->af = svc->af;
 	c->daf = d->af;
-	c->protocol = IPPROTO_TCP;
+	c->protocol = svc->protocol;
 	c->vaddr = svc->addr;
 	c->vport = svc->port;
 	c->daddr = d->addr;
@@ -214,7 +217,7 @@ static void pick_svc_key(const struct xdpvs_svc *svc,
 {
 	memset(k, 0, sizeof(*k));
 	k->af = (uint8_t)svc->af;
-	k->proto = IPPROTO_TCP;
+	k->proto = svc->protocol;
 	k->port = svc->port;
 	if (svc->af == AF_INET)
 		k->addr.ip = svc->addr.ip;
@@ -260,6 +263,7 @@ void xdpvs_pick_fill(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 	struct xdpvs_dp_addr_key key;
 	struct xdpvs_pick_ahead *pa;
 	uint32_t n, want = pick_room(e), mark = ++e->pick_fill_mark;
+	uint32_t flags = 0;
 	struct xdpvs_dest *d;
 
 	if (!pick_svc_ok(e, svc)) {
@@ -270,7 +274,7 @@ void xdpvs_pick_fill(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 	if (!pa || pa->n)
 		return;
 	sp.af = svc->af;
-	sp.protocol = IPPROTO_TCP;
+	sp.protocol = svc->protocol;
 	sp.daddr = svc->addr;
 	sp.dport = svc->port;
 	sp.now = e->now;
@@ -290,9 +294,9 @@ void xdpvs_pick_fill(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 		return;
 	pick_svc_key(svc, &key);
 	/* a SYN reusing a closed connection's port is scheduled anew */
-	e->env.pick_put(e->env.ctx, pa->ring, &key,
-			e->sysctl.conn_reuse_mode ? XDPVS_PICK_F_REUSE : 0,
-			picks, n);
+	if (e->sysctl.conn_reuse_mode && svc->protocol == IPPROTO_TCP)
+		flags = XDPVS_PICK_F_REUSE;
+	e->env.pick_put(e->env.ctx, pa->ring, &key, flags, picks, n);
 	pa->n = n;
 	pa->seen = 0;
 }
@@ -320,6 +324,25 @@ void xdpvs_pick_seen(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 		return;
 	xdpvs_pick_take(e, svc);
 	xdpvs_pick_fill(e, svc);
+}
+
+struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
+				  struct xdpvs_svc *svc)
+{
+	struct xdpvs_pick_ahead *pa = svc->pick;
+	struct xdpvs_dest *d;
+	struct xdpvs_pick pk;
+
+	if (!pa || !pa->n || !e->env.pick_next ||
+	    e->env.pick_next(e->env.ctx, pa->ring, &pk))
+		return NULL;
+	/* Cannot fail: picks are taken back before their real servers
+	 * change.  If it did, the take back would skip this one. */
+	d = pk.dest_idx ? e->slot_dest[pk.dest_idx] : NULL;	/* 16 bits */
+	if (!d || d->svc != svc)
+		return NULL;
+	xdpvs_pick_seen(e, svc);
+	return d;
 }
 
 struct xdpvs_dest *xdpvs_pick_dest(struct xdpvs_engine *e,

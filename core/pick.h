@@ -38,6 +38,11 @@ struct xdpvs_dest *xdpvs_pick_dest(struct xdpvs_engine *e,
 const struct xdpvs_flow_value *xdpvs_pick_tmpl(const struct xdpvs_dest *d);
 /* A NEW event of svc was applied: publish more when half are used. */
 void xdpvs_pick_seen(struct xdpvs_engine *e, struct xdpvs_svc *svc);
+/* The engine scheduling a connection to svc itself: the next of svc's
+ * published picks, taken as the fast path takes one; NULL when it has
+ * none left (take back, schedule, fill). */
+struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
+				  struct xdpvs_svc *svc);
 /* d is freed: its template copy goes. */
 void xdpvs_pick_dest_free(struct xdpvs_dest *d);
 

@@ -223,6 +223,11 @@ static uint32_t dp_env_pick_take(void *ctx, uint32_t ring)
 	return taken;
 }
 
+static int dp_env_pick_next(void *ctx, uint32_t ring, struct xdpvs_pick *pk)
+{
+	return dp_pick_next(&((struct dp *)ctx)->pick, ring, pk);
+}
+
 static void dp_env_pick_drop(void *ctx, uint32_t ring)
 {
 	struct dp *dp = ctx;
@@ -249,6 +254,7 @@ struct xdpvs_env dp_env(struct dp *dp)
 		.flow_last_seen = dp_env_flow_last_seen,
 		.pick_put = dp_env_pick_put,
 		.pick_take = dp_env_pick_take,
+		.pick_next = dp_env_pick_next,
 		.pick_drop = dp_env_pick_drop,
 		.pick_tmpl = dp_env_pick_tmpl,
 		.ctx = dp,
@@ -512,6 +518,19 @@ static void dp_refresh(struct dp *dp)
 		  (unsigned long long)(loop_now() - t0) / 1000);
 }
 
+/*
+ * After routes may have changed: the flows' pass, and the fast path's
+ * picks, taken back by the change (<xdpvs/pick.h>), published again at
+ * once (an engine tick) rather than at the next packet that goes up or
+ * the next second's tick: until then every new connection would go up.
+ */
+static void dp_changed(struct dp *dp)
+{
+	if (dp->e && xdpvs_engine_flows_stale(dp->e))
+		dp_engine_tick(dp, dp->e, loop_now());
+	dp_refresh(dp);
+}
+
 static void dp_refresh_ready(void *arg, uint32_t events)
 {
 	struct dp *dp = arg;
@@ -695,7 +714,7 @@ static void dp_sock_ready(void *arg, uint32_t events)
 	dp_flow_flush(&dp->flow);
 	dp_flush_all(dp);
 	/* a route lookup of this burst may have read a change */
-	dp_refresh(dp);
+	dp_changed(dp);
 }
 
 static void dp_nl_mon_ready(void *arg, uint32_t events)
@@ -704,7 +723,7 @@ static void dp_nl_mon_ready(void *arg, uint32_t events)
 
 	dp->now = loop_now();
 	dp_nl_mon_read(dp->nl);
-	dp_refresh(dp);
+	dp_changed(dp);
 }
 
 static void dp_nl_req_ready(void *arg, uint32_t events)

@@ -261,6 +261,25 @@ int dp_pick_take(struct dp_pick *p, uint32_t ring, uint32_t *taken)
 	return 0;
 }
 
+int dp_pick_next(struct dp_pick *p, uint32_t ring, struct xdpvs_pick *pk)
+{
+	struct xdpvs_pick_ring *r = pick_ring(p, ring);
+	uint64_t next;
+	uint32_t i;
+
+	if (!r || p->off)
+		return -ENOENT;
+	/* as the fast path takes one: past the count, none was left */
+	next = __atomic_fetch_add(&r->next, 1, __ATOMIC_ACQ_REL);
+	i = (uint32_t)PICK_INDEX(next);
+	if (PICK_INDEX(next) >= r->count[PICK_SET_OF(next)] ||
+	    i >= XDPVS_PICK_SLOTS)
+		return -ENOENT;
+	*pk = r->slot[PICK_SET_OF(next)][i];
+	p->nexts++;
+	return 0;
+}
+
 /* Forget r's picks and service (after pick_exhaust). */
 static void pick_clear(struct xdpvs_pick_ring *r)
 {
@@ -326,9 +345,10 @@ int dp_pick_reset(struct dp_pick *p)
 
 void dp_pick_dump(const struct dp_pick *p, FILE *out)
 {
-	fprintf(out, "pick puts %llu takes %llu taken %llu errors %llu "
-		"syscalls %llu%s\n", (unsigned long long)p->puts,
+	fprintf(out, "pick puts %llu takes %llu taken %llu next %llu "
+		"errors %llu syscalls %llu%s\n", (unsigned long long)p->puts,
 		(unsigned long long)p->takes, (unsigned long long)p->taken,
-		(unsigned long long)p->errs, (unsigned long long)p->calls,
+		(unsigned long long)p->nexts, (unsigned long long)p->errs,
+		(unsigned long long)p->calls,
 		p->off ? " (handed over)" : "");
 }

@@ -43,6 +43,7 @@ struct dp_pick {
 	bool off;		/* handed over: nothing is published */
 	struct dp_pick_ring st[XDPVS_PICK_RINGS];
 	uint64_t puts, takes, taken, errs;
+	uint64_t nexts;		/* picks the engine took itself */
 	uint64_t calls;		/* bpf() calls made */
 };
 
@@ -75,6 +76,8 @@ void dp_pick_fini(struct dp_pick *p);
  * range or n above XDPVS_PICK_SLOTS, nothing done then.  take: leave
  * ring with nothing to take; *taken is how many of the picks published
  * last the fast path took (the same again when taken back twice).
+ * next: take ring's next pick into *pk, as the fast path takes one (the
+ * engine scheduling a connection itself), -ENOENT when none is left.
  * drop: take back and forget ring's service.  tmpl: write the template
  * of real server slot dest_idx.  0 or -errno.
  */
@@ -82,6 +85,7 @@ int dp_pick_put(struct dp_pick *p, uint32_t ring,
 		const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		const struct xdpvs_pick *picks, uint32_t n);
 int dp_pick_take(struct dp_pick *p, uint32_t ring, uint32_t *taken);
+int dp_pick_next(struct dp_pick *p, uint32_t ring, struct xdpvs_pick *pk);
 int dp_pick_drop(struct dp_pick *p, uint32_t ring);
 int dp_pick_tmpl(struct dp_pick *p, uint32_t dest_idx,
 		 const struct xdpvs_flow_value *v);

@@ -297,10 +297,22 @@ static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
 	return err;
 }
 
+/* Is fd a map whose values are size bytes? */
+static bool xdp_map_value_size_is(int fd, uint32_t size)
+{
+	struct bpf_map_info mi = { 0 };
+	uint32_t len = sizeof(mi);
+
+	return !bpf_obj_get_info_by_fd(fd, &mi, &len) && mi.value_size == size;
+}
+
 /*
  * New pick maps into m when it has none of them (a data path kept by a
  * build before them: its program does not use them, they are pinned
- * with the others).  0 (m has all three), or -errno.
+ * with the others) or when its rings are of another size (a build with
+ * another XDPVS_PICK_SLOTS: the xdpvsd handing over took its rings back,
+ * and its program is replaced with ours).  0 (m has all three), or
+ * -errno.
  */
 static int xdp_pick_maps_new(struct dp_xdp_maps *m)
 {
@@ -310,18 +322,24 @@ static int xdp_pick_maps_new(struct dp_xdp_maps *m)
 
 	for (j = XDP_FIRST_PICK; j < XDP_NSHARED; j++)
 		found += *xdp_shared_fd(m, j) >= 0;
-	if (found == XDP_NPICK)
+	if (found == XDP_NPICK &&
+	    xdp_map_value_size_is(m->picks, sizeof(struct xdpvs_pick_ring)))
 		return 0;
-	if (found)
+	if (found && found != XDP_NPICK)
 		return -ENOENT;	/* not a data path of any build */
+	for (j = XDP_FIRST_PICK; j < XDP_NSHARED && found; j++) {
+		close(*xdp_shared_fd(m, j));
+		*xdp_shared_fd(m, j) = -1;
+	}
 	err = dp_pick_maps_create(&fds);
 	if (err)
 		return err;
 	m->picks = fds.picks;
 	m->pick_svc = fds.svc;
 	m->pick_tm = fds.tmpl;
-	log_info("kept data path without the pick maps (an older xdpvsd): "
-		 "new ones made");
+	log_info("kept data path %s (an older xdpvsd): new ones made",
+		 found ? "with pick rings of another size" :
+			 "without the pick maps");
 	return 0;
 }
 

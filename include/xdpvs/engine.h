@@ -166,12 +166,16 @@ struct xdpvs_env {
 	uint64_t (*flow_last_seen)(void *ctx, const struct xdpvs_flow_key *k);
 	/*
 	 * Optional, with the flow cache: choices made ahead for the fast path
-	 * to schedule new TCP connections itself (<xdpvs/pick.h>), for
-	 * services whose scheduler allows it.  Rings are numbered 1 to
+	 * to schedule new TCP and UDP connections itself (<xdpvs/pick.h>),
+	 * for services whose scheduler allows it.  Rings are numbered 1 to
 	 * XDPVS_PICK_RINGS - 1.  pick_put publishes n picks (at most
 	 * XDPVS_PICK_SLOTS) as ring's next set, for service svc, with ring
-	 * flags XDPVS_PICK_F_*; the ring is new or was taken.  pick_take leaves ring with no pick to take
-	 * and returns how many of those published the fast path took.
+	 * flags XDPVS_PICK_F_*; the ring is new or was taken.  pick_take
+	 * leaves ring with no pick to take and returns how many of those
+	 * published the fast path took (or pick_next gave).  pick_next
+	 * takes ring's next pick into *pk as the fast path takes one (0), or
+	 * says none is left (-ENOENT): the engine's own next choice, when it
+	 * schedules a connection itself.
 	 * pick_drop takes ring out of use (taken first).  pick_tmpl writes
 	 * the client-direction flow template of real server slot dest_idx.
 	 */
@@ -179,6 +183,7 @@ struct xdpvs_env {
 			 const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			 const struct xdpvs_pick *picks, uint32_t n);
 	uint32_t (*pick_take)(void *ctx, uint32_t ring);
+	int (*pick_next)(void *ctx, uint32_t ring, struct xdpvs_pick *pk);
 	void (*pick_drop)(void *ctx, uint32_t ring);
 	void (*pick_tmpl)(void *ctx, uint32_t dest_idx,
 			  const struct xdpvs_flow_value *v);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The pick ABI: new TCP connections scheduled by the XDP fast path with
- * choices the engine made ahead.
+ * The pick ABI: new TCP and UDP connections scheduled by the XDP fast
+ * path with choices the engine made ahead.
  *
  * A SYN that goes up costs xdpvsd a wake-up, the flows' insert and a
  * transmit: most of what a new NAT connection costs the balancer.  For a
@@ -16,7 +16,7 @@
  *     and the index of its next pick (the rest).  The fast path takes a
  *     pick with one atomic fetch-and-add on `next`: an index at or past
  *     that set's count means none is left.
- *   - xdpvs_pick_svc, a hash map from the service <af, TCP, vaddr, vport>
+ *   - xdpvs_pick_svc, a hash map from the service <af, proto, vaddr, vport>
  *     (struct xdpvs_dp_addr_key, dp.h) to its ring's index; the ring's own
  *     svc must say the same (a ring may be handed to another service
  *     before this map catches up).
@@ -33,22 +33,34 @@
  * are exactly those the engine would have made, in order.
  *
  * The fast path, for a TCP segment with SYN and without ACK, FIN and RST
- * that matches no flow, on an untagged frame, from a client port other
- * than 20 (FTP data, never scheduled), to a service with a ring: reserve
- * an event (struct xdpvs_flow_event_new, flow.h), take a pick, install
- * the client's flow from the template with the pick's gen and
- * XDPVS_FLOW_F_SYN_RECV and, for NAT, the real server's flow (SNAT back
- * to the virtual address and port, out the interface the SYN came in by,
- * to the MAC it came from, from the MAC it came to, MTU that interface's,
- * XDPVS_FLOW_F_SYN_RECV), both BPF_NOEXIST; forward the SYN as the flow
- * says; submit the event.  Anything missing (no pick left, ring full, an
- * insert refused, TTL <= 1, a template it cannot apply or a SYN above its
- * MTU) sends the SYN up as before, taking back what it installed; a pick
- * taken then is lost (the engine's sequence skips it).  The event wakes
- * xdpvsd when the pick was the middle one of its set or the last, so
- * that the engine publishes the next set before this one runs out.
+ * or a UDP datagram (unfragmented: the fast path parses no other) that
+ * matches no flow, on an untagged frame, from a client port other than
+ * 20 (FTP data, never scheduled), to a service with a ring: reserve an
+ * event (struct xdpvs_flow_event_new, flow.h), take a pick, install the
+ * client's flow from the template with the pick's gen (and, TCP,
+ * XDPVS_FLOW_F_SYN_RECV) and, for NAT, the real server's flow (SNAT back
+ * to the virtual address and port, out the interface the packet came in
+ * by, to the MAC it came from, from the MAC it came to, MTU that
+ * interface's, the same mark), both BPF_NOEXIST; forward the packet as
+ * the flow says; submit the event.  Below, "SYN" stands for either.
+ * Anything missing (no pick left, ring full, an insert refused, TTL <= 1,
+ * a template it cannot apply or a SYN above its MTU) sends the SYN up as
+ * before, taking back what it installed; a pick taken then is lost (the
+ * engine's sequence skips it).  The event wakes xdpvsd every
+ * XDPVS_PICK_WAKE picks and at the last of a set: the events of that
+ * many connections wait in the ring at most, and the engine, which
+ * publishes the next set once half of this one is used, does so before
+ * it runs out.  A set is large so that a flood of new flows (a table
+ * filling, UDP) finds picks most of the time: xdpvsd, which shares its
+ * core with the fast path, makes a connection from an event for much
+ * less than from a packet that went up (no flow insert, no transmit).
  *
- * A client reusing its port: IPVS (conn_reuse_mode, on by default) ends a
+ * The engine, when it schedules a connection itself (a SYN that went up:
+ * no pick was left, or it was not one the fast path takes), takes the
+ * ring's next pick the same way, if one is left, rather than taking the
+ * ring back and publishing again.
+ *
+ * A client reusing its port (TCP): IPVS (conn_reuse_mode, on by default) ends a
  * connection in TIME_WAIT or CLOSE that a SYN arrives for and schedules
  * that SYN anew.  The fast path knows when that is without knowing the
  * state: it marks the client's flow XDPVS_FLOW_F_FIN_IN when it forwards
@@ -72,10 +84,14 @@
  * dest_idx with new_daddr and new_dport) and rewrites a flow whose value
  * is not the one it would have installed (e.g. a client reached by
  * another way than the one its SYN came by), or removes both when it
- * cannot make the connection.  A connection it still has on the tuple
- * (the ended one) is ended as IPVS ends it for a SYN reusing its port, and
- * its real server's flow is removed unless the new connection's has the
- * same key.
+ * cannot make the connection.  A TCP connection it still has on the
+ * tuple (the ended one) is ended as IPVS ends it for a SYN reusing its
+ * port, and its real server's flow is removed unless the new connection's
+ * has the same key.  A UDP connection it has there (made from an earlier
+ * datagram of the flow that went up before the fast path had picks, and
+ * was read after this one passed) stays, as IPVS keeps sending a flow's
+ * datagrams to its real server: the pick's flows are removed and its own
+ * written again; that one datagram went to the pick's real server.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.
@@ -91,7 +107,8 @@
 #define XDPVS_PICK_SVC_MAP	"xdpvs_pick_svc"
 #define XDPVS_PICK_TMPL_MAP	"xdpvs_pick_tm"
 #define XDPVS_PICK_RINGS	256	/* services at most; ring 0 unused */
-#define XDPVS_PICK_SLOTS	256	/* picks per set */
+#define XDPVS_PICK_SLOTS	2048	/* picks per set */
+#define XDPVS_PICK_WAKE		128	/* picks per wake-up of xdpvsd */
 #define XDPVS_PICK_SET		(1ULL << 63)	/* in next: set 1 */
 /* A SYN on a closed connection's client flow takes a pick too (below). */
 #define XDPVS_PICK_F_REUSE	0x0001

@@ -16,11 +16,13 @@
 # connection ESTABLISHED past its timeout; a restart with --keep-datapath
 # in the middle of a transfer; the upgrade path (--takeover); a clean
 # exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
-# a prerequisite is missing.
+# a prerequisite is missing.  XDPVS_OLD_XDPVSD=PATH runs another build's
+# xdpvsd first: the restart is then an upgrade from that build.
 set -u
 
 BUILD=${XDPVS_BUILD:-build}
 BIN=$BUILD/xdpvsd
+FIRST_BIN=${XDPVS_OLD_XDPVSD:-$BIN}	# the first daemon's
 ADM=$BUILD/xdpvsadm
 LAB="$(cd "$(dirname "$0")" && pwd)/fastpath-lab.py"
 SUF=$$
@@ -136,12 +138,12 @@ setup() {
 		"-a -t $VIP:8001 -r 198.18.2.11:8001 -m" >"$TMP/rules"
 }
 
-# Start xdpvsd (log $1, then extra options); XDPVSD is its pid once its
-# pid file names it.
+# Start xdpvsd (log $1, then extra options; $START_BIN if set); XDPVSD is
+# its pid once its pid file names it.
 start_xdpvsd() {
 	local log=$1
 	shift
-	start_bg "$NS_LB" "$TMP/$log" "$BIN" -f -i lb0 -i lb1 \
+	start_bg "$NS_LB" "$TMP/$log" "${START_BIN:-$BIN}" -f -i lb0 -i lb1 \
 		-c "$TMP/rules" --socket "$TMP/xdpvsd.sock" \
 		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" \
 		--dump "$TMP/dump" --conn-max 4096 --keep-datapath "$@"
@@ -314,7 +316,8 @@ run() {
 prerequisites
 trap cleanup EXIT
 setup || { echo "FAIL: setup"; exit 1; }
-start_xdpvsd xdpvsd-1.log || { echo "FAIL: xdpvsd did not start"; exit 1; }
+START_BIN=$FIRST_BIN start_xdpvsd xdpvsd-1.log ||
+	{ echo "FAIL: xdpvsd did not start"; exit 1; }
 run case_fast_path_counts
 run case_restart
 run case_takeover

@@ -136,12 +136,20 @@ case_nat_tcp6() {
 	expect "NAT IPv6" "$(curls 6 "http://[$VIP6]/")" "rs3 rs2 rs1 rs3 rs2 rs1"
 }
 
+# Each query from a port of its own: a new connection, scheduled in XDP
+# with the engine's picks (nothing goes up, its answer neither), in rr's
+# order.
 case_nat_udp() {
-	local i out=
+	local i out= svc0 new0
+	dump || return 1
+	svc0=$(counter xdp service) new0=$(counter xdp fast_new)
 	for i in 1 2 3 4; do
 		out="$out $(echo "m$i" | in_ns "$NS_CL" socat -t 2 -T 3 - "UDP4:$VIP:5300")"
 	done
-	expect "NAT UDP" "${out# }" "rs3:m1 rs2:m2 rs1:m3 rs3:m4"
+	dump || return 1
+	expect "NAT UDP" "${out# }" "rs3:m1 rs2:m2 rs1:m3 rs3:m4" &&
+	expect "up, in XDP" "$(($(counter xdp service) - svc0)) $(($(counter xdp fast_new) - new0))" \
+		"0 4"
 }
 
 case_dr() {

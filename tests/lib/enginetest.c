@@ -94,6 +94,13 @@ static uint32_t et_pick_take(void *ctx, uint32_t ring)
 	return t->pick->take(t, ring);
 }
 
+static int et_pick_next(void *ctx, uint32_t ring, struct xdpvs_pick *pk)
+{
+	struct et *t = ctx;
+
+	return t->pick->next(t, ring, pk);
+}
+
 static void et_pick_drop(void *ctx, uint32_t ring)
 {
 	struct et *t = ctx;
@@ -141,6 +148,8 @@ void et_init_picks(struct et *t, uint32_t conn_max,
 		t->pick = pick;
 		p.env.pick_put = et_pick_put;
 		p.env.pick_take = et_pick_take;
+		if (pick->next)
+			p.env.pick_next = et_pick_next;
 		p.env.pick_drop = et_pick_drop;
 		p.env.pick_tmpl = et_pick_tmpl;
 	}

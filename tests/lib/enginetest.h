@@ -38,6 +38,7 @@ struct et_pick_ops {
 		    const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 		    const struct xdpvs_pick *picks, uint32_t n);
 	uint32_t (*take)(struct et *t, uint32_t ring);
+	int (*next)(struct et *t, uint32_t ring, struct xdpvs_pick *pk);
 	void (*drop)(struct et *t, uint32_t ring);
 	void (*tmpl)(struct et *t, uint32_t dest_idx,
 		     const struct xdpvs_flow_value *v);

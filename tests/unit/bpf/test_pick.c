@@ -15,7 +15,9 @@
  * cannot be installed (nothing left behind).  A client reusing the port
  * of a connection closed both ways (FIN marks): its SYN takes a pick
  * too, over the closed connection's flows, and what was there is put
- * back when it goes up after all.
+ * back when it goes up after all.  The first datagram of a UDP flow is
+ * scheduled the same way (NAT, DR; unmarked flows); its next one goes by
+ * its flow, and a UDP fragment goes up.
  *
  * Needs root (loading BPF); exits 77 ("skipped") without BPF or its
  * test-run command.  An optional argument runs only the matching cases.
@@ -200,6 +202,7 @@ static int xdp_run(const uint8_t *in, size_t len, uint8_t *out,
 struct svc_case {
 	const char *cl, *vip, *rs[2];
 	char method;		/* 'm' NAT, 'g' DR */
+	uint8_t udp;		/* a UDP service; else TCP */
 	int af;
 	struct xdpvs_dp_addr_key key;	/* the service */
 	/* what the engine did with the SYN from port 40000 + i */
@@ -209,6 +212,12 @@ struct svc_case {
 	struct xdpvs_flow_value tmpl[2];	/* its client flow, as a template */
 };
 
+static uint8_t case_proto(const struct svc_case *c)
+{
+	return c->udp ? IPPROTO_UDP : IPPROTO_TCP;
+}
+
+/* The case's SYN from cport (with TCP flags flags), or its datagram. */
 static struct tb_pkt syn(const struct svc_case *c, uint16_t cport,
 			 uint8_t flags)
 {
@@ -216,7 +225,7 @@ static struct tb_pkt syn(const struct svc_case *c, uint16_t cport,
 
 	return (struct tb_pkt){
 		.dmac = ET_LB_MAC, .smac = CL_MAC, .src = c->cl, .dst = c->vip,
-		.proto = IPPROTO_TCP, .sport = cport, .dport = 80,
+		.proto = case_proto(c), .sport = cport, .dport = 80,
 		.flags = flags, .seq = 1000, .df = true, .id = 0x1234,
 		.tos = 0x02, .payload = payload, .plen = sizeof(payload) };
 }
@@ -225,7 +234,7 @@ static struct xdpvs_flow_key client_key(const struct svc_case *c,
 					uint16_t cport)
 {
 	struct xdpvs_flow_key k = { .af = (uint8_t)c->af,
-				    .proto = IPPROTO_TCP,
+				    .proto = case_proto(c),
 				    .sport = htons(cport),
 				    .dport = htons(80) };
 
@@ -240,7 +249,7 @@ static struct xdpvs_flow_key reply_key(const struct svc_case *c, int i,
 				       uint16_t cport)
 {
 	struct xdpvs_flow_key k = { .af = (uint8_t)c->af,
-				    .proto = IPPROTO_TCP,
+				    .proto = case_proto(c),
 				    .sport = htons(8080),
 				    .dport = htons(cport) };
 
@@ -265,10 +274,10 @@ static void svc_setup(struct svc_case *c)
 	c->af = strchr(c->vip, ':') ? AF_INET6 : AF_INET;
 	memset(&c->key, 0, sizeof(c->key));
 	c->key.af = (uint8_t)c->af;
-	c->key.proto = IPPROTO_TCP;
+	c->key.proto = case_proto(c);
 	c->key.port = htons(80);
 	inet_pton(c->af, c->vip, &c->key.addr);
-	snprintf(s, sizeof(s), "tcp %s 80", c->vip);
+	snprintf(s, sizeof(s), "%s %s 80", c->udp ? "udp" : "tcp", c->vip);
 	et_add_svc(&T, s, "rr");
 	for (i = 0; i < 2; i++) {
 		et_route(&T, c->rs[i], RS_MAC, 2, 1500,
@@ -289,7 +298,7 @@ static void svc_setup(struct svc_case *c)
 		c->olen[i] = (uint32_t)T.f.len;
 		c->oifindex[i] = T.f.ifindex;
 		*t = *cap_find(&k);
-		assert_true(t->flags & XDPVS_FLOW_F_SYN_RECV);
+		assert_int_equal(!!(t->flags & XDPVS_FLOW_F_SYN_RECV), !c->udp);
 		t->gen = 0;
 		t->flags &= (uint8_t)~XDPVS_FLOW_F_SYN_RECV;
 		t->last_seen = 0;
@@ -378,7 +387,8 @@ static void syn_picked_n(const struct svc_case *c, uint16_t cport, int i,
 	assert_int_equal(counter(XDPVS_DP_FAST), f0 + 1);
 	assert_int_equal(counter(XDPVS_DP_FAST_NEW), n0 + 1);
 	exp.gen = gen;
-	exp.flags |= XDPVS_FLOW_F_SYN_RECV;
+	if (!c->udp)
+		exp.flags |= XDPVS_FLOW_F_SYN_RECV;
 	assert_flow(&k, &exp, t0);
 	assert_int_equal(events_read(), 1);
 	assert_memory_equal(&e->ev.key, &k, sizeof(k));
@@ -400,7 +410,7 @@ static void syn_picked_n(const struct svc_case *c, uint16_t cport, int i,
 	k = reply_key(c, i, cport);
 	memset(&exp, 0, sizeof(exp));
 	exp.action = XDPVS_FLOW_SNAT;
-	exp.flags = XDPVS_FLOW_F_SYN_RECV;
+	exp.flags = c->udp ? 0 : XDPVS_FLOW_F_SYN_RECV;
 	exp.daf = (uint8_t)c->af;
 	exp.ifindex = LO_IFINDEX;
 	memcpy(exp.smac, in, 6);
@@ -503,10 +513,10 @@ static int teardown(void **state)
  * socket here: XDP_PASS), nothing left behind.
  */
 static void nat(const char *cl, const char *vip, const char *rs0,
-		const char *rs1)
+		const char *rs1, uint8_t udp)
 {
 	struct svc_case c = { .cl = cl, .vip = vip, .rs = { rs0, rs1 },
-			      .method = 'm' };
+			      .method = 'm', .udp = udp };
 	struct tb_pkt p;
 
 	svc_setup(&c);
@@ -524,21 +534,31 @@ static void nat(const char *cl, const char *vip, const char *rs0,
 
 static void nat4(void **state)
 {
-	nat(CL, "198.18.100.1", "198.18.1.2", "198.18.1.3");
+	nat(CL, "198.18.100.1", "198.18.1.2", "198.18.1.3", 0);
 }
 
 static void nat6(void **state)
 {
-	nat(CL6, "2001:db8:100::1", "2001:db8:1::2", "2001:db8:1::3");
+	nat(CL6, "2001:db8:100::1", "2001:db8:1::2", "2001:db8:1::3", 0);
+}
+
+static void udp_nat4(void **state)
+{
+	nat(CL, "198.18.100.1", "198.18.1.2", "198.18.1.3", 1);
+}
+
+static void udp_nat6(void **state)
+{
+	nat(CL6, "2001:db8:100::1", "2001:db8:1::2", "2001:db8:1::3", 1);
 }
 
 /* ---- DR ---- */
 
 static void dr(const char *cl, const char *vip, const char *rs0,
-	       const char *rs1)
+	       const char *rs1, uint8_t udp)
 {
 	struct svc_case c = { .cl = cl, .vip = vip, .rs = { rs0, rs1 },
-			      .method = 'g' };
+			      .method = 'g', .udp = udp };
 
 	svc_setup(&c);
 	publish(&c, 2);
@@ -549,12 +569,74 @@ static void dr(const char *cl, const char *vip, const char *rs0,
 
 static void dr4(void **state)
 {
-	dr(CL, "198.18.100.2", "198.18.1.2", "198.18.1.3");
+	dr(CL, "198.18.100.2", "198.18.1.2", "198.18.1.3", 0);
+}
+
+static void udp_dr4(void **state)
+{
+	dr(CL, "198.18.100.2", "198.18.1.2", "198.18.1.3", 1);
 }
 
 static void dr6(void **state)
 {
-	dr(CL6, "2001:db8:100::2", "2001:db8:1::2", "2001:db8:1::3");
+	dr(CL6, "2001:db8:100::2", "2001:db8:1::2", "2001:db8:1::3", 0);
+}
+
+/* ---- UDP: a flow's next datagram, fragments ---- */
+
+static struct svc_case udp_case = {
+	.cl = CL, .vip = "198.18.100.1", .rs = { "198.18.1.2", "198.18.1.3" },
+	.method = 'm', .udp = 1 };
+
+/* The flow's second datagram goes by the flow the first one's pick
+ * installed: the same frame, no pick, no event, no new connection. */
+static void udp_next_datagram(void **state)
+{
+	struct svc_case *c = &udp_case;
+	uint8_t in[TB_MAX], out[TB_MAX];
+	struct tb_pkt p = syn(c, 40000, 0);
+	size_t len = tb_build(in, &p);
+	uint64_t f0, n0;
+	uint32_t olen;
+
+	svc_setup(c);
+	publish(c, 2);
+	syn_picked(c, 40000, 0, 100);
+	f0 = counter(XDPVS_DP_FAST);
+	n0 = counter(XDPVS_DP_FAST_NEW);
+	assert_int_equal(xdp_run(in, len, out, &olen), XDP_REDIRECT);
+	tb_assert_frame(out, olen, c->out[0], c->olen[0]);
+	assert_int_equal(counter(XDPVS_DP_FAST), f0 + 1);
+	assert_int_equal(counter(XDPVS_DP_FAST_NEW), n0);
+	assert_int_equal(ring_next(), 1);
+	assert_int_equal(events_read(), 0);
+	assert_int_equal(flow_count(), 2);
+}
+
+/* A fragment of a datagram (MF set: the first) takes no pick: its flow
+ * is for the engine to find once reassembled. */
+static void udp_fragment_goes_up(void **state)
+{
+	struct svc_case *c = &udp_case;
+	uint8_t in[TB_MAX], out[TB_MAX];
+	struct tb_pkt p = syn(c, 40000, 0);
+	size_t len;
+	uint32_t olen;
+	uint16_t sum;
+
+	svc_setup(c);
+	publish(c, 2);
+	p.df = false;
+	len = tb_build(in, &p);
+	in[14 + 6] |= 0x20;			/* more fragments */
+	in[14 + 10] = in[14 + 11] = 0;
+	sum = htons(tb_csum(in + 14, 20, 0));
+	memcpy(in + 14 + 10, &sum, 2);
+	assert_int_equal(xdp_run(in, len, out, &olen), XDP_PASS);
+	tb_assert_frame(out, olen, in, len);
+	assert_int_equal(ring_next(), 0);
+	assert_int_equal(events_read(), 0);
+	assert_int_equal(flow_count(), 0);
 }
 
 /* ---- what takes no pick ---- */
@@ -884,6 +966,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		T_(nat4), T_(nat6), T_(dr4), T_(dr6),
+		T_(udp_nat4), T_(udp_nat6), T_(udp_dr4),
+		T_(udp_next_datagram), T_(udp_fragment_goes_up),
 		T_(not_a_new_connection), T_(ring_of_another_service),
 		T_(existing_flow_first), T_(second_set),
 		T_(reply_flow_refused), T_(reuse_nat), T_(reuse_dr),

@@ -8,6 +8,8 @@
  * would have chosen (rr, wrr); what a NEW event makes (state, counts,
  * flows adopted without a write, or rewritten when the way differs); and
  * events that no longer stand (real server gone) undoing their flows.
+ * The same for a UDP service, whose first datagrams take picks, and a UDP
+ * connection the engine made meanwhile winning over the pick.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -23,7 +25,8 @@
 
 #include "../../lib/enginetest.h"
 
-#define MAXF 4096
+#define MAXF 16384
+#define MIX_MAX (XDPVS_PICK_SLOTS + 1200)	/* ops_mix()'s length, and more */
 #define NTMPL 64
 #define CL_MAC "02:00:00:00:00:01"
 
@@ -43,6 +46,15 @@ static struct ring {
 
 static struct xdpvs_flow_value TM[NTMPL];
 static int nputs, ndrops;
+/* The service's protocol: TCP unless a test says UDP (teardown resets). */
+static uint8_t proto = IPPROTO_TCP;
+
+/* The service on port 80, in the protocol of the test. */
+static const char *svc_spec(void)
+{
+	return proto == IPPROTO_TCP ? "tcp 198.18.100.1 80" :
+				      "udp 198.18.100.1 80";
+}
 
 static int cache_find(const struct xdpvs_flow_key *k)
 {
@@ -130,6 +142,19 @@ static uint32_t ring_take(struct et *t, uint32_t ring)
 	return r->used;
 }
 
+/* The engine taking the next pick itself, as the fast path does. */
+static int ring_next(struct et *t, uint32_t ring, struct xdpvs_pick *pk)
+{
+	struct ring *r = &R[ring];
+
+	(void)t;
+	assert_true(r->live);
+	if (r->taken || r->used >= r->n)
+		return -ENOENT;
+	*pk = r->p[r->used++];
+	return 0;
+}
+
 static void ring_drop(struct et *t, uint32_t ring)
 {
 	(void)t;
@@ -147,7 +172,7 @@ static void ring_tmpl(struct et *t, uint32_t dest_idx,
 }
 
 static const struct et_pick_ops pick_ops = {
-	.put = ring_put, .take = ring_take, .drop = ring_drop,
+	.put = ring_put, .take = ring_take, .next = ring_next, .drop = ring_drop,
 	.tmpl = ring_tmpl,
 };
 
@@ -168,6 +193,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	et_fini(*state);
+	proto = IPPROTO_TCP;
 	return 0;
 }
 
@@ -190,7 +216,7 @@ static struct ring *ring_of_svc(void)
 static struct xdpvs_flow_key key(const char *s, uint16_t sp, const char *d,
 				 uint16_t dp)
 {
-	return et_flow_key(s, sp, d, dp, IPPROTO_TCP);
+	return et_flow_key(s, sp, d, dp, proto);
 }
 
 /*
@@ -225,12 +251,14 @@ static int fast_take(uint16_t cport, uint8_t smac_last,
 	ev->new_dport = TM[pk.dest_idx].new_dport;
 	v = TM[pk.dest_idx];
 	v.gen = pk.gen;
-	v.flags |= XDPVS_FLOW_F_SYN_RECV;
+	if (proto == IPPROTO_TCP)
+		v.flags |= XDPVS_FLOW_F_SYN_RECV;
 	cache_set(&ev->ev.key, &v);
 	if (v.action == XDPVS_FLOW_DNAT) {
 		memset(&v, 0, sizeof(v));
 		v.action = XDPVS_FLOW_SNAT;
-		v.flags = XDPVS_FLOW_F_SYN_RECV;
+		if (proto == IPPROTO_TCP)
+			v.flags = XDPVS_FLOW_F_SYN_RECV;
 		v.daf = AF_INET;
 		v.ifindex = ev->ifindex;
 		memcpy(v.smac, ev->smac, 6);
@@ -242,7 +270,7 @@ static int fast_take(uint16_t cport, uint8_t smac_last,
 		v.new_sport = ev->ev.key.dport;
 		memset(&ko, 0, sizeof(ko));
 		ko.af = AF_INET;
-		ko.proto = IPPROTO_TCP;
+		ko.proto = proto;
 		ko.saddr = ev->new_daddr;
 		ko.sport = ev->new_dport;
 		ko.daddr = ev->ev.key.saddr;
@@ -266,8 +294,8 @@ static void engine_syn(struct et *t, double now, uint16_t cport)
 {
 	struct tb_pkt p = {
 		.dmac = ET_LB_MAC, .src = "198.18.0.2", .dst = "198.18.100.1",
-		.proto = IPPROTO_TCP, .sport = cport, .dport = 80,
-		.flags = 0x02,
+		.proto = proto, .sport = cport, .dport = 80,
+		.flags = proto == IPPROTO_TCP ? 0x02 : 0,
 	};
 
 	et_rx_pkt(t, now, &p);
@@ -288,22 +316,40 @@ static int dest_of(struct et *t, uint16_t cport)
 	return d;
 }
 
+/* The last byte of the real server of the connections from ports 10000
+ * to 10000 + n - 1, into out[]: one listing, not one per connection. */
+static void dests_of(struct et *t, int *out, int n)
+{
+	struct xdpvs_conn_info *ci;
+	int nci = xdpvs_conn_info_get(t->e, t->now, &ci), i, j;
+
+	assert_true(nci >= 0);
+	for (j = 0; j < n; j++)
+		out[j] = -1;
+	for (i = 0; i < nci; i++) {
+		j = ntohs(ci[i].cport) - 10000;
+		if (j >= 0 && j < n)
+			out[j] = (int)(ntohl(ci[i].daddr.ip) & 0xff);
+	}
+	free(ci);
+}
+
 static void add_dests(struct et *t, const char *sched, const int *w, int n,
 		      char method)
 {
 	char spec[64];
 	int i;
 
-	et_add_svc(t, "tcp 198.18.100.1 80", sched);
+	et_add_svc(t, svc_spec(), sched);
 	for (i = 0; i < n; i++) {
 		snprintf(spec, sizeof(spec), "198.18.1.%d 8080", 2 + i);
-		et_add_dest(t, "tcp 198.18.100.1 80", spec, method, w[i]);
+		et_add_dest(t, svc_spec(), spec, method, w[i]);
 	}
 }
 
 static void set_weight(struct et *t, int i, int w)
 {
-	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	struct xdpvs_svc_conf s = et_svc_conf(svc_spec(), "rr");
 	struct xdpvs_dest_conf d;
 	char spec[64];
 
@@ -315,7 +361,7 @@ static void set_weight(struct et *t, int i, int w)
 /* The service's scheduler changed to sched. */
 static void set_sched(struct et *t, const char *sched)
 {
-	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", sched);
+	struct xdpvs_svc_conf s = et_svc_conf(svc_spec(), sched);
 
 	assert_int_equal(xdpvs_svc_edit(t->e, &s), 0);
 }
@@ -346,8 +392,7 @@ static void run(struct et *t, bool fast, const char *sched, const int *w,
 			set_weight(t, 1, *o == 'w' ? 0 : 2);
 			tick(t, now);
 		} else if (*o == 'a') {
-			et_add_dest(t, "tcp 198.18.100.1 80", "198.18.1.6 8080",
-				    'm', 3);
+			et_add_dest(t, svc_spec(), "198.18.1.6 8080", 'm', 3);
 			tick(t, now);
 		} else if (*o == 'f' && fast &&
 			   fast_syn(t, now, (uint16_t)(10000 + nc)) == 0) {
@@ -357,14 +402,14 @@ static void run(struct et *t, bool fast, const char *sched, const int *w,
 			nc++;
 		}
 	}
-	for (*nout = 0; *nout < nc; (*nout)++)
-		out[*nout] = dest_of(t, (uint16_t)(10000 + *nout));
+	dests_of(t, out, nc);
+	*nout = nc;
 }
 
 static void same_sequence(const char *sched, const int *w, const char *ops)
 {
 	static struct et ref;
-	static int a[2048], b[2048];
+	static int a[MIX_MAX], b[MIX_MAX];
 	struct et *t;
 	void *st;
 	int na, nb, i;
@@ -389,10 +434,10 @@ static void same_sequence(const char *sched, const int *w, const char *ops)
  * choices back in the middle of sets, weights changing, a server added. */
 static char *ops_mix(void)
 {
-	static char s[1200];
+	static char s[MIX_MAX];
 	int i, n = 0;
 
-	for (i = 0; i < 300; i++)
+	for (i = 0; i < XDPVS_PICK_SLOTS + 300; i++)
 		s[n++] = 'f';
 	s[n++] = 'e';
 	for (i = 0; i < 40; i++)
@@ -416,22 +461,37 @@ static char *ops_mix(void)
 	return s;
 }
 
+/* same_sequence() for a service of protocol pr, in a case of its own. */
+static void sequence_case(void **state, uint8_t pr, const char *sched,
+			  const int *w)
+{
+	teardown(state);
+	proto = pr;
+	same_sequence(sched, w, ops_mix());
+	setup(state);
+}
+
+static const int w_rr[4] = { 1, 1, 1, 1 }, w_wrr[4] = { 4, 3, 2, 1 };
+
 static void rr_same_sequence(void **state)
 {
-	static const int w[4] = { 1, 1, 1, 1 };
-
-	teardown(state);
-	same_sequence("rr", w, ops_mix());
-	setup(state);
+	sequence_case(state, IPPROTO_TCP, "rr", w_rr);
 }
 
 static void wrr_same_sequence(void **state)
 {
-	static const int w[4] = { 4, 3, 2, 1 };
+	sequence_case(state, IPPROTO_TCP, "wrr", w_wrr);
+}
 
-	teardown(state);
-	same_sequence("wrr", w, ops_mix());
-	setup(state);
+/* The same for a UDP service: its first datagrams take the picks. */
+static void udp_rr_same_sequence(void **state)
+{
+	sequence_case(state, IPPROTO_UDP, "rr", w_rr);
+}
+
+static void udp_wrr_same_sequence(void **state)
+{
+	sequence_case(state, IPPROTO_UDP, "wrr", w_wrr);
 }
 
 static void svc_counts(struct et *t, uint32_t *conns, uint32_t *active)
@@ -477,6 +537,85 @@ static void new_conn_adopted(void **state)
 	assert_int_equal(xdpvs_engine_flow_event(t->e, 2000000000ULL, &ev), 0);
 	assert_string_equal(et_conn_state(t, "198.18.0.2", 20000, &left),
 			    "ESTABLISHED");
+}
+
+/* A UDP service's ring (no port reuse there) and a NEW event: the
+ * connection as the engine makes one for a first datagram (state, timeout,
+ * counted inactive), its flows taken as they are, unmarked. */
+static void udp_new_conn(void **state)
+{
+	static const int w[1] = { 1 };
+	struct et *t = *state;
+	struct xdpvs_svc_info *si;
+	uint32_t left;
+	int i;
+
+	proto = IPPROTO_UDP;
+	add_dests(t, "rr", w, 1, 'm');
+	tick(t, 1);
+	assert_non_null(ring_of_svc());
+	assert_int_equal(ring_of_svc()->svc.proto, IPPROTO_UDP);
+	assert_int_equal(ring_of_svc()->flags, 0);
+	assert_int_equal(fast_syn(t, 1.5, 20000), 0);
+	assert_string_equal(et_conn_state(t, "198.18.0.2", 20000, &left),
+			    "UDP");
+	assert_in_range(left, 299, 301);	/* UDP's 300 s, rounded */
+	assert_int_equal(xdpvs_svc_info_get(t->e, &si), 1);
+	assert_int_equal(si[0].stats.conns, 1);
+	assert_int_equal(si[0].dests[0].activeconns, 0);
+	assert_int_equal(si[0].dests[0].inactconns, 1);
+	xdpvs_svc_info_free(si, 1);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(C.adds, 0);	/* what the engine would write */
+	for (i = 0; i < C.n; i++)
+		assert_false(C.v[i].flags & XDPVS_FLOW_F_SYN_RECV);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+	/* the next datagram of the flow is the fast path's: an engine one
+	 * (a copy that went up) finds the connection */
+	engine_syn(t, 2, 20000);
+	assert_int_equal(dest_of(t, 20000), 2);
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+}
+
+/* A datagram of the flow went up before the fast path had picks, and
+ * the engine read it (connection to .3, flows installed) after a later
+ * one of the same flow took a pick (to .2, its flows written over): the
+ * engine's connection stays, as IPVS sends a flow's datagrams to one real
+ * server; the pick's real server flow goes, the client's is the engine's
+ * again. */
+static void udp_engine_conn_stays(void **state)
+{
+	static const int w[2] = { 1, 1 };
+	struct et *t = *state;
+	struct xdpvs_flow_event_new ev;
+	struct xdpvs_flow_key kc, k2, k3;
+	int i;
+
+	proto = IPPROTO_UDP;
+	add_dests(t, "rr", w, 2, 'm');
+	tick(t, 1);
+	engine_syn(t, 1.1, 20000);
+	assert_int_equal(dest_of(t, 20000), 3);
+	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
+	assert_int_equal(ev.new_daddr.ip, htonl(0xc6120102));	/* .2 */
+	assert_int_equal(C.n, 3);
+	assert_int_equal(xdpvs_engine_flow_new(t->e, 1200000000ULL, &ev),
+			 -EEXIST);
+	assert_int_equal(xdpvs_conn_count(t->e), 1);
+	assert_int_equal(dest_of(t, 20000), 3);
+	kc = key("198.18.0.2", 20000, "198.18.100.1", 80);
+	k2 = key("198.18.1.2", 8080, "198.18.0.2", 20000);
+	k3 = key("198.18.1.3", 8080, "198.18.0.2", 20000);
+	assert_int_equal(C.n, 2);
+	assert_true(cache_find(&k2) < 0);
+	assert_true(cache_find(&k3) >= 0);
+	i = cache_find(&kc);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].new_daddr.ip, htonl(0xc6120103));
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+	/* the pick counts as used: the next goes to .3 */
+	assert_int_equal(fast_syn(t, 1.3, 20001), 0);
+	assert_int_equal(dest_of(t, 20001), 3);
 }
 
 /* The SYN came in by another way than the engine's route to the client:
@@ -543,7 +682,7 @@ static void new_conn_bad_event(void **state)
 	add_dests(t, "rr", w, 1, 'm');
 	tick(t, 1);
 	assert_int_equal(fast_take(20000, 0xfe, &ev), 0);
-	ev.ev.key.proto = IPPROTO_UDP;
+	ev.ev.key.proto = IPPROTO_SCTP;
 	assert_int_equal(xdpvs_engine_flow_new(t->e, 1500000000ULL, &ev),
 			 -EINVAL);
 	ev.ev.key.proto = IPPROTO_TCP;
@@ -602,9 +741,11 @@ static void which_services(void **state)
 	assert_null(ring_of_svc());
 }
 
-/* A SYN scheduled by the engine takes the choices back and publishes
- * the next ones; the connection is the next in the sequence. */
-static void engine_syn_takes_back(void **state)
+/* A SYN scheduled by the engine (it went up) takes the next choice, as
+ * the fast path would have: nothing taken back nor published again; the
+ * connection is the next in the sequence, and so is the fast path's
+ * after it.  With none left, the engine takes back and publishes. */
+static void engine_syn_uses_next_pick(void **state)
 {
 	static const int w[3] = { 1, 1, 1 };
 	struct et *t = *state;
@@ -614,15 +755,21 @@ static void engine_syn_takes_back(void **state)
 	assert_int_equal(fast_syn(t, 1.1, 20000), 0);
 	assert_int_equal(fast_syn(t, 1.1, 20001), 0);
 	engine_syn(t, 1.2, 20002);
-	assert_int_equal(nputs, 2);
+	assert_int_equal(nputs, 1);		/* nothing taken back */
 	assert_false(ring_of_svc()->taken);
-	assert_int_equal(ring_of_svc()->used, 0);
+	assert_int_equal(ring_of_svc()->used, 3);
 	/* rr over .4 .3 .2 (newest first) */
 	assert_int_equal(dest_of(t, 20000), 4);
 	assert_int_equal(dest_of(t, 20001), 3);
 	assert_int_equal(dest_of(t, 20002), 2);
 	assert_int_equal(fast_syn(t, 1.3, 20003), 0);
 	assert_int_equal(dest_of(t, 20003), 4);
+	ring_of_svc()->used = ring_of_svc()->n;	/* none left */
+	engine_syn(t, 1.4, 20004);
+	assert_int_equal(nputs, 2);
+	assert_int_equal(ring_of_svc()->used, 0);
+	/* the one after the set: rr's turn XDPVS_PICK_SLOTS of .4 .3 .2 */
+	assert_int_equal(dest_of(t, 20004), 4 - XDPVS_PICK_SLOTS % 3);
 }
 
 /* The connection from cport, scheduled by the engine, through its
@@ -726,11 +873,18 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(new_conn_dest_gone, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(udp_rr_same_sequence, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(udp_wrr_same_sequence, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(udp_new_conn, setup, teardown),
+		cmocka_unit_test_setup_teardown(udp_engine_conn_stays, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(new_conn_bad_event, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(which_services, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(engine_syn_takes_back, setup,
+		cmocka_unit_test_setup_teardown(engine_syn_uses_next_pick, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(reuse_other_server, setup,
 						teardown),

@@ -216,6 +216,34 @@ static void a_take_says_how_many_the_fast_path_took(void **state)
 	assert_int_equal(take(p, 8), 0);
 }
 
+/* The engine taking picks itself, between the fast path's: the same
+ * sequence, counted in the take back; none once the set is used up or
+ * taken back. */
+static void the_engine_takes_the_next_pick(void **state)
+{
+	struct fx *fx = *state;
+	struct dp_pick *p = fx->p;
+	struct xdpvs_pick pk;
+
+	put(p, 9, 3, 4, 10);
+	assert_int_equal(fast_take(p, 9), 10);
+	assert_int_equal(dp_pick_next(p, 9, &pk), 0);
+	assert_int_equal(pk.gen, 11);
+	assert_int_equal(pk.dest_idx, 1);
+	assert_int_equal(fast_take(p, 9), 12);
+	assert_int_equal(dp_pick_next(p, 9, &pk), 0);
+	assert_int_equal(pk.gen, 13);
+	assert_int_equal(dp_pick_next(p, 9, &pk), -ENOENT);
+	assert_int_equal(p->nexts, 2);
+	assert_int_equal(take(p, 9), 4);
+	put(p, 9, 3, 2, 20);
+	assert_int_equal(take(p, 9), 0);
+	assert_int_equal(dp_pick_next(p, 9, &pk), -ENOENT);
+	assert_int_equal(dp_pick_next(p, XDPVS_PICK_RINGS, &pk), -ENOENT);
+	assert_int_equal(dp_pick_next(p, 0, &pk), -ENOENT);
+	assert_int_equal(p->nexts, 2);
+}
+
 static void a_put_over_picks_left_is_refused(void **state)
 {
 	struct fx *fx = *state;
@@ -380,6 +408,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_take_says_how_many_the_fast_path_took, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(the_engine_takes_the_next_pick,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			a_put_over_picks_left_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(
