@@ -17,10 +17,12 @@
 # answer the client directly over a return link of their own (xbqN
 # 198.18.1N.2 -- xbcqN 198.18.1N.1 in the client), as a router would carry
 # DR replies past the balancer; tun - dr plus xdpvs-decap on the servers'
-# veth to strip IPIP/GUE/GRE (this kernel has no ipip module).
+# veth to strip IPIP/GUE/GRE (this kernel has no ipip module), the UDP
+# sink sharing its XDP hook (lab_tun_sink).
 #
 # A bpf filesystem of the lab's own is mounted at $LAB_DIR/bpffs
-# (LIBXDP_BPFFS points there: this host has none at /sys/fs/bpf).
+# (LIBXDP_BPFFS points there: this host has none at /sys/fs/bpf); libxdp
+# and xbench sink --with pin there.
 #
 # CPU placement, the point of this lab: every veth end has NAPI (GRO on)
 # in threaded mode, so each end's receive processing runs in its own
@@ -275,8 +277,8 @@ lab_variant() {
 		ip -n "$ns" addr del "$LAB_VIP4/32" dev lo 2>/dev/null
 		ip -n "$ns" addr del "$LAB_VIP6/128" dev lo 2>/dev/null
 		if [ "$LAB_VARIANT" = tun ]; then
+			in_ns "$ns" "$LAB_XBENCH" detach --with "xbr$n" 2>/dev/null
 			in_ns "$ns" "${XDPVS_BUILD:-build}/xdpvs-decap" --detach -i "xbr$n" >/dev/null 2>&1
-			in_ns "$ns" nft delete table netdev xb-sink 2>/dev/null
 		fi
 		[ "$v" = nat ] && continue
 		# dr, tun: the server owns the VIP but never answers ARP/ND for it
@@ -293,21 +295,23 @@ lab_variant() {
 		fi
 	done
 	LAB_VARIANT=$v
-	# tun: xdpvs-decap owns the servers' XDP hook (counted by the veth
-	# there); lab_tun_sink drops the decapsulated UDP.
+	# tun: xdpvs-decap and the sink share the servers' XDP hook (counted
+	# by the veth there): lab_tun_sink.
 	[ "$v" = tun ] || lab_sinks on
 }
 
 # lab_tun_sink NS DEV: the tunnel servers' UDP sink.  xdpvs-decap hands
-# the inner packet to the stack, where UDP to the closed port 9 would cost
-# the generator's core a whole receive (checksum, socket lookup, ICMP
-# error) per packet - in the tun udp run that core, not the balancer,
-# set the rate.  An nftables ingress rule drops it right after the skb is
-# made, the nearest to the XDP sink the other variants have.
+# the inner packet on with XDP_PASS; in the stack, UDP to the closed port
+# 9 would cost the generator's core a whole receive (skb, GRO, socket
+# lookup, ICMP error) per packet, and in the tun udp run that core, not
+# the balancer, would set the rate.  So sink.bpf.c drops it in XDP, as in
+# the other variants, added to decap's hook by xbench sink --with: behind
+# decap in libxdp's dispatcher (the lab's bpffs: LIBXDP_BPFFS) where the
+# kernel runs one, else in front of decap, which it tail-calls for
+# everything but the tunnelled UDP to port 9 (this VM's kernel refuses the
+# freplace programs the dispatcher is made of: decap runs alone).
 lab_tun_sink() {
-	in_ns "$1" nft "add table netdev xb-sink;
-		add chain netdev xb-sink in { type filter hook ingress device $2 priority -500 ; };
-		add rule netdev xb-sink in udp dport 9 drop"
+	in_ns "$1" "$LAB_XBENCH" sink --with "$2"
 }
 
 # lab_servers_up: nginx (one worker, "rsN\n") and iperf3 -s in every server,

@@ -433,8 +433,11 @@ METHOD = """\
 Lab (`bench/lab.sh`): network namespaces joined by veth pairs - client
 `xb-cl` (198.18.0.2) -- balancer `xb-lb` -- three real servers `xb-rs1..3`
 (198.18.N.2: nginx with one worker answering `rsN`, `iperf3 -s`, and an XDP
-sink dropping UDP to port 9; in tunnel mode xdpvs-decap holds the XDP hook
-and an nftables ingress rule drops the decapsulated UDP). VIP 198.18.100.1 on the balancer's lo; the
+sink dropping UDP to port 9; in tunnel mode the sink shares the XDP hook
+with xdpvs-decap: behind it in libxdp's dispatcher, or, where the kernel
+refuses the dispatcher's freplace programs (this VM's), in front of it,
+dropping the tunnelled UDP and tail-calling decap for the rest). VIP
+198.18.100.1 on the balancer's lo; the
 servers' default route is the balancer (NAT); for DR and tunnel modes the
 servers hold the VIP and answer over a return link of their own to the
 client, as a router would carry DR replies past the balancer. Checksum
@@ -552,12 +555,10 @@ carries the load generator **and** the client's and the servers' work.
   full rate for ~25 s (xdpvsd's share of the balancer's core is the
   limit: see the targets' notes); the rates are measured after the fill,
   and the flows actually in the table at the end of each run are shown.
-- **tunnel**: the servers decapsulate with xdpvs-decap, which hands the
-  inner packet to their stack: each packet costs the generator's core an
-  skb before the nftables rule drops it, where the other modes' XDP sink
-  drops it for almost nothing - so less is offered in xdpvs-tun's udp run
-  and its rate is the generator's while the balancer's core is mostly
-  idle; compare its ns per packet."""
+- **tunnel**: the servers decapsulate with xdpvs-decap, and their UDP
+  sink shares its XDP hook, so the tunnelled UDP is dropped in XDP for
+  almost nothing, as in the other modes: it costs the generator's core no
+  skb, and xdpvs-tun's udp run is offered what the others are."""
 
 
 if __name__ == "__main__":

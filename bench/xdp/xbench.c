@@ -8,17 +8,25 @@
  *                                  IN leave through OUT to DMAC (several:
  *                                  spread by source address)
  *   xbench sink IFACE...           attach sink.bpf.c (drops UDP to port 9)
+ *   xbench sink --with IFACE...    add sink.bpf.c to the program attached
+ *                                  to IFACE (xdpvs-decap): behind it in
+ *                                  libxdp's dispatcher, else in front of
+ *                                  it, passing it what the sink keeps
  *   xbench detach IFACE...         remove whatever XDP program is attached
+ *   xbench detach --with IFACE...  take out the sink of sink --with, the
+ *                                  program it was added to staying
  *   xbench gen [options] IFACE     generate 64-byte UDP frames with
  *                                  gen.bpf.c (BPF_PROG_RUN, live frames),
  *                                  as fast as it goes or -r PPS
  *
  * Programs are attached in native mode and stay attached when xbench
- * exits (the lab removes them, or they go with the namespace).  gen
+ * exits (the lab removes them, or they go with the namespace); libxdp's
+ * dispatcher needs its bpffs (LIBXDP_BPFFS: the lab mounts its own).  gen
  * prints "sent PACKETS SECONDS" when its time is up.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <net/if.h>
 #include <arpa/inet.h>
@@ -34,6 +42,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include <xdp/xdp_helpers.h>
 
 #include "bench/xdp/xbench.h"
 #include "bench/xdp/ceiling.skel.h"
@@ -41,6 +51,17 @@
 #include "bench/xdp/sink.skel.h"
 
 #define XB_ATTACH_FLAGS (XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST)
+
+/*
+ * sink --with, behind a dispatcher: libxdp's dispatcher runs its programs
+ * by increasing run priority, the next one only when the one before
+ * returned one of its chain call actions (XDP_PASS by default).
+ * xdpvs-decap keeps libxdp's default priority, so the sink, above it,
+ * gets the packets decap passes on: the inner packet of a tunnel.
+ */
+#define XB_SINK_RUN_PRIO (XDP_DEFAULT_RUN_PRIO + 50)
+#define XB_SINK_PROG "xb_sink"
+#define XB_FRONT_PROG "xb_sink_front"
 
 static volatile sig_atomic_t xb_stop;
 
@@ -181,34 +202,257 @@ static int xb_ceiling(int argc, char **argv)
 	return err ? 1 : 0;
 }
 
-static int xb_sink(int argc, char **argv)
+/* sink --with where the hook has libxdp's dispatcher: a sink of its own
+ * (libxdp loads one object per interface) joins it behind the programs
+ * there; 0 or -errno. */
+static int xb_with_behind(unsigned int ifindex)
+{
+	struct sink_bpf *skel = sink_bpf__open();
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = XB_SINK_PROG);
+	struct xdp_program *prog;
+	int err;
+
+	if (!skel)
+		return -errno;
+	bpf_program__set_autoload(skel->progs.xb_sink_front, false);
+	opts.obj = skel->obj;
+	prog = xdp_program__create(&opts);
+	err = (int)libxdp_get_error(prog);
+	if (!err) {
+		err = xdp_program__set_run_prio(prog, XB_SINK_RUN_PRIO);
+		if (!err)
+			err = xdp_program__attach(prog, (int)ifindex,
+						  XDP_MODE_NATIVE, 0);
+		xdp_program__close(prog);
+	}
+	sink_bpf__destroy(skel);
+	return err;
+}
+
+/* The id of program fd, 0 if it cannot be read. */
+static __u32 xb_prog_id(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* Where the xb_sink_next of front sink prog_id is pinned: a prog array
+ * empties when its last user reference (fd or pin) goes, and xbench does
+ * not stay.  In libxdp's bpffs (the lab's own), named by the globally
+ * unique program id. */
+static void xb_next_pin(__u32 prog_id, char *path, size_t size)
+{
+	const char *fs = getenv("LIBXDP_BPFFS");
+
+	snprintf(path, size, "%s/xbench-sink-next-%u",
+		 fs && *fs ? fs : "/sys/fs/bpf", prog_id);
+}
+
+/* sink --with where one program holds the hook (libxdp's legacy mode:
+ * the kernel cannot run its dispatcher): the sink takes its place, in
+ * one step, with it in xb_sink_next; 0 or -errno. */
+static int xb_with_front(unsigned int ifindex, __u32 prog_id)
 {
 	struct sink_bpf *skel = sink_bpf__open_and_load();
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	char pin[PATH_MAX];
+	__u32 slot = 0;
+	int front, next, err;
+
+	if (!skel)
+		return -errno;
+	front = bpf_program__fd(skel->progs.xb_sink_front);
+	xb_next_pin(xb_prog_id(front), pin, sizeof(pin));
+	next = bpf_prog_get_fd_by_id(prog_id);
+	err = next < 0 ? -errno : 0;
+	if (!err)
+		err = bpf_map__update_elem(skel->maps.xb_sink_next, &slot,
+					   sizeof(slot), &next, sizeof(next),
+					   BPF_ANY);
+	if (!err)
+		err = bpf_map__pin(skel->maps.xb_sink_next, pin);
+	opts.old_prog_fd = next;
+	if (!err) {
+		err = bpf_xdp_attach((int)ifindex, front,
+				     XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE,
+				     &opts);
+		if (err)
+			unlink(pin);
+	}
+	if (next >= 0)
+		close(next);
+	sink_bpf__destroy(skel);
+	return err;
+}
+
+/* The name of the program alone on ifindex's hook, "" for libxdp's
+ * dispatcher; its id in *id.  0, or -errno (-ENOENT: no program). */
+static int xb_hook(unsigned int ifindex, char name[BPF_OBJ_NAME_LEN],
+		   __u32 *id)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	struct xdp_program *main_prog;
+	int err = (int)libxdp_get_error(mp);
+
+	if (err)
+		return err;
+	main_prog = xdp_multiprog__main_prog(mp);
+	name[0] = '\0';
+	*id = main_prog ? xdp_program__id(main_prog) : 0;
+	if (!main_prog)
+		err = -ENOENT;
+	else if (xdp_multiprog__is_legacy(mp))
+		snprintf(name, BPF_OBJ_NAME_LEN, "%s",
+			 xdp_program__name(main_prog));
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+/* sink --with on one interface; 0 or -errno after saying why not. */
+static int xb_sink_with(unsigned int ifindex, const char *ifname)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+	int err = xb_hook(ifindex, name, &id);
+
+	if (!err && (!strcmp(name, XB_SINK_PROG) ||
+		     !strcmp(name, XB_FRONT_PROG)))
+		err = -EEXIST;
+	else if (!err)
+		err = name[0] ? xb_with_front(ifindex, id)
+			      : xb_with_behind(ifindex);
+	if (err)
+		fprintf(stderr, "xbench: add the sink to %s's program: %s\n",
+			ifname, strerror(-err));
+	return err;
+}
+
+/* Whether argv starts with --with: then it is taken off. */
+static int xb_with(int *argc, char ***argv)
+{
+	if (*argc < 1 || strcmp((*argv)[0], "--with"))
+		return 0;
+	(*argc)--;
+	(*argv)++;
+	return 1;
+}
+
+static int xb_sink(int argc, char **argv)
+{
+	int with = xb_with(&argc, &argv);
+	struct sink_bpf *skel = with ? NULL : sink_bpf__open_and_load();
 	int i, err = 0;
 
-	if (!skel) {
+	if (!with && !skel) {
 		fprintf(stderr, "xbench: sink: %s\n", strerror(errno));
 		return 1;
 	}
 	for (i = 0; i < argc && !err; i++) {
 		unsigned int idx = xb_ifindex(argv[i]);
 
-		err = idx ? xb_attach(bpf_program__fd(skel->progs.xb_sink),
-				      idx, argv[i])
-			  : -ENODEV;
+		if (!idx)
+			err = -ENODEV;
+		else if (with)
+			err = xb_sink_with(idx, argv[i]);
+		else
+			err = xb_attach(bpf_program__fd(skel->progs.xb_sink),
+					idx, argv[i]);
 	}
 	sink_bpf__destroy(skel);
 	return err ? 1 : 0;
 }
 
+/* detach --with, front: the program in the pinned xb_sink_next of the
+ * sink front_id takes the hook back, in one step; 0 or -errno. */
+static int xb_unfront(unsigned int ifindex, __u32 front_id)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	int front = bpf_prog_get_fd_by_id(front_id), map = -1, next = -1;
+	__u32 slot = 0, next_id;
+	char pin[PATH_MAX];
+	int err = front < 0 ? -errno : 0;
+
+	xb_next_pin(front_id, pin, sizeof(pin));
+	if (!err) {
+		map = bpf_obj_get(pin);
+		err = map < 0 ? -errno : 0;
+	}
+	if (!err && bpf_map_lookup_elem(map, &slot, &next_id))
+		err = -errno;
+	if (!err) {
+		next = bpf_prog_get_fd_by_id(next_id);
+		err = next < 0 ? -errno : 0;
+	}
+	opts.old_prog_fd = front;
+	if (!err)
+		err = bpf_xdp_attach((int)ifindex, next,
+				     XDP_FLAGS_DRV_MODE | XDP_FLAGS_REPLACE,
+				     &opts);
+	if (!err)
+		unlink(pin);
+	if (next >= 0)
+		close(next);
+	if (map >= 0)
+		close(map);
+	if (front >= 0)
+		close(front);
+	return err;
+}
+
+/* detach --with, behind: the sink leaves libxdp's dispatcher; 0 or
+ * -errno. */
+static int xb_unbehind(unsigned int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	struct xdp_program *p;
+	int err = (int)libxdp_get_error(mp);
+
+	if (err)
+		return err;
+	for (p = xdp_multiprog__next_prog(NULL, mp);
+	     p && strcmp(xdp_program__name(p), XB_SINK_PROG);
+	     p = xdp_multiprog__next_prog(p, mp))
+		;
+	err = p ? xdp_program__detach(p, (int)ifindex,
+				      xdp_multiprog__attach_mode(mp), 0)
+		: -ENOENT;
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+/* detach --with on one interface; 0 or -errno after saying why not. */
+static int xb_detach_with(unsigned int ifindex, const char *ifname)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+	int err = xb_hook(ifindex, name, &id);
+
+	if (!err && !name[0])
+		err = xb_unbehind(ifindex);
+	else if (!err)
+		err = strcmp(name, XB_FRONT_PROG) ? -ENOENT
+						  : xb_unfront(ifindex, id);
+	if (err)
+		fprintf(stderr, "xbench: take the sink out of %s: %s\n",
+			ifname, strerror(-err));
+	return err;
+}
+
 static int xb_detach(int argc, char **argv)
 {
+	int with = xb_with(&argc, &argv);
 	int i, rc = 0;
 
 	for (i = 0; i < argc; i++) {
 		unsigned int idx = xb_ifindex(argv[i]);
 
-		if (!idx || bpf_xdp_detach((int)idx, XDP_FLAGS_DRV_MODE, NULL))
+		if (!idx)
+			rc = 1;
+		else if (with ? xb_detach_with(idx, argv[i])
+			      : bpf_xdp_detach((int)idx, XDP_FLAGS_DRV_MODE,
+					       NULL))
 			rc = 1;
 	}
 	return rc;
@@ -406,11 +650,18 @@ static int xb_libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+static int xb_libxdp_print(enum libxdp_print_level level, const char *fmt,
+			   va_list ap)
+{
+	return level != LIBXDP_WARN ? 0 : vfprintf(stderr, fmt, ap);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
 	libbpf_set_print(xb_libbpf_print);
+	libxdp_set_print(xb_libxdp_print);
 	if (!strcmp(cmd, "ceiling"))
 		return xb_ceiling(argc - 2, argv + 2);
 	if (!strcmp(cmd, "sink"))
@@ -419,7 +670,8 @@ int main(int argc, char **argv)
 		return xb_detach(argc - 2, argv + 2);
 	if (!strcmp(cmd, "gen"))
 		return xb_gen(argc - 1, argv + 1);
-	fputs("usage: xbench ceiling IN=OUT/DMAC[,OUT/DMAC...]... | sink IFACE... | "
-	      "detach IFACE... | gen OPTIONS IFACE\n", stderr);
+	fputs("usage: xbench ceiling IN=OUT/DMAC[,OUT/DMAC...]... | "
+	      "sink [--with] IFACE... |\n"
+	      "       detach [--with] IFACE... | gen OPTIONS IFACE\n", stderr);
 	return 2;
 }
