@@ -378,7 +378,13 @@ Where the missed targets' time goes (perf on the balancer's core):
   once per 128 new connections. History of the ratio to nft's CPU per
   connection: five packets up 1.35x, three 1.2-1.37x, the SYN alone
   1.13-1.28x, first SYNs in XDP 1.00x (port reuses still up), all in
-  XDP ~0.9x. What is left is the kernel's: of a connection's ten
+  XDP 0.9-1.0x, and 1.17x in one full run of 2026-11-26 (19:30 UTC)
+  whose every mode was ~10 % slower than in the run before (nft's
+  own figure 64 -> 69 µs), while cc alone in the same hour, three
+  times each the build before and this one, gave the same CPU per
+  connection (58-66 µs against 60-68 µs) and 57-59 µs against nft's
+  62-75 in another pair of runs: the full run's spread, not the
+  build. What is left is the kernel's: of a connection's ten
   crossings of the balancer, each sparse packet forwarded into a veth
   wakes the peer's NAPI thread on the other core (`__napi_schedule`, an
   inter-processor interrupt, costly in this VM), as nft's forwarding
@@ -405,20 +411,20 @@ Where the missed targets' time goes (perf on the balancer's core):
   table (nft's conntrack, walked the same way at ~185k entries, takes
   ~30 % more per packet than at 1k); traffic with any locality pays
   less.
-- **filling the table**: every first packet goes up to xdpvsd, ~45k
-  to 70k new flows a second here. xdpvsd gets a sixth to a third of the
-  balancer's core (runnable most of the rest of the time, behind the
-  NAPI thread, which forwards the flows already installed at ~1 Mpps);
-  each new flow costs it ~3 µs (~5 µs before a burst's new flows went
-  to the map in batches, one syscall per 128), 40 % of that the two
-  cold hash-map inserts (`htab_map_update_elem`), a fifth the engine's
-  connection lookup. The packets lost meanwhile follow from that, they
-  do not set it: in one fill (22 s, 1.04M connections), 7.8M of the
-  8.9M first packets sent up were dropped at the AF_XDP socket (receive
-  ring full: xdpvsd was behind), and every copy the engine made towards
-  the servers went out (before the transmit fix above, 75 % of them
-  found no free frame on the egress sockets: the frames waited on the
-  transmit rings, 32 sent per flush)."""
+- **filling the table**: a new UDP flow's first datagram is scheduled
+  in XDP with the engine's picks, as a SYN is (sets of 2048; the engine
+  takes the next pick itself for a datagram that went up), and xdpvsd
+  makes the connection from its event: a fill of 1M flows (NAT) takes
+  ~13 s where it took 22 s with every first datagram going up (~45k to
+  70k new flows a second then, ~140k to 157k now in a focused
+  measurement, 2/3 of them made in XDP). xdpvsd gets a sixth to a third
+  of the balancer's core (runnable most of the rest of the time, behind
+  the NAPI thread, which forwards the flows already installed at ~1
+  Mpps); per new flow it spends ~2 µs (~3 µs when all went up, ~5 µs
+  before a burst's new flows went to the map in batches), most of it
+  the flow inserts of the datagrams that still go up
+  (`htab_map_update_elem`) and the engine's connection lookup (a bucket
+  per entry of capacity now: a quarter before)."""
 
 
 def method(meta):
@@ -552,7 +558,7 @@ carries the load generator **and** the client's and the servers' work.
   rate is theirs unless the balancer's core saturates (haproxy copies
   every byte through userspace).
 - **scale**, **scale-hot**: filling the table takes the generator's
-  full rate for ~25 s (xdpvsd's share of the balancer's core is the
+  full rate for ~15 s (xdpvsd's share of the balancer's core is the
   limit: see the targets' notes); the rates are measured after the fill,
   and the flows actually in the table at the end of each run are shown.
 - **tunnel**: the servers decapsulate with xdpvs-decap, and their UDP
