@@ -73,6 +73,7 @@ struct dp {
 	struct ring_buffer *events;	/* its events (xdpvs_events) */
 	struct dp_kept kept;	/* what a kept data path carried */
 	bool adopted;		/* we took a kept data path over */
+	uint32_t prog_hash;	/* of the programs attached (dp_keep_save) */
 	bool keep;		/* leave ours to a successor at exit */
 	int pin_lock;		/* <= 0: nothing pinned */
 	struct dp_nl *nl;
@@ -397,7 +398,8 @@ int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
 	dp_picks_off(dp);	/* again if done: a few atomics, a syscall */
 	err = dp_hold(dp, true);
 	if (!err)
-		err = dp_keep_save(dp->conf.bpffs, c, n, seed, loop_now());
+		err = dp_keep_save(dp->conf.bpffs, c, n, seed, dp->prog_hash,
+				   loop_now());
 	if (err) {
 		dp_hold(dp, false);
 		return err;
@@ -935,15 +937,22 @@ static int dp_lock(struct dp *dp)
  * left attached with its saved state (adopt). */
 static int dp_attach_all(struct dp *dp, bool adopt)
 {
+	uint32_t kept = adopt ? dp_keep_prog(dp->conf.bpffs) : 0;
 	int i, err;
 
+	/* Ours unless a kept program of another build stays somewhere:
+	 * then the next xdpvsd tries to replace it again. */
+	dp->prog_hash = dp_xdp_prog_hash();
 	for (i = 0; i < dp->conf.nifs; i++) {
 		struct dp_iface *ifc = &dp->ifs[i];
 
 		err = adopt ? dp_xdp_adopt(ifc->name, (int)ifc->ifindex,
-					   dp->conf.bpffs, &dp->maps,
+					   dp->conf.bpffs, dp->conf.conn_max,
+					   kept != dp->prog_hash, &dp->maps,
 					   &ifc->link) :
 			      -ENOENT;
+		if (!err && ifc->link.kept_prog && kept != dp->prog_hash)
+			dp->prog_hash = kept;
 		if (err == -ENOENT)
 			err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
 					    dp->conf.conn_max,

@@ -28,7 +28,8 @@ struct keep_head {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t count;
-	uint32_t pad;
+	uint32_t prog;		/* dp_xdp_prog_hash() of the program left
+				 * attached; 0 from builds before it */
 	uint64_t seed;
 	uint64_t saved_at;	/* ns, CLOCK_MONOTONIC */
 	uint64_t len;		/* bytes of stream, this header included */
@@ -53,15 +54,16 @@ static void keep_path(char *buf, size_t size, const char *bpffs)
 
 /* The stream for c: a new buffer (*len bytes), or NULL. */
 static uint8_t *keep_stream(const struct xdpvs_conn_info *c, int n,
-			    uint64_t seed, uint64_t now, size_t *len)
+			    uint64_t seed, uint32_t prog, uint64_t now,
+			    size_t *len)
 {
 	size_t cap = sizeof(struct keep_head) +
 		     (size_t)n * (sizeof(struct keep_rec) +
 				  XDPVS_PENAME_MAXLEN + XDPVS_PEDATA_MAXLEN);
 	uint8_t *b = malloc(cap), *p;
 	struct keep_head h = { .magic = KEEP_MAGIC, .version = KEEP_VERSION,
-			       .count = (uint32_t)n, .seed = seed,
-			       .saved_at = now };
+			       .count = (uint32_t)n, .prog = prog,
+			       .seed = seed, .saved_at = now };
 	int i;
 
 	if (!b)
@@ -96,12 +98,13 @@ static uint8_t *keep_stream(const struct xdpvs_conn_info *c, int n,
 }
 
 int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
-		 uint64_t seed, uint64_t now)
+		 uint64_t seed, uint32_t prog, uint64_t now)
 {
 	char path[PATH_MAX + 32];
 	size_t len, off;
 	uint32_t pages, k;
-	uint8_t *b = keep_stream(c, n, seed, now, &len), page[KEEP_PAGE];
+	uint8_t *b = keep_stream(c, n, seed, prog, now, &len),
+		page[KEEP_PAGE];
 	int fd, err = 0;
 
 	if (!b)
@@ -129,6 +132,25 @@ int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
 	close(fd);
 	free(b);
 	return err;
+}
+
+uint32_t dp_keep_prog(const char *bpffs)
+{
+	char path[PATH_MAX + 32];
+	uint8_t page[KEEP_PAGE];
+	struct keep_head h;
+	uint32_t k = 0;
+	int fd;
+
+	keep_path(path, sizeof(path), bpffs);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_map_lookup_elem(fd, &k, page))
+		memset(page, 0, sizeof(page));
+	close(fd);
+	memcpy(&h, page, sizeof(h));
+	return h.magic == KEEP_MAGIC ? h.prog : 0;
 }
 
 bool dp_keep_found(const char *bpffs)

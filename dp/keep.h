@@ -9,7 +9,10 @@
  * xdpvsd reads it, unpins it, and imports the connections into its engine
  * (xdpvs_conn_import) once its configuration is loaded.  Saving also
  * carries the engine's seed, so that hashes (the connection table's, the
- * GUE source port of tunnel flows) stay the same across the restart.
+ * GUE source port of tunnel flows) stay the same across the restart, and
+ * a hash of the XDP program left attached, so that the next xdpvsd knows
+ * whether it is its own build's (in the header's former padding: 0 from
+ * builds before it, which then count as another build).
  */
 #ifndef XDPVS_DP_KEEP_H
 #define XDPVS_DP_KEEP_H
@@ -29,12 +32,14 @@ struct dp_kept {
 };
 
 /*
- * Save the n connections of c and seed, at time now (ns, CLOCK_MONOTONIC),
- * pinned under bpffs's pin directory (which the caller holds locked).
- * 0 or -errno.
+ * Save the n connections of c, seed and the attached program's hash prog,
+ * at time now (ns, CLOCK_MONOTONIC), pinned under bpffs's pin directory
+ * (which the caller holds locked).  0 or -errno.
  */
 int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
-		 uint64_t seed, uint64_t now);
+		 uint64_t seed, uint32_t prog, uint64_t now);
+/* The program hash of the saved state under bpffs; 0 if none. */
+uint32_t dp_keep_prog(const char *bpffs);
 /* Is a saved state pinned under bpffs? */
 bool dp_keep_found(const char *bpffs);
 /*

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 #include <linux/magic.h>
 
 #include <bpf/bpf.h>
@@ -384,13 +385,85 @@ static struct xdp_program *xdp_ours_in(struct xdp_multiprog *mp)
 	return NULL;
 }
 
+uint32_t dp_xdp_prog_hash(void)
+{
+	const uint8_t *b;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t n, i;
+
+	b = xdpvs_bpf__elf_bytes(&n);
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h ? h : 1;		/* 0 says "unknown" */
+}
+
+/* The XDP_FLAGS_* mode bit of mode. */
+static uint32_t xdp_mode_flag(enum xdp_attach_mode mode)
+{
+	return mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+/*
+ * l, a kept program adopted alone on its hook, replaced by this build's
+ * program on the same shared maps, in one step (XDP_FLAGS_REPLACE: every
+ * packet meets one or the other): an upgrade runs the new fast path
+ * without a gap.  Its own maps (XSKMAP, counters) are new: the sockets go
+ * in after this, the counters start from zero.  0, or -errno when this
+ * build's program cannot run on those maps (a layout that changed fails
+ * its load) or the hook holds libxdp's dispatcher: the kept one stays.
+ */
+static int xdp_upgrade(struct dp_xdp_link *l, const struct dp_xdp_maps *maps,
+		       uint32_t conn_max, bool legacy)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	struct bpf_prog_info info = { 0 };
+	struct xdp_program *prog = NULL;
+	uint32_t len = sizeof(info);
+	struct xdpvs_bpf *skel;
+	int err, fd;
+
+	if (!legacy)
+		return -EOPNOTSUPP;
+	err = xdp_open(conn_max, maps, &skel);
+	if (err)
+		return err;
+	err = xdpvs_bpf__load(skel);
+	fd = bpf_program__fd(skel->progs.xdpvs_xdp);
+	/* by id: libxdp's object then has an fd of its own to close */
+	if (!err && bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	if (!err) {
+		prog = xdp_program__from_id(info.id);
+		err = (int)libxdp_get_error(prog);
+	}
+	opts.old_prog_fd = xdp_program__fd(l->prog);
+	if (!err && bpf_xdp_attach(l->ifindex, fd,
+				   XDP_FLAGS_REPLACE | xdp_mode_flag(l->mode),
+				   &opts))
+		err = -errno;
+	if (err) {
+		if (prog && !libxdp_get_error(prog))
+			xdp_program__close(prog);
+		xdpvs_bpf__destroy(skel);
+		return err;
+	}
+	dp_xdp_detach(l, true);		/* the kept one's fds */
+	l->skel = skel;
+	l->prog = prog;
+	l->xsks = bpf_map__fd(skel->maps.xdpvs_xsks);
+	l->stats = bpf_map__fd(skel->maps.xdpvs_stats);
+	return 0;
+}
+
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
-		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
+		 uint32_t conn_max, bool replace, struct dp_xdp_maps *maps,
+		 struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct dp_xdp_maps m;
 	struct xdp_program *p;
-	unsigned int j;
+	unsigned int j, kept_id;
+	bool legacy;
 	int err;
 
 	xdp_maps_none(&m);
@@ -405,6 +478,7 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 	l->xsks = l->stats = l->own_fds[0] = l->own_fds[1] = -1;
 	l->ifindex = ifindex;
 	l->mode = xdp_multiprog__attach_mode(mp);
+	legacy = xdp_multiprog__is_legacy(mp);
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	l->prog = xdp_program__from_id(xdp_program__id(p));
 	xdp_multiprog__close(mp);
@@ -433,9 +507,24 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 		maps->set = true;
 		maps->adopted = true;
 	}
+	kept_id = xdp_program__id(l->prog);
+	err = replace ? xdp_upgrade(l, maps, conn_max, legacy) : -EEXIST;
 	l->adopted = true;
-	log_info("%s: XDP program adopted (%s mode, program id %u)", ifname,
-		 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog));
+	l->kept_prog = err != 0;
+	if (err == -EEXIST)
+		log_info("%s: XDP program adopted (%s mode, program id %u)",
+			 ifname, dp_xdp_mode_name(l->mode), kept_id);
+	else if (err)
+		log_warn("%s: XDP program of another build adopted (%s mode, "
+			 "program id %u), not replaced: %s", ifname,
+			 dp_xdp_mode_name(l->mode), kept_id,
+			 err == -EOPNOTSUPP ? "behind libxdp's dispatcher"
+					    : strerror(-err));
+	else
+		log_info("%s: XDP program adopted and replaced by this "
+			 "build's (%s mode, program id %u, was %u)", ifname,
+			 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog),
+			 kept_id);
 	return 0;
 }
 

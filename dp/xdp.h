@@ -44,6 +44,7 @@ struct dp_xdp_link {
 	int xsks, stats;	/* this instance's own maps */
 	int own_fds[2];		/* those fds when opened here (adopted) */
 	bool adopted;		/* found attached: a kept data path */
+	bool kept_prog;		/* ... still running the kept program */
 	char ifname[16];
 };
 
@@ -63,11 +64,20 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
  * xdpvsd that exited with --keep-datapath): its maps are found through
  * the program (or their pins under bpffs, for those it does not use; the
  * pick maps, which a build before them has not, are made afresh); the
- * shared ones fill *maps if not set yet.  Returns 0,
- * -ENOENT when no xdpvsd program is attached, or -errno after logging.
+ * shared ones fill *maps if not set yet.  With replace (the kept program
+ * is another build's: dp_xdp_prog_hash()), the program is then replaced
+ * by this build's, on those maps, in one step (an upgrade's new fast
+ * path, without a gap); when it cannot be (its load fails on maps of
+ * another layout, or libxdp's dispatcher holds the hook) the kept one
+ * stays (l->kept_prog).  Returns 0, -ENOENT when no xdpvsd program is
+ * attached, or -errno after logging.
  */
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
+		 uint32_t conn_max, bool replace,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l);
+/* A hash of this build's XDP program (its BPF object), never 0: saved
+ * with a kept data path, it tells the next xdpvsd whose program runs. */
+uint32_t dp_xdp_prog_hash(void);
 /* The id of an xdpvsd program attached to ifindex, or 0. */
 uint32_t dp_xdp_find(int ifindex);
 /* Detach (logging a failure) and free; keep: leave it attached. */

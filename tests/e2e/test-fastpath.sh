@@ -238,11 +238,37 @@ case_fast_path_counts() {
 	adm --set 900 120 300
 }
 
+# The id of the XDP program on lb0 (ip link's "prog/xdp id N").
+xdp_prog_id() {
+	in_ns "$NS_LB" ip link show lb0 | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
+}
+
+# The saved state's hash of the attached program (dp/keep.c's header,
+# bytes 12-15) set to 0, as a build before it writes: the kept program is
+# then another build's.
+saved_from_older_build() {
+	local map=$TMP/bpffs/xdpvs/v3/xdpvs_saved value
+	value=$(in_ns "$NS_LB" bpftool -j map lookup pinned "$map" key 0 0 0 0 |
+		python3 -c '
+import json, sys
+v = json.load(sys.stdin)["value"]
+v[12:16] = ["0x00"] * 4
+print(" ".join(v))') || return 1
+	# shellcheck disable=SC2086
+	in_ns "$NS_LB" bpftool map update pinned "$map" key 0 0 0 0 value $value
+}
+
 # SIGTERM with --keep-datapath in the middle of a transfer, a new xdpvsd
 # started: the transfer completes intact, the connection is taken over.
+# The kept XDP program is the new xdpvsd's build: it is adopted as it is;
+# with $1 = upgrade, the saved state says another build's, and the new
+# xdpvsd replaces it with its own (an upgrade's new fast path) in one
+# step, on the same maps.
 case_restart() {
-	local old=$XDPVSD rc t0
-	fetch_start restart
+	local old=$XDPVSD rc t0 id0 id1 log=xdpvsd-2.log name=restart
+	[ "${1:-}" = upgrade ] && log=xdpvsd-2u.log name=upgrade
+	id0=$(xdp_prog_id)
+	fetch_start $name
 	sleep 1.5
 	t0=$(date +%s%N)
 	kill -TERM "$old"
@@ -256,14 +282,29 @@ case_restart() {
 		{ echo "no saved state"; return 1; }
 	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_events" ] ||
 		{ echo "the fast path's event ring not kept"; return 1; }
-	start_xdpvsd xdpvsd-2.log || return 1
+	if [ "${1:-}" = upgrade ]; then
+		saved_from_older_build || { echo "cannot rewrite the saved state"; return 1; }
+	fi
+	start_xdpvsd "$log" || return 1
 	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
 		"to the new xdpvsd serving"
-	grep -q "took over [1-9]" "$TMP/xdpvsd-2.log" ||
-		{ echo "nothing taken over:"; cat "$TMP/xdpvsd-2.log"; return 1; }
+	grep -q "took over [1-9]" "$TMP/$log" ||
+		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
+	id1=$(xdp_prog_id)
+	# the first xdpvsd of another build (XDPVS_OLD_XDPVSD): an upgrade too
+	if [ "${1:-}" = upgrade ] || [ "$FIRST_BIN" != "$BIN" ]; then
+		[ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ] &&
+			grep -q "lb0: XDP program adopted and replaced .*id $id1, was $id0" \
+				"$TMP/$log" ||
+			{ echo "program $id0 not replaced ($id1):"; cat "$TMP/$log"; return 1; }
+	else
+		[ -n "$id0" ] && [ "$id0" = "$id1" ] &&
+			grep -q "lb0: XDP program adopted (native mode, program id $id0)" "$TMP/$log" ||
+			{ echo "program $id0 not kept as it was ($id1):"; cat "$TMP/$log"; return 1; }
+	fi
 	conn_state | grep -qx ESTABLISHED ||
 		{ echo "not ESTABLISHED after the restart: $(conn_state)"; return 1; }
-	fetch_check restart || return 1
+	fetch_check $name || return 1
 	small_fetch
 }
 
@@ -305,10 +346,10 @@ case_clean_exit() {
 }
 
 run() {
-	if "$1"; then
-		echo "ok   $1"
+	if "$@"; then
+		echo "ok   $*"
 	else
-		echo "FAIL $1"
+		echo "FAIL $*"
 		FAILED=1
 	fi
 }
@@ -320,6 +361,7 @@ START_BIN=$FIRST_BIN start_xdpvsd xdpvsd-1.log ||
 	{ echo "FAIL: xdpvsd did not start"; exit 1; }
 run case_fast_path_counts
 run case_restart
+run case_restart upgrade
 run case_takeover
 run case_clean_exit
 if [ "$FAILED" != 0 ]; then

@@ -101,7 +101,9 @@ static void saved_comes_back(void **state)
 	strcpy(c[1].pe_name, "sip");
 	memcpy(c[1].pe_data, "call\0id", 7);
 	c[1].pe_data_len = 7;
-	assert_int_equal(dp_keep_save(bpffs, c, 2, 0x1234, 1000000000), 0);
+	assert_int_equal(dp_keep_save(bpffs, c, 2, 0x1234, 0xabcd, 1000000000),
+			 0);
+	assert_int_equal(dp_keep_prog(bpffs), 0xabcd);
 	assert_true(dp_keep_found(bpffs));
 	assert_int_equal(dp_keep_load(bpffs, 3000000000, &k), 0);
 	assert_false(dp_keep_found(bpffs));
