@@ -378,13 +378,12 @@ Where the missed targets' time goes (perf on the balancer's core):
   once per 128 new connections. History of the ratio to nft's CPU per
   connection: five packets up 1.35x, three 1.2-1.37x, the SYN alone
   1.13-1.28x, first SYNs in XDP 1.00x (port reuses still up), all in
-  XDP 0.9-1.0x, and 1.17x in one full run of 2026-11-26 (19:30 UTC)
-  whose every mode was ~10 % slower than in the run before (nft's
-  own figure 64 -> 69 µs), while cc alone in the same hour, three
-  times each the build before and this one, gave the same CPU per
-  connection (58-66 µs against 60-68 µs) and 57-59 µs against nft's
-  62-75 in another pair of runs: the full run's spread, not the
-  build. What is left is the kernel's: of a connection's ten
+  XDP 0.9-1.0x; with UDP's picks added, 1.17x in one full run (19:30
+  UTC, every mode ~10 % slower than the run before it: nft's own figure
+  64 -> 69 µs) and 0.88x in the next, this one, with the same data path;
+  cc alone in the same hour, three times each the build before and this
+  one, gave the same CPU per connection (58-66 µs against 60-68 µs):
+  the full run's spread, not the build. What is left is the kernel's: of a connection's ten
   crossings of the balancer, each sparse packet forwarded into a veth
   wakes the peer's NAPI thread on the other core (`__napi_schedule`, an
   inter-processor interrupt, costly in this VM), as nft's forwarding
@@ -396,7 +395,10 @@ Where the missed targets' time goes (perf on the balancer's core):
   4 s to up to 22 s.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
-  and ns per packet: the table's size alone costs nothing. Traffic that
+  and ns per packet: the table's size alone costs nothing (1.01x and
+  1.17x the udp rate in two earlier full runs, at 334-339 ns per packet;
+  this run's 500 ns, its three repetitions alike, is not explained: the
+  same data path as the run before; not profiled). Traffic that
   walks all its flows in turn finds each packet's bucket and then its
   element cold - two dependent cache and TLB misses (4M buckets, a 64
   MiB array of 4 KiB pages; elements of 256 bytes):
