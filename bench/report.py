@@ -397,8 +397,9 @@ Where the missed targets' time goes (perf on the balancer's core):
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
   and ns per packet: the table's size alone costs nothing (1.01x and
   1.17x the udp rate in two earlier full runs, at 334-339 ns per packet;
-  this run's 500 ns, its three repetitions alike, is not explained: the
-  same data path as the run before; not profiled). Traffic that
+  this run's 500 ns, its three repetitions alike, is the run's spread:
+  udp, scale and scale-hot alone right after gave 334 ns for this build
+  and 307 ns for the build before, whose fill took 24 s against 13). Traffic that
   walks all its flows in turn finds each packet's bucket and then its
   element cold - two dependent cache and TLB misses (4M buckets, a 64
   MiB array of 4 KiB pages; elements of 256 bytes):
