@@ -879,8 +879,9 @@ static __always_inline int fp_flow(void *data, void *end,
 /*
  * May packet p, which matched no flow, be scheduled with a pick
  * (pick.h)?  A TCP SYN without ACK, FIN and RST or a UDP datagram
- * (unfragmented: fp_parse() takes no other), untagged, not from the FTP
- * data port (never scheduled), that a flow could forward (TTL, lengths).
+ * (unfragmented: fp_parse() takes no other; over IPv6, with a checksum),
+ * untagged, not from the FTP data port (never scheduled), that a flow
+ * could forward (TTL, lengths).
  */
 static __always_inline int fp_pick_ok(void *data, void *end,
 				      const struct fp_pkt *p)
@@ -895,8 +896,11 @@ static __always_inline int fp_pick_ok(void *data, void *end,
 	    p->iplen < hl + l4len || p->l3 + p->iplen > (__u32)(end - data) ||
 	    data + sizeof(struct ethhdr) > end)
 		return 0;
+	/* IPv6 UDP without a checksum: the engine's, as on a flow
+	 * (fp_to_engine) */
 	if (p->key.proto == IPPROTO_UDP)
-		return (void *)(l4 + 8) <= end;
+		return (void *)(l4 + 8) <= end &&
+		       (p->key.af != AF_INET6 || xdpvs_get16(l4 + XDPVS_UDP_CSUM));
 	if ((void *)(l4 + 20) > end)
 		return 0;
 	return (l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_ACK | XDPVS_TCP_FIN |

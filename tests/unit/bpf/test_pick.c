@@ -639,6 +639,32 @@ static void udp_fragment_goes_up(void **state)
 	assert_int_equal(flow_count(), 0);
 }
 
+/* An IPv6 datagram without a UDP checksum (invalid over IPv6; the
+ * engine's to judge, as on a flow) takes no pick. */
+static void udp6_no_checksum_goes_up(void **state)
+{
+	struct svc_case c = { .cl = CL6, .vip = "2001:db8:100::1",
+			      .rs = { "2001:db8:1::2", "2001:db8:1::3" },
+			      .method = 'm', .udp = 1 };
+	uint8_t in[TB_MAX], out[TB_MAX];
+	struct tb_pkt p;
+	size_t len;
+	uint32_t olen;
+
+	svc_setup(&c);
+	publish(&c, 2);
+	p = syn(&c, 40000, 0);
+	len = tb_build(in, &p);
+	in[14 + 40 + 6] = in[14 + 40 + 7] = 0;	/* the UDP checksum */
+	assert_int_equal(xdp_run(in, len, out, &olen), XDP_PASS);
+	tb_assert_frame(out, olen, in, len);
+	assert_int_equal(ring_next(), 0);
+	assert_int_equal(events_read(), 0);
+	assert_int_equal(flow_count(), 0);
+	/* with its checksum, the same datagram takes one */
+	syn_picked(&c, 40000, 0, 100);
+}
+
 /* ---- what takes no pick ---- */
 
 static struct svc_case nat_case = {
@@ -968,6 +994,7 @@ int main(int argc, char **argv)
 		T_(nat4), T_(nat6), T_(dr4), T_(dr6),
 		T_(udp_nat4), T_(udp_nat6), T_(udp_dr4),
 		T_(udp_next_datagram), T_(udp_fragment_goes_up),
+		T_(udp6_no_checksum_goes_up),
 		T_(not_a_new_connection), T_(ring_of_another_service),
 		T_(existing_flow_first), T_(second_set),
 		T_(reply_flow_refused), T_(reuse_nat), T_(reuse_dr),
