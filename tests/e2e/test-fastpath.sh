@@ -258,6 +258,24 @@ print(" ".join(v))') || return 1
 	in_ns "$NS_LB" bpftool map update pinned "$map" key 0 0 0 0 value $value
 }
 
+# Packets the XDP programs sent up to xdpvsd's sockets ("xdp service"
+# in a fresh dump).
+sent_up() {
+	dump || return 1
+	awk '$1 == "xdp" && $2 == "service" { s += $3 } END { print s + 0 }' "$TMP/dump"
+}
+
+# A connection to port 8001 whose packets go up (wlc: no picks), and back
+# to rr: the new program hands them to the new xdpvsd's sockets.
+fetch_up() {
+	local up0
+	adm -E -t "$VIP:8001" -s wlc || return 1
+	up0=$(sent_up) || return 1
+	small_fetch || return 1
+	expect "the SYN went up to the new xdpvsd" "$(( $(sent_up) > up0 ))" 1 &&
+		adm -E -t "$VIP:8001" -s rr
+}
+
 # SIGTERM with --keep-datapath in the middle of a transfer, a new xdpvsd
 # started: the transfer completes intact, the connection is taken over.
 # The kept XDP program is the new xdpvsd's build: it is adopted as it is;
@@ -297,6 +315,8 @@ case_restart() {
 			grep -q "lb0: XDP program adopted and replaced .*id $id1, was $id0" \
 				"$TMP/$log" ||
 			{ echo "program $id0 not replaced ($id1):"; cat "$TMP/$log"; return 1; }
+		# what goes up reaches the new xdpvsd's sockets
+		fetch_up || return 1
 	else
 		[ -n "$id0" ] && [ "$id0" = "$id1" ] &&
 			grep -q "lb0: XDP program adopted (native mode, program id $id0)" "$TMP/$log" ||
