@@ -58,6 +58,38 @@ else
 	echo "note: $LAB_XBENCH not built (make bench-tools): XDP part not run"
 fi
 
+# The name of the XDP program on server n's veth ("" for none).
+rs_prog() {
+	local id
+	id=$(in_rs "$1" ip link show "xbr$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+	[ -n "$id" ] || return 0
+	bpftool -j prog show id "$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["name"])'
+}
+
+# Tunnel variant: the UDP sink stands in front of xdpvs-decap on each
+# server (this VM's kernel runs no libxdp dispatcher) and passes it the
+# rest through a pinned program array; back to NAT, the plain sink alone.
+if [ -x "$LAB_XBENCH" ] && [ -x "$XDPVS_BUILD/xdpvs-decap" ]; then
+	lab_variant tun || fail "lab_variant tun"
+	for n in 1 2 3; do
+		p=$(rs_prog $n)
+		case $p in
+		xb_sink_front) ;;
+		xdp_dispatcher) ;;	# a kernel with freplace: sink behind decap
+		*) fail "rs$n: '$p' on the tunnel server's hook" ;;
+		esac
+	done
+	[ "$p" = xdp_dispatcher ] || ls "$LAB_DIR"/bpffs/xbench-sink-next-* >/dev/null ||
+		fail "the sink's program array is not pinned"
+	lab_variant nat || fail "lab_variant nat"
+	for n in 1 2 3; do
+		[ "$(rs_prog $n)" = xb_sink ] || fail "rs$n: '$(rs_prog $n)' after the tunnel variant"
+	done
+	! ls "$LAB_DIR"/bpffs/xbench-sink-next-* >/dev/null 2>&1 ||
+		fail "the sink's program array left pinned"
+	echo "ok: tunnel variant: the UDP sink in front of xdpvs-decap, and gone again"
+fi
+
 lab_release
 trap - EXIT
 for ns in xb-cl xb-lb xb-rs1 xb-rs2 xb-rs3; do
