@@ -47,6 +47,7 @@
 #include "ctl/cmd.h"
 #include "dp/dp.h"
 #include "dp/keep.h"
+#include "dp/xdp.h"
 #include "control.h"
 #include "log.h"
 #include "loop.h"
@@ -70,6 +71,7 @@ struct xdpvsd {
 	bool keep_datapath;	/* --keep-datapath */
 	bool takeover;		/* --takeover */
 	bool handover;		/* exiting: leave the data path */
+	uint64_t let_go_ns;	/* when the xdpvsd we took over from let go */
 	uint32_t conn_max;
 	uint64_t seed;
 	struct loop *loop;
@@ -325,9 +327,19 @@ static void make_rundir(const char *path)
 		mkdir(XDPVSD_RUNDIR, 0755);
 }
 
+/* Now, CLOCK_MONOTONIC, in ns. */
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /* --takeover: ask the xdpvsd of pid file fd to leave us its data path,
- * and wait for it to go.  0 once it has, -1 after saying why not. */
-static int pidfile_takeover(int fd, const char *path)
+ * and wait for it to go.  0 once it has (*let_go: when), -1 after saying
+ * why not. */
+static int pidfile_takeover(int fd, const char *path, uint64_t *let_go)
 {
 	char buf[32];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -343,8 +355,10 @@ static int pidfile_takeover(int fd, const char *path)
 	}
 	log_info("taking over from xdpvsd pid %ld", pid);
 	for (i = 0; i < XDPVSD_TAKEOVER_MS / 10; i++) {
-		if (!flock(fd, LOCK_EX | LOCK_NB))
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			*let_go = mono_ns();
 			return 0;
+		}
 		usleep(10000);
 	}
 	log_err("%s: xdpvsd pid %ld did not let go within %d s", path, pid,
@@ -354,7 +368,7 @@ static int pidfile_takeover(int fd, const char *path)
 
 /* Open and lock the pid file; -1 after saying who holds it.  takeover:
  * make the holder leave (pidfile_takeover), then take its place. */
-static int pidfile_open(const char *path, bool takeover)
+static int pidfile_open(const char *path, bool takeover, uint64_t *let_go)
 {
 	char buf[32];
 	ssize_t n;
@@ -368,9 +382,9 @@ static int pidfile_open(const char *path, bool takeover)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) && takeover) {
 		/* The old one unlinked the file it locked: a new one. */
-		n = pidfile_takeover(fd, path);
+		n = pidfile_takeover(fd, path, let_go);
 		close(fd);
-		return n ? -1 : pidfile_open(path, false);
+		return n ? -1 : pidfile_open(path, false, let_go);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -629,6 +643,7 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 	/* No -i: the control socket and the engine only (no packets). */
 	if (d->dpc.nifs) {
 		d->dp = dp_open(&d->dpc, &err);
+		d->dpc.spare = NULL;	/* dp_open's */
 		if (!d->dp)
 			return -1;
 		if (dp_kept(d->dp))
@@ -710,10 +725,23 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	d.pid_fd = pidfile_open(d.pidfile, d.takeover);
+	/* --takeover: the verifier passes our program on the running
+	 * xdpvsd's maps while it still serves (an upgrade then replaces
+	 * its program without waiting for that). */
+	if (d.takeover && d.dpc.nifs)
+		d.dpc.spare = dp_xdp_spare_load(d.dpc.bpffs, d.conn_max ?
+						d.conn_max :
+						XDPVS_CONN_MAX_DEFAULT,
+						d.dpc.nifs);
+	d.pid_fd = pidfile_open(d.pidfile, d.takeover, &d.let_go_ns);
 	rc = d.pid_fd < 0 || start(&d, &sigs) ? 1 : 0;
+	dp_xdp_spare_free(d.dpc.spare);	/* unless dp_open() took it */
 	if (!rc) {
 		pidfile_write(d.pid_fd);
+		if (d.let_go_ns)
+			log_info("serving %llu ms after the previous xdpvsd "
+				 "let go", (unsigned long long)
+				 ((mono_ns() - d.let_go_ns) / 1000000));
 		if (d.dpc.nifs)
 			log_info("running on %d interface(s)", d.dpc.nifs);
 		else

@@ -948,7 +948,8 @@ static int dp_attach_all(struct dp *dp, bool adopt)
 
 		err = adopt ? dp_xdp_adopt(ifc->name, (int)ifc->ifindex,
 					   dp->conf.bpffs, dp->conf.conn_max,
-					   kept != dp->prog_hash, &dp->maps,
+					   kept != dp->prog_hash,
+					   dp->conf.spare, &dp->maps,
 					   &ifc->link) :
 			      -ENOENT;
 		if (!err && ifc->link.kept_prog && kept != dp->prog_hash)
@@ -1059,8 +1060,10 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 	struct dp *dp = calloc(1, sizeof(*dp));
 
 	*err = -ENOMEM;
-	if (!dp)
+	if (!dp) {
+		dp_xdp_spare_free(c->spare);
 		return NULL;
+	}
 	dp->conf = *c;
 	dp->pin_lock = -1;
 	dp->refresh = (struct dp_timer){ .fd = -1, .name = "flow refresh" };
@@ -1074,10 +1077,13 @@ struct dp *dp_open(const struct dp_config *c, int *err)
 	dp->nl = dp_nl_open(dp_nl_changed, dp, err);
 	if (!dp->nl) {
 		log_err_r(*err, "rtnetlink: cannot read the routing tables");
+		dp_xdp_spare_free(dp->conf.spare);
 		free(dp);
 		return NULL;
 	}
 	*err = dp_open_ifaces(dp);
+	dp_xdp_spare_free(dp->conf.spare);
+	dp->conf.spare = NULL;
 	if (*err) {
 		dp_close(dp);
 		return NULL;

@@ -36,6 +36,7 @@
 #include <xdpvs/engine.h>
 
 struct dp;
+struct dp_xdp_spare;
 struct loop;
 
 #define DP_MAX_IFACES 32
@@ -46,6 +47,9 @@ struct dp_config {
 	const char *bpffs;	/* bpf filesystem for the pins */
 	uint32_t conn_max;	/* engine capacity: sizes the flow map */
 	bool force_skb;		/* generic XDP, copy-mode AF_XDP */
+	/* Programs loaded ahead of a takeover (xdp.h), or NULL: dp_open()
+	 * uses them if it replaces a kept program, and frees them. */
+	struct dp_xdp_spare *spare;
 };
 
 /* Counters of the userspace side. */

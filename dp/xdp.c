@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
@@ -403,6 +404,134 @@ static uint32_t xdp_mode_flag(enum xdp_attach_mode mode)
 	return mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 }
 
+/* ------------------------------------------------------------------
+ * Loading ahead of a takeover
+ */
+
+/* This build's programs loaded on a running xdpvsd's maps, taken in
+ * order by the replacements (dp_xdp_spare_load). */
+struct dp_xdp_spare {
+	struct dp_xdp_maps maps;	/* the running xdpvsd's, from pins */
+	bool maps_given;	/* to the adopter: they were the kept ones */
+	int n, next;		/* programs loaded, the next one to take */
+	struct xdpvs_bpf *skel[];
+};
+
+void dp_xdp_spare_free(struct dp_xdp_spare *s)
+{
+	unsigned int j;
+
+	if (!s)
+		return;
+	while (s->next < s->n)
+		xdpvs_bpf__destroy(s->skel[s->next++]);
+	for (j = 0; j < XDP_NSHARED && !s->maps_given; j++)
+		if (*xdp_shared_fd(&s->maps, j) >= 0)
+			close(*xdp_shared_fd(&s->maps, j));
+	free(s);
+}
+
+struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
+				       int n)
+{
+	struct dp_xdp_spare *s;
+	struct timespec t0, t1;
+	int err;
+
+	if (n <= 0)
+		return NULL;
+	s = calloc(1, sizeof(*s) + (size_t)n * sizeof(s->skel[0]));
+	if (!s)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	xdp_maps_none(&s->maps);
+	err = xdp_pinned_maps(&s->maps, bpffs);
+	s->maps.set = s->maps.adopted = true;	/* xdp_open() reuses them */
+	while (!err && s->n < n) {
+		err = xdp_open(conn_max, &s->maps, &s->skel[s->n]);
+		if (!err) {
+			err = xdpvs_bpf__load(s->skel[s->n]);
+			if (err)
+				xdpvs_bpf__destroy(s->skel[s->n]);
+			else
+				s->n++;
+		}
+	}
+	if (err) {
+		if (err == -ENOENT)
+			log_debug("no pinned data path under %s: nothing "
+				  "to load ahead", bpffs);
+		else
+			log_warn_r(err, "cannot load the XDP program ahead "
+				   "on the running xdpvsd's maps (it is "
+				   "loaded after the hand-over)");
+		dp_xdp_spare_free(s);
+		return NULL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("XDP program loaded ahead on the running xdpvsd's maps "
+		 "(%d instance(s), %ld ms)", n,
+		 (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+			(t1.tv_nsec - t0.tv_nsec) / 1000000));
+	return s;
+}
+
+/* The id of map fd, or 0. */
+static uint32_t xdp_map_id(int fd)
+{
+	struct bpf_map_info mi = { 0 };
+	uint32_t len = sizeof(mi);
+
+	return !bpf_obj_get_info_by_fd(fd, &mi, &len) ? mi.id : 0;
+}
+
+/*
+ * m, the maps a kept program uses (-1 for those it does not), becomes
+ * the spare's when those are the very maps its programs were loaded on:
+ * the hand-over kept what was pinned when they were.  Pick maps of
+ * another size are no test (the spare made new ones, as adopting them
+ * does).  Otherwise the spare's programs are freed.
+ */
+static void xdp_spare_maps(struct dp_xdp_spare *s, struct dp_xdp_maps *m)
+{
+	bool picks = m->picks >= 0 &&
+		     xdp_map_value_size_is(m->picks,
+					   sizeof(struct xdpvs_pick_ring));
+	unsigned int j;
+	int fd;
+
+	if (!s || s->maps_given || s->next == s->n)
+		return;
+	for (j = 0; j < XDP_NSHARED; j++) {
+		fd = *xdp_shared_fd(m, j);
+		if (fd < 0 || (j >= XDP_FIRST_PICK && !picks))
+			continue;
+		if (xdp_map_id(fd) != xdp_map_id(*xdp_shared_fd(&s->maps, j)))
+			break;
+	}
+	if (j < XDP_NSHARED) {
+		log_warn("the XDP program loaded ahead is on another %s than "
+			 "the kept one: loading it again",
+			 xdp_shared_names[j]);
+		while (s->next < s->n)
+			xdpvs_bpf__destroy(s->skel[s->next++]);
+		return;
+	}
+	for (j = 0; j < XDP_NSHARED; j++)
+		if (*xdp_shared_fd(m, j) >= 0)
+			close(*xdp_shared_fd(m, j));
+	*m = s->maps;
+	s->maps_given = true;
+}
+
+/* The next program loaded ahead on the maps adopted, or NULL. */
+static struct xdpvs_bpf *xdp_spare_take(struct dp_xdp_spare *s)
+{
+	if (!s || !s->maps_given || s->next == s->n)
+		return NULL;
+	return s->skel[s->next++];
+}
+
 /*
  * l, a kept program adopted alone on its hook, replaced by this build's
  * program on the same shared maps, in one step (XDP_FLAGS_REPLACE: every
@@ -413,21 +542,25 @@ static uint32_t xdp_mode_flag(enum xdp_attach_mode mode)
  * its load) or the hook holds libxdp's dispatcher: the kept one stays.
  */
 static int xdp_upgrade(struct dp_xdp_link *l, const struct dp_xdp_maps *maps,
-		       uint32_t conn_max, bool legacy)
+		       uint32_t conn_max, bool legacy,
+		       struct dp_xdp_spare *spare)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	struct bpf_prog_info info = { 0 };
 	struct xdp_program *prog = NULL;
 	uint32_t len = sizeof(info);
 	struct xdpvs_bpf *skel;
-	int err, fd;
+	int err = 0, fd;
 
 	if (!legacy)
 		return -EOPNOTSUPP;
-	err = xdp_open(conn_max, maps, &skel);
-	if (err)
-		return err;
-	err = xdpvs_bpf__load(skel);
+	skel = xdp_spare_take(spare);
+	if (!skel) {
+		err = xdp_open(conn_max, maps, &skel);
+		if (err)
+			return err;
+		err = xdpvs_bpf__load(skel);
+	}
 	fd = bpf_program__fd(skel->progs.xdpvs_xdp);
 	/* by id: libxdp's object then has an fd of its own to close */
 	if (!err && bpf_obj_get_info_by_fd(fd, &info, &len))
@@ -456,15 +589,15 @@ static int xdp_upgrade(struct dp_xdp_link *l, const struct dp_xdp_maps *maps,
 }
 
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
-		 uint32_t conn_max, bool replace, struct dp_xdp_maps *maps,
-		 struct dp_xdp_link *l)
+		 uint32_t conn_max, bool replace, struct dp_xdp_spare *spare,
+		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct dp_xdp_maps m;
 	struct xdp_program *p;
 	unsigned int j, kept_id;
+	int err, ahead = -1;
 	bool legacy;
-	int err;
 
 	xdp_maps_none(&m);
 	if (libxdp_get_error(mp))
@@ -491,6 +624,8 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 	if (maps->set)
 		m = *maps;
 	err = xdp_prog_maps(xdp_program__fd(l->prog), &m, l);
+	if (!err && !maps->set && replace)
+		xdp_spare_maps(spare, &m);
 	if (!err && !maps->set)
 		err = xdp_pinned_maps(&m, bpffs);
 	if (err) {
@@ -508,7 +643,10 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 		maps->adopted = true;
 	}
 	kept_id = xdp_program__id(l->prog);
-	err = replace ? xdp_upgrade(l, maps, conn_max, legacy) : -EEXIST;
+	if (spare)
+		ahead = spare->next;
+	err = replace ? xdp_upgrade(l, maps, conn_max, legacy, spare) :
+			-EEXIST;
 	l->adopted = true;
 	l->kept_prog = err != 0;
 	if (err == -EEXIST)
@@ -522,9 +660,10 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 					    : strerror(-err));
 	else
 		log_info("%s: XDP program adopted and replaced by this "
-			 "build's (%s mode, program id %u, was %u)", ifname,
+			 "build's (%s mode, program id %u, was %u%s)", ifname,
 			 dp_xdp_mode_name(l->mode), xdp_program__id(l->prog),
-			 kept_id);
+			 kept_id, spare && spare->next != ahead ?
+					  "; loaded ahead" : "");
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "sync.h"
 
 struct xdpvs_bpf;
+struct dp_xdp_spare;
 
 /* The maps every instance shares (fds of the first instance's). */
 struct dp_xdp_maps {
@@ -70,11 +71,25 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
  * path, without a gap); when it cannot be (its load fails on maps of
  * another layout, or libxdp's dispatcher holds the hook) the kept one
  * stays (l->kept_prog).  Returns 0, -ENOENT when no xdpvsd program is
- * attached, or -errno after logging.
+ * attached, or -errno after logging.  spare (or NULL): programs
+ * dp_xdp_spare_load() loaded ahead, one taken for the replacement when
+ * they were loaded on the maps found here.
  */
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
-		 uint32_t conn_max, bool replace,
+		 uint32_t conn_max, bool replace, struct dp_xdp_spare *spare,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l);
+/*
+ * This build's program loaded ahead, n times, on the maps a running
+ * xdpvsd pinned under bpffs (--takeover): most of an upgrade's time is
+ * the verifier's, which then passes while the old xdpvsd still serves,
+ * and dp_xdp_adopt() only swaps the programs in.  NULL (logged) when
+ * nothing is pinned there or the program does not load on those maps;
+ * the adoption then loads it as before.
+ */
+struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
+				       int n);
+/* Free what dp_xdp_adopt() did not use (NULL: nothing). */
+void dp_xdp_spare_free(struct dp_xdp_spare *s);
 /* A hash of this build's XDP program (its BPF object), never 0: saved
  * with a kept data path, it tells the next xdpvsd whose program runs. */
 uint32_t dp_xdp_prog_hash(void);

@@ -24,11 +24,13 @@ BPF_CFLAGS ?= -g -O2
 BPF_OBJS   := $(patsubst %.bpf.c,$(O)/%.bpf.o,$(BPF_PROGS))
 BPF_SKELS  := $(patsubst %.bpf.c,$(O)/%.skel.h,$(BPF_PROGS))
 
+bpf_cc = $(CLANG) $(BPF_CFLAGS) $(1) -target bpf -Wall -Werror -Iinclude \
+	$(BPF_SYS_INCLUDES) -MMD -MP -c $< -o $@
+
 $(O)/%.bpf.o: %.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -Wall -Werror -Iinclude \
-		$(BPF_SYS_INCLUDES) -MMD -MP -c $< -o $@
+	$(Q)$(call bpf_cc,)
 
 $(O)/%.skel.h: $(O)/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -59,5 +61,25 @@ $$(patsubst %.c,$(O)/%.o,$$($(notdir $(1))_SRCS)): \
 	$$(patsubst %,$(O)/bpf/%.skel.h,$$($(notdir $(1))_BPF))
 endef
 $(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
+
+# XDPVSD_OTHER, xdpvsd as "another build" for the upgrade tests: the same
+# sources, but its XDP program compiled with another directory in its
+# debug information, so that its BPF object (what dp_xdp_prog_hash()
+# hashes) differs.  dp/xdp.c alone includes the skeleton: it alone is
+# compiled again, against that one.
+OTHER_DIR    := $(O)/tests/other
+XDPVSD_OTHER := $(OTHER_DIR)/xdpvsd
+$(OTHER_DIR)/bpf/xdpvs.bpf.o: bpf/xdpvs.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call bpf_cc,-fdebug-prefix-map=$(CURDIR)=/xdpvs-other)
+$(OTHER_DIR)/dp/xdp.o: dp/xdp.c $(OTHER_DIR)/bpf/xdpvs.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -I$(OTHER_DIR) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(XDPVSD_OTHER): $(filter-out $(O)/dp/xdp.o,$(patsubst %.c,$(O)/%.o,\
+		$(xdpvsd_SRCS))) $(OTHER_DIR)/dp/xdp.o $(LIBCTL) $(LIBXDPVS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

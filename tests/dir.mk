@@ -99,7 +99,7 @@ check-replay: all
 	$(Q)sh tests/replay/run.sh $(O)/xdpvs-replay
 
 # Network-namespace tests of the programs (root; 77 = skipped).
-check-e2e: all $(CTLSERVER) bench-tools
+check-e2e: all $(CTLSERVER) $(XDPVSD_OTHER) bench-tools
 	$(Q)V=$(V) sh tests/run-e2e.sh $(O) $(E2E_TESTS)
 
 # tests/unit/dp/test_NAME.c tests dp/NAME.c: it links that object too.

@@ -14,8 +14,9 @@
 # Cases: the transfer goes through the fast path (counted there), and
 # xdpvsadm's --stats count what the client sent and received, the
 # connection ESTABLISHED past its timeout; a restart with --keep-datapath
-# in the middle of a transfer; the upgrade path (--takeover); a clean
-# exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
+# in the middle of a transfer, of the same build and as an upgrade; the
+# upgrade path (--takeover), from the same build and from another (the
+# new program loaded ahead); a clean exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
 # a prerequisite is missing.  XDPVS_OLD_XDPVSD=PATH runs another build's
 # xdpvsd first: the restart is then an upgrade from that build.
 set -u
@@ -23,6 +24,7 @@ set -u
 BUILD=${XDPVS_BUILD:-build}
 BIN=$BUILD/xdpvsd
 FIRST_BIN=${XDPVS_OLD_XDPVSD:-$BIN}	# the first daemon's
+OTHER_BIN=$BUILD/tests/other/xdpvsd	# this one as another build (mk/rules.mk)
 ADM=$BUILD/xdpvsadm
 LAB="$(cd "$(dirname "$0")" && pwd)/fastpath-lab.py"
 SUF=$$
@@ -328,16 +330,55 @@ case_restart() {
 	small_fetch
 }
 
-# The upgrade path: a new xdpvsd with --takeover while the old one runs.
-case_takeover() {
+# xdpvsd ($START_BIN if set) with --takeover, log $1: the running one
+# lets go, ours serves.
+takeover() {
 	local old=$XDPVSD
-	fetch_start takeover
-	sleep 1.5
-	start_xdpvsd xdpvsd-3.log --takeover || return 1
+	start_xdpvsd "$1" --takeover || return 1
 	wait_for "! kill -0 $old 2>/dev/null" || return 1
-	grep -q "took over [1-9]" "$TMP/xdpvsd-3.log" ||
-		{ echo "nothing taken over:"; cat "$TMP/xdpvsd-3.log"; return 1; }
-	fetch_check takeover || return 1
+	echo "takeover: $(sed -n 's/.*serving \([0-9]*\) ms after.*/\1/p' "$TMP/$1")" \
+		"ms from the old xdpvsd letting go to the new one serving"
+}
+
+# The upgrade path: a new xdpvsd with --takeover while the old one runs.
+# With $1 = upgrade, the old one is another build's ($OTHER_BIN, which
+# took over first): the new xdpvsd loads its program ahead, on the maps
+# the old one pinned, while that one still serves, and after the
+# hand-over swaps it in for the kept one on the same maps.
+case_takeover() {
+	local id0 id1 log=xdpvsd-3.log name=takeover
+	if [ "${1:-}" = upgrade ]; then
+		log=xdpvsd-3u.log name=upgrade-takeover
+		[ -x "$OTHER_BIN" ] || { echo "$OTHER_BIN not built"; return 1; }
+		START_BIN=$OTHER_BIN takeover xdpvsd-3o.log || return 1
+		small_fetch || return 1
+	fi
+	id0=$(xdp_prog_id)
+	fetch_start $name
+	sleep 1.5
+	takeover $log || return 1
+	grep -q "took over [1-9]" "$TMP/$log" ||
+		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
+	id1=$(xdp_prog_id)
+	if [ "${1:-}" = upgrade ]; then
+		# ours was loaded before the old one let go, and swapped in
+		grep -q "XDP program loaded ahead on the running xdpvsd's maps (2 instance" \
+			"$TMP/$log" &&
+			[ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ] &&
+			grep -q "lb0: XDP program adopted and replaced .*id $id1, was $id0; loaded ahead)" \
+				"$TMP/$log" &&
+			grep -q "lb1: XDP program adopted and replaced .*; loaded ahead)" \
+				"$TMP/$log" ||
+			{ echo "program $id0 not replaced by one loaded ahead ($id1):"
+			  cat "$TMP/$log"; return 1; }
+		fetch_up || return 1
+	else
+		# the same build's program: nothing to load ahead would be
+		# used, and it stays as it was
+		[ -n "$id0" ] && [ "$id0" = "$id1" ] ||
+			{ echo "program $id0 not kept as it was ($id1)"; return 1; }
+	fi
+	fetch_check $name || return 1
 	small_fetch
 }
 
@@ -383,6 +424,7 @@ run case_fast_path_counts
 run case_restart
 run case_restart upgrade
 run case_takeover
+run case_takeover upgrade
 run case_clean_exit
 if [ "$FAILED" != 0 ]; then
 	for f in "$TMP"/xdpvsd-*.log; do
