@@ -59,3 +59,18 @@ void xdpvs_est_zero(struct xdpvs_stats_est *s)
 	s->est.cps = s->est.inpps = s->est.outpps = 0;
 	s->est.inbps = s->est.outbps = 0;
 }
+
+void xdpvs_est_restore(struct xdpvs_stats_est *s,
+		       const struct xdpvs_stats *st,
+		       const struct xdpvs_rates *rt)
+{
+	s->kstats = *st;
+	s->kstats0 = (struct xdpvs_stats){ 0 };
+	s->est.last = *st;
+	/* The averages' scales (xdpvs_est_read() rounds them back). */
+	s->est.cps = rt->cps << 10;
+	s->est.inpps = rt->inpps << 10;
+	s->est.outpps = rt->outpps << 10;
+	s->est.inbps = rt->inbps << 5;
+	s->est.outbps = rt->outbps << 5;
+}

@@ -33,5 +33,10 @@ void xdpvs_est_read(const struct xdpvs_stats_est *s, struct xdpvs_stats *st,
 		    struct xdpvs_rates *rt);
 /* ipvsadm -Z: current counters become zero, rates restart. */
 void xdpvs_est_zero(struct xdpvs_stats_est *s);
+/* Counters st and rates rt, as xdpvs_est_read() gave them elsewhere (a
+ * previous xdpvsd), carried on: the next tick folds what comes after. */
+void xdpvs_est_restore(struct xdpvs_stats_est *s,
+		       const struct xdpvs_stats *st,
+		       const struct xdpvs_rates *rt);
 
 #endif

@@ -187,6 +187,33 @@ static void zero_svc(struct xdpvs_svc *svc)
 	xdpvs_est_zero(&svc->stats);
 }
 
+int xdpvs_stats_restore(struct xdpvs_engine *e,
+			const struct xdpvs_svc_conf *c,
+			const struct xdpvs_dest_conf *dc,
+			const struct xdpvs_stats *st,
+			const struct xdpvs_rates *rt)
+{
+	struct xdpvs_svc *svc;
+	struct xdpvs_dest *d;
+
+	if (!c) {
+		xdpvs_est_restore(&e->tot_stats, st, rt);
+		return 0;
+	}
+	svc = xdpvs_svc_get(e, c);
+	if (!svc)
+		return -ESRCH;
+	if (!dc) {
+		xdpvs_est_restore(&svc->stats, st, rt);
+		return 0;
+	}
+	d = xdpvs_dest_lookup(svc, dc->af, &dc->addr, dc->port);
+	if (!d)
+		return -ENOENT;
+	xdpvs_est_restore(&d->stats, st, rt);
+	return 0;
+}
+
 int xdpvs_zero(struct xdpvs_engine *e, const struct xdpvs_svc_conf *c)
 {
 	struct xdpvs_svc *svc;

@@ -49,6 +49,7 @@
 #include "dp/keep.h"
 #include "dp/xdp.h"
 #include "control.h"
+#include "handover.h"
 #include "log.h"
 #include "loop.h"
 #include "syncd.h"
@@ -580,47 +581,6 @@ static void ctl_events(void *ctx)
  * Start, run, stop
  */
 
-/* Take over the connections of the xdpvsd whose data path we adopted,
- * now that the engine has its configuration. */
-static void adopt(struct xdpvsd *d, const struct dp_kept *k)
-{
-	int i, ok = 0, gone = 0, other = 0, err;
-
-	xdpvs_engine_tick(d->e, loop_now());	/* the clock starts */
-	dp_adopt_begin(d->dp);
-	for (i = 0; i < k->n; i++) {
-		err = xdpvs_conn_import(d->e, &k->conns[i]);
-		if (!err)
-			ok++;
-		else if (err == -ENOENT)
-			gone++;
-		else
-			other++;
-	}
-	dp_adopt_end(d->dp);
-	log_info("took over %d connections (%d without their service or "
-		 "real server, %d refused)", ok, gone, other);
-}
-
-/* Leave the data path and the connections to the next xdpvsd; if it
- * cannot be, everything is removed as in a normal exit. */
-static void handover(struct xdpvsd *d)
-{
-	struct xdpvs_conn_info *c = NULL;
-	int n, err;
-
-	dp_picks_off(d->dp);	/* from now on, SYNs go up (held) */
-	dp_events(d->dp);	/* the connections as the fast path left them */
-	n = xdpvs_conn_info_get(d->e, loop_now(), &c);
-	err = n < 0 ? n : dp_handover(d->dp, c, n, d->seed);
-	if (err)
-		log_err_r(err, "cannot keep the data path: removing it");
-	else
-		log_info("data path kept with %d connections for the next "
-			 "xdpvsd", n);
-	free(c);
-}
-
 /* Everything after the pid file; 0 or -1 (said why). */
 static int start(struct xdpvsd *d, const sigset_t *sigs)
 {
@@ -664,7 +624,7 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 	if (d->dp && (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp)))
 		return -1;
 	if (d->dp && dp_kept(d->dp))
-		adopt(d, dp_kept(d->dp));
+		handover_adopt(d->dp, d->e, dp_kept(d->dp));
 	make_rundir(d->socket);
 	d->ctl = control_start(d->loop, d->socket, d->e, &ops, &err);
 	if (!d->ctl) {
@@ -756,7 +716,7 @@ int main(int argc, char **argv)
 	if (d.ctl)
 		dump_write(&d);
 	if (!rc && d.handover && d.dp)
-		handover(&d);
+		handover_leave(d.dp, d.e, d.seed);
 	stop(&d);
 	if (d.pid_fd >= 0) {
 		unlink(d.pidfile);

@@ -374,8 +374,7 @@ void dp_adopt_end(struct dp *dp)
 	err = dp_hold(dp, false);
 	if (err)
 		log_err_r(err, "cannot release the data path's hold");
-	free(dp->kept.conns);
-	memset(&dp->kept, 0, sizeof(dp->kept));
+	dp_kept_free(&dp->kept);
 }
 
 void dp_picks_off(struct dp *dp)
@@ -388,8 +387,7 @@ void dp_picks_off(struct dp *dp)
 		log_err_r(err, "fast path: cannot take its picks back");
 }
 
-int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
-		uint64_t seed)
+int dp_handover(struct dp *dp, const struct dp_kept *k)
 {
 	int err;
 
@@ -398,7 +396,7 @@ int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
 	dp_picks_off(dp);	/* again if done: a few atomics, a syscall */
 	err = dp_hold(dp, true);
 	if (!err)
-		err = dp_keep_save(dp->conf.bpffs, c, n, seed, dp->prog_hash,
+		err = dp_keep_save(dp->conf.bpffs, k, dp->prog_hash,
 				   loop_now());
 	if (err) {
 		dp_hold(dp, false);
@@ -977,6 +975,9 @@ static void dp_load_kept(struct dp *dp)
 	else
 		log_info("data path kept by the previous xdpvsd: %d "
 			 "connections to take over", dp->kept.n);
+	if (dp->kept.stats_unreadable)
+		log_warn("the previous xdpvsd's counters are unreadable: "
+			 "they start from zero");
 }
 
 /*
@@ -1148,7 +1149,7 @@ void dp_close(struct dp *dp)
 	/* The first instance owns the shared maps: detach it last. */
 	for (i = dp->nifs - 1; i >= 0; i--)
 		dp_xdp_detach(&dp->ifs[i].link, dp->keep);
-	free(dp->kept.conns);
+	dp_kept_free(&dp->kept);
 	if (dp->loop) {
 		loop_del(dp->loop, dp_nl_mon_fd(dp->nl));
 		loop_del(dp->loop, dp_nl_req_fd(dp->nl));

@@ -110,9 +110,10 @@ void dp_engine_gone(struct dp *dp);
  * dp_picks_off() before it reads the fast path's events for the last time
  * (the fast path makes no more connections with this engine's picks,
  * include/xdpvs/pick.h; dp_handover() does it again), then
- * dp_handover() with its engine's connections and seed before dp_close():
- * the XDP programs stay attached and forwarding the flows, the maps stay
- * pinned, the connections are saved beside them (keep.h), and what would
+ * dp_handover() with its engine's connections, counters and seed (k,
+ * keep.h) before dp_close(): the XDP programs stay attached and
+ * forwarding the flows, the maps stay pinned, k is saved beside them,
+ * and what would
  * go up to xdpvsd is dropped until the successor is ready
  * (XDPVS_DP_CTL_HOLD, dp.h).  0, -EOPNOTSUPP without a bpf filesystem,
  * or -errno: then nothing is kept.
@@ -121,14 +122,16 @@ void dp_engine_gone(struct dp *dp);
  * directory: the programs attached to its interfaces and their maps (no
  * detach, no gap).  dp_kept() then gives what was saved (NULL otherwise),
  * to build an engine with the same seed; once the engine has its
- * configuration, dp_adopt_begin(), xdpvs_conn_import() of each
- * connection, dp_adopt_end() (flows nobody took are removed, the hold
- * released).
+ * configuration, xdpvs_stats_restore() of each counter, dp_adopt_begin(),
+ * xdpvs_conn_import() of each connection, dp_adopt_end() (flows nobody
+ * took are removed, the hold released).  Before dp_handover(), dp_fold()
+ * puts the fast path's last counts in the engine's counters: the
+ * packets it forwards during the hand-over are the only ones not
+ * counted.
  */
 struct dp_kept;
 void dp_picks_off(struct dp *dp);
-int dp_handover(struct dp *dp, const struct xdpvs_conn_info *c, int n,
-		uint64_t seed);
+int dp_handover(struct dp *dp, const struct dp_kept *k);
 const struct dp_kept *dp_kept(const struct dp *dp);
 void dp_adopt_begin(struct dp *dp);
 void dp_adopt_end(struct dp *dp);

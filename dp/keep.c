@@ -47,29 +47,78 @@ struct keep_rec {
 };
 #define KEEP_REC_V1	offsetof(struct keep_rec, gen)
 
+/* After the records, the counters' section (none from builds before). */
+#define KEEP_STATS_MAGIC 0x53535658	/* "XVSS" */
+struct keep_stats_head {
+	uint32_t magic;
+	uint32_t count;
+};
+
+/* One service's, real server's or the totals' counters and rates. */
+struct keep_stats_rec {
+	uint8_t of;		/* enum dp_kept_stats_of */
+	uint8_t af, protocol, daf;
+	uint32_t fwmark;
+	union xdpvs_addr vaddr, daddr;
+	uint16_t vport, dport;
+	uint32_t pad;
+	struct xdpvs_stats st;
+	struct xdpvs_rates rt;
+};
+_Static_assert(sizeof(struct keep_stats_rec) == 128, "saved counters ABI");
+
 static void keep_path(char *buf, size_t size, const char *bpffs)
 {
 	snprintf(buf, size, "%s/%s/%s", bpffs, XDPVS_PIN_DIR, DP_KEEP_MAP);
 }
 
-/* The stream for c: a new buffer (*len bytes), or NULL. */
-static uint8_t *keep_stream(const struct xdpvs_conn_info *c, int n,
-			    uint64_t seed, uint32_t prog, uint64_t now,
-			    size_t *len)
+/* The counters' section of k at p; past its end. */
+static uint8_t *keep_put_stats(uint8_t *p, const struct dp_kept *k)
+{
+	struct keep_stats_head sh = { .magic = KEEP_STATS_MAGIC,
+				      .count = (uint32_t)k->nstats };
+	int i;
+
+	memcpy(p, &sh, sizeof(sh));
+	p += sizeof(sh);
+	for (i = 0; i < k->nstats; i++) {
+		const struct dp_kept_stats *s = &k->stats[i];
+		struct keep_stats_rec r = {
+			.of = (uint8_t)s->of, .af = (uint8_t)s->svc.af,
+			.protocol = (uint8_t)s->svc.protocol,
+			.daf = (uint8_t)s->dest.af, .fwmark = s->svc.fwmark,
+			.vaddr = s->svc.addr, .daddr = s->dest.addr,
+			.vport = s->svc.port, .dport = s->dest.port,
+			.st = s->st, .rt = s->rt,
+		};
+
+		memcpy(p, &r, sizeof(r));
+		p += sizeof(r);
+	}
+	return p;
+}
+
+/* The stream for k: a new buffer (*len bytes), or NULL. */
+static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
+			    uint64_t now, size_t *len)
 {
 	size_t cap = sizeof(struct keep_head) +
-		     (size_t)n * (sizeof(struct keep_rec) +
-				  XDPVS_PENAME_MAXLEN + XDPVS_PEDATA_MAXLEN);
+		     (size_t)k->n * (sizeof(struct keep_rec) +
+				     XDPVS_PENAME_MAXLEN +
+				     XDPVS_PEDATA_MAXLEN) +
+		     sizeof(struct keep_stats_head) +
+		     (size_t)k->nstats * sizeof(struct keep_stats_rec);
 	uint8_t *b = malloc(cap), *p;
 	struct keep_head h = { .magic = KEEP_MAGIC, .version = KEEP_VERSION,
-			       .count = (uint32_t)n, .prog = prog,
-			       .seed = seed, .saved_at = now };
+			       .count = (uint32_t)k->n, .prog = prog,
+			       .seed = k->seed, .saved_at = now };
+	const struct xdpvs_conn_info *c = k->conns;
 	int i;
 
 	if (!b)
 		return NULL;
 	p = b + sizeof(h);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < k->n; i++) {
 		struct keep_rec r = {
 			.af = c[i].af, .daf = c[i].daf,
 			.protocol = c[i].protocol, .state = c[i].state,
@@ -91,20 +140,20 @@ static uint8_t *keep_stream(const struct xdpvs_conn_info *c, int n,
 		memcpy(p, c[i].pe_data, r.pe_data_len);
 		p += r.pe_data_len;
 	}
+	p = keep_put_stats(p, k);
 	h.len = (uint64_t)(p - b);
 	memcpy(b, &h, sizeof(h));
 	*len = (size_t)h.len;
 	return b;
 }
 
-int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
-		 uint64_t seed, uint32_t prog, uint64_t now)
+int dp_keep_save(const char *bpffs, const struct dp_kept *kept, uint32_t prog,
+		 uint64_t now)
 {
 	char path[PATH_MAX + 32];
 	size_t len, off;
 	uint32_t pages, k;
-	uint8_t *b = keep_stream(c, n, seed, prog, now, &len),
-		page[KEEP_PAGE];
+	uint8_t *b = keep_stream(kept, prog, now, &len), page[KEEP_PAGE];
 	int fd, err = 0;
 
 	if (!b)
@@ -188,6 +237,51 @@ static int keep_read(int fd, uint8_t **out, struct keep_head *h)
 	return 0;
 }
 
+/*
+ * The counters' section from p (the end of the records) into k, if there
+ * is one.  A broken one is left out (k->stats_unreadable): the
+ * connections matter more than their counters.
+ */
+static void keep_parse_stats(const uint8_t *p, const uint8_t *end,
+			     struct dp_kept *k)
+{
+	struct keep_stats_head sh;
+	struct keep_stats_rec r;
+	uint32_t i;
+
+	if (end - p < (ptrdiff_t)sizeof(sh))
+		return;		/* a build before the counters */
+	memcpy(&sh, p, sizeof(sh));
+	p += sizeof(sh);
+	if (sh.magic != KEEP_STATS_MAGIC ||
+	    (size_t)(end - p) / sizeof(r) < sh.count) {
+		k->stats_unreadable = true;
+		return;
+	}
+	k->stats = calloc(sh.count ? sh.count : 1, sizeof(*k->stats));
+	if (!k->stats)
+		return;
+	for (i = 0; i < sh.count; i++, p += sizeof(r)) {
+		struct dp_kept_stats *s = &k->stats[k->nstats];
+
+		memcpy(&r, p, sizeof(r));
+		if (r.of > DP_KEPT_DEST)
+			continue;
+		s->of = (enum dp_kept_stats_of)r.of;
+		s->svc.af = r.af;
+		s->svc.protocol = r.protocol;
+		s->svc.addr = r.vaddr;
+		s->svc.port = r.vport;
+		s->svc.fwmark = r.fwmark;
+		s->dest.af = r.daf;
+		s->dest.addr = r.daddr;
+		s->dest.port = r.dport;
+		s->st = r.st;
+		s->rt = r.rt;
+		k->nstats++;
+	}
+}
+
 /* Parse the records of b into k; time left less elapsed ms. */
 static int keep_parse(const uint8_t *b, const struct keep_head *h,
 		      uint64_t elapsed_ms, struct dp_kept *k)
@@ -233,6 +327,7 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 	}
 	k->n = (int)h->count;
 	k->seed = h->seed;
+	keep_parse_stats(p, end, k);
 	return 0;
 }
 
@@ -255,9 +350,14 @@ int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k)
 		err = keep_parse(b, &h, now > h.saved_at ?
 					(now - h.saved_at) / 1000000 : 0, k);
 	free(b);
-	if (err) {
-		free(k->conns);
-		memset(k, 0, sizeof(*k));
-	}
+	if (err)
+		dp_kept_free(k);
 	return err;
+}
+
+void dp_kept_free(struct dp_kept *k)
+{
+	free(k->conns);
+	free(k->stats);
+	memset(k, 0, sizeof(*k));
 }

@@ -5,7 +5,10 @@
  * bpffs/xdpvs/v3/xdpvs_saved that holds them as a byte stream in pages
  * (a header, then one record per connection or template: addresses,
  * ports, state, flags, time left, generation, persistence engine data;
- * version 1, from before the generation, is read too).  The next
+ * version 1, from before the generation, is read too; then a section of
+ * counters, one record for the totals, each service and real server,
+ * which builds before it leave out and skip: the stream's version is
+ * the same).  The next
  * xdpvsd reads it, unpins it, and imports the connections into its engine
  * (xdpvs_conn_import) once its configuration is loaded.  Saving also
  * carries the engine's seed, so that hashes (the connection table's, the
@@ -24,20 +27,43 @@
 
 #define DP_KEEP_MAP "xdpvs_saved"
 
+/* Whose counters a dp_kept_stats are. */
+enum dp_kept_stats_of {
+	DP_KEPT_TOTAL,		/* the engine's totals */
+	DP_KEPT_SVC,		/* service svc's */
+	DP_KEPT_DEST,		/* its real server dest's */
+};
+
+/* Counters and rates to carry on (xdpvs_stats_restore()): of svc and
+ * dest, only what names them is kept (family, protocol, address, port,
+ * firewall mark). */
+struct dp_kept_stats {
+	enum dp_kept_stats_of of;
+	struct xdpvs_svc_conf svc;
+	struct xdpvs_dest_conf dest;
+	struct xdpvs_stats st;
+	struct xdpvs_rates rt;
+};
+
 /* What a kept data path carries besides its maps. */
 struct dp_kept {
 	struct xdpvs_conn_info *conns;	/* free() */
 	int n;
+	struct dp_kept_stats *stats;	/* free(); none from builds before */
+	int nstats;
+	bool stats_unreadable;	/* there were, broken: left out */
 	uint64_t seed;
 };
 
 /*
- * Save the n connections of c, seed and the attached program's hash prog,
- * at time now (ns, CLOCK_MONOTONIC), pinned under bpffs's pin directory
- * (which the caller holds locked).  0 or -errno.
+ * Save k (its connections, counters and seed) and the attached program's
+ * hash prog, at time now (ns, CLOCK_MONOTONIC), pinned under bpffs's pin
+ * directory (which the caller holds locked).  0 or -errno.
  */
-int dp_keep_save(const char *bpffs, const struct xdpvs_conn_info *c, int n,
-		 uint64_t seed, uint32_t prog, uint64_t now);
+int dp_keep_save(const char *bpffs, const struct dp_kept *k, uint32_t prog,
+		 uint64_t now);
+/* Free what k holds. */
+void dp_kept_free(struct dp_kept *k);
 /* The program hash of the saved state under bpffs; 0 if none. */
 uint32_t dp_keep_prog(const char *bpffs);
 /* Is a saved state pinned under bpffs? */

@@ -396,6 +396,18 @@ int xdpvs_conn_import(struct xdpvs_engine *e,
 
 void xdpvs_total_stats(const struct xdpvs_engine *e, struct xdpvs_stats *st,
 		       struct xdpvs_rates *rt);
+/*
+ * Carry on the counters and rates of another engine (a previous xdpvsd's,
+ * as its listings gave them): those of service svc, of its real server
+ * dest unless NULL, or the engine's totals when svc is NULL, become st
+ * and rt, and count on from there as if never interrupted.  -ESRCH
+ * without such a service, -ENOENT without such a real server.
+ */
+int xdpvs_stats_restore(struct xdpvs_engine *e,
+			const struct xdpvs_svc_conf *svc,
+			const struct xdpvs_dest_conf *dest,
+			const struct xdpvs_stats *st,
+			const struct xdpvs_rates *rt);
 
 /* ---------------------------------------------------------------------
  * Connection synchronisation (ipvsadm --start-daemon): the engine's part.

@@ -16,7 +16,8 @@
 # connection ESTABLISHED past its timeout; a restart with --keep-datapath
 # in the middle of a transfer, of the same build and as an upgrade; the
 # upgrade path (--takeover), from the same build and from another (the
-# new program loaded ahead); a clean exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
+# new program loaded ahead), the counters carried on across each; a
+# clean exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
 # a prerequisite is missing.  XDPVS_OLD_XDPVSD=PATH runs another build's
 # xdpvsd first: the restart is then an upgrade from that build.
 set -u
@@ -189,6 +190,26 @@ small_fetch() {
 		"$(cat "$TMP/small.sha")"
 }
 
+# "Conns InPkts OutPkts" of the service on port $1 and of its real
+# server (two lines), from --stats --exact.
+svc_stats() {
+	adm -Ln --stats --exact | awk -v v="$VIP:$1" '
+		$1 == "TCP" { on = $2 == v }
+		on { print $(NF - 4), $(NF - 3), $(NF - 2) }'
+}
+
+# Every figure of $2 (from svc_stats) at least its figure in $1, and the
+# connections not zero: the counters carried on across a restart ($3).
+stats_carried_on() {
+	python3 -c '
+import sys
+a, b = ([int(x) for x in s.split()] for s in sys.argv[1:3])
+sys.exit(not (len(a) == len(b) == 6 and a[0] > 0 and
+              all(y >= x for x, y in zip(a, b))))' "$1" "$2" && return 0
+	echo "$3: counters before $(echo $1), after $(echo $2)"
+	return 1
+}
+
 # The state of the client's connection to port 8000 in -Lnc, or nothing.
 conn_state() {
 	adm -Lnc | awk -v v="$VIP:8000" '$1 == "TCP" && $5 == v { print $3 }'
@@ -285,11 +306,12 @@ fetch_up() {
 # xdpvsd replaces it with its own (an upgrade's new fast path) in one
 # step, on the same maps.
 case_restart() {
-	local old=$XDPVSD rc t0 id0 id1 log=xdpvsd-2.log name=restart
+	local old=$XDPVSD rc t0 id0 id1 st0 log=xdpvsd-2.log name=restart
 	[ "${1:-}" = upgrade ] && log=xdpvsd-2u.log name=upgrade
 	id0=$(xdp_prog_id)
 	fetch_start $name
 	sleep 1.5
+	st0=$(svc_stats 8000)
 	t0=$(date +%s%N)
 	kill -TERM "$old"
 	wait "$old"
@@ -310,6 +332,7 @@ case_restart() {
 		"to the new xdpvsd serving"
 	grep -q "took over [1-9]" "$TMP/$log" ||
 		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
+	stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1
 	id1=$(xdp_prog_id)
 	# the first xdpvsd of another build (XDPVS_OLD_XDPVSD): an upgrade too
 	if [ "${1:-}" = upgrade ] || [ "$FIRST_BIN" != "$BIN" ]; then
@@ -346,7 +369,7 @@ takeover() {
 # the old one pinned, while that one still serves, and after the
 # hand-over swaps it in for the kept one on the same maps.
 case_takeover() {
-	local id0 id1 log=xdpvsd-3.log name=takeover
+	local id0 id1 st0 log=xdpvsd-3.log name=takeover
 	if [ "${1:-}" = upgrade ]; then
 		log=xdpvsd-3u.log name=upgrade-takeover
 		[ -x "$OTHER_BIN" ] || { echo "$OTHER_BIN not built"; return 1; }
@@ -356,9 +379,11 @@ case_takeover() {
 	id0=$(xdp_prog_id)
 	fetch_start $name
 	sleep 1.5
+	st0=$(svc_stats 8000)
 	takeover $log || return 1
 	grep -q "took over [1-9]" "$TMP/$log" ||
 		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
+	stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1
 	id1=$(xdp_prog_id)
 	if [ "${1:-}" = upgrade ]; then
 		# ours was loaded before the old one let go, and swapped in

@@ -88,6 +88,48 @@ static void estimator_ticks(void **state)
 	assert_int_equal(r.inbps, 0);
 }
 
+/* A previous engine's counters carried on: the service's, its real
+ * server's and the totals, each where it belongs; new traffic adds to
+ * them; unknown service or real server refused. */
+static void stats_restored(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_svc_conf svc = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	struct xdpvs_svc_conf other = et_svc_conf("tcp 198.18.100.2 80", "rr");
+	struct xdpvs_dest_conf d = et_dest_conf("198.18.1.2 80", 'm', 1);
+	struct xdpvs_dest_conf nod = et_dest_conf("198.18.1.3 80", 'm', 1);
+	const struct xdpvs_stats s_svc = { 7, 70, 60, 7000, 6000 },
+				 s_dest = { 5, 50, 40, 5000, 4000 },
+				 s_tot = { 9, 90, 80, 9000, 8000 };
+	const struct xdpvs_rates r = { 1, 2, 3, 4, 5 };
+	struct xdpvs_svc_info *si;
+	struct xdpvs_stats st;
+	struct xdpvs_rates rt;
+
+	assert_int_equal(xdpvs_stats_restore(t->e, &svc, NULL, &s_svc, &r), 0);
+	assert_int_equal(xdpvs_stats_restore(t->e, &svc, &d, &s_dest, &r), 0);
+	assert_int_equal(xdpvs_stats_restore(t->e, NULL, NULL, &s_tot, &r), 0);
+	assert_int_equal(xdpvs_stats_restore(t->e, &other, NULL, &s_svc, &r),
+			 -ESRCH);
+	assert_int_equal(xdpvs_stats_restore(t->e, &svc, &nod, &s_dest, &r),
+			 -ENOENT);
+	syn_at(t, 1, 1);	/* one more connection, one packet of 40 */
+	assert_int_equal(xdpvs_svc_info_get(t->e, &si), 1);
+	assert_int_equal(si[0].stats.conns, 8);
+	assert_int_equal(si[0].stats.inpkts, 71);
+	assert_int_equal(si[0].stats.inbytes, 7040);
+	assert_int_equal(si[0].stats.outpkts, 60);
+	assert_memory_equal(&si[0].rates, &r, sizeof(r));
+	assert_int_equal(si[0].num_dests, 1);
+	assert_int_equal(si[0].dests[0].stats.conns, 6);
+	assert_int_equal(si[0].dests[0].stats.outbytes, 4000);
+	xdpvs_svc_info_free(si, 1);
+	xdpvs_total_stats(t->e, &st, &rt);
+	assert_int_equal(st.conns, 10);
+	assert_int_equal(st.inpkts, 91);
+	assert_memory_equal(&rt, &r, sizeof(r));
+}
+
 static void sysctl_by_name(void **state)
 {
 	struct et *t = *state;
@@ -128,6 +170,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(table_full_drops, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(estimator_ticks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stats_restored, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(sysctl_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(time_never_goes_back, setup,

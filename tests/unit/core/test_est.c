@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "../../../core/est.h"
@@ -82,12 +83,47 @@ static void zero(void **state)
 	assert_int_equal(s.est.inpps, (7 << 9) >> 2);
 }
 
+/* A previous engine's counters and rates carried on: read back as they
+ * were, and the next tick folds only what came after into the rate. */
+static void restore(void **state)
+{
+	const struct xdpvs_stats st0 = { .conns = 40, .inpkts = 1000,
+					 .outpkts = 900, .inbytes = 64000,
+					 .outbytes = 90000 };
+	const struct xdpvs_rates r0 = { .cps = 3, .inpps = 29, .outpps = 22,
+					.inbps = 1250, .outbps = 7 };
+	struct xdpvs_stats_est s;
+	struct xdpvs_stats st;
+	struct xdpvs_rates r;
+
+	memset(&s, 0xa5, sizeof(s));	/* whatever was there before */
+	xdpvs_est_restore(&s, &st0, &r0);
+	xdpvs_est_read(&s, &st, &r);
+	assert_memory_equal(&st, &st0, sizeof(st));
+	assert_memory_equal(&r, &r0, sizeof(r));
+	/* 100 more packets in 2 s: rate 51200 against avg 29 << 10 =
+	 * 29696: 29696 + (21504 >> 2) = 35072, shown (35072+511)>>10 = 34;
+	 * no traffic out: 22528 - 5632 = 16896, shown 16 */
+	tick_with(&s, 0, 100, 0);
+	xdpvs_est_read(&s, &st, &r);
+	assert_int_equal(st.inpkts, 1100);
+	assert_int_equal(s.est.inpps, 35072);
+	assert_int_equal(r.inpps, 34);
+	assert_int_equal(s.est.outpps, 16896);
+	assert_int_equal(r.outpps, 16);
+	/* -Z afterwards zeroes from there */
+	xdpvs_est_zero(&s);
+	xdpvs_est_read(&s, &st, NULL);
+	assert_int_equal(st.inpkts, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_ticks),
 		cmocka_unit_test(decay),
 		cmocka_unit_test(zero),
+		cmocka_unit_test(restore),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,8 @@
  * private mount): what is saved comes back (generation and persistence
  * data included, times less the time elapsed) and the pin goes; a
  * version 1 stream (the previous build's, without generations) is read;
+ * counters come back too, and a broken counters' section is left out
+ * while the connections come back;
  * a broken one (bad magic, unknown version, records cut short, a length
  * past the end) is refused with -EINVAL, never read past its end, and
  * removed all the same.
@@ -93,16 +95,57 @@ static struct xdpvs_conn_info conn(uint16_t cport, uint32_t gen)
 	return c;
 }
 
+/* Counters of the totals, a service and an IPv6 real server of it. */
+static void three_stats(struct dp_kept_stats st[3])
+{
+	memset(st, 0, 3 * sizeof(*st));
+	st[0].of = DP_KEPT_TOTAL;
+	st[0].st = (struct xdpvs_stats){ 9, 90, 80, 9000, 8000 };
+	st[1].of = DP_KEPT_SVC;
+	st[1].svc.af = AF_INET6;
+	st[1].svc.protocol = IPPROTO_UDP;
+	inet_pton(AF_INET6, "2001:db8::100", &st[1].svc.addr);
+	st[1].svc.port = htons(53);
+	st[1].st = (struct xdpvs_stats){ 7, 70, 60, 7000, 6000 };
+	st[1].rt = (struct xdpvs_rates){ 1, 2, 3, 4, 5 };
+	st[2] = st[1];
+	st[2].of = DP_KEPT_DEST;
+	st[2].dest.af = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:1::2", &st[2].dest.addr);
+	st[2].dest.port = htons(5353);
+	st[2].st.conns = 5;
+	st[2].rt.outbps = 1ULL << 40;
+}
+
+/* The pinned stream's first page (tests' streams fit in one). */
+static void read_page(uint8_t page[4096])
+{
+	char path[PATH_MAX];
+	uint32_t k = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
+		 DP_KEEP_MAP);
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, page), 0);
+	close(fd);
+	unlink(path);
+}
+
 static void saved_comes_back(void **state)
 {
 	struct xdpvs_conn_info c[2] = { conn(40000, 7), conn(40001, 9) };
-	struct dp_kept k;
+	struct dp_kept_stats st[3];
+	struct dp_kept k = { .conns = c, .n = 2, .stats = st, .nstats = 3,
+			     .seed = 0x1234 };
+	int i;
 
+	three_stats(st);
 	strcpy(c[1].pe_name, "sip");
 	memcpy(c[1].pe_data, "call\0id", 7);
 	c[1].pe_data_len = 7;
-	assert_int_equal(dp_keep_save(bpffs, c, 2, 0x1234, 0xabcd, 1000000000),
-			 0);
+	assert_int_equal(dp_keep_save(bpffs, &k, 0xabcd, 1000000000), 0);
 	assert_int_equal(dp_keep_prog(bpffs), 0xabcd);
 	assert_true(dp_keep_found(bpffs));
 	assert_int_equal(dp_keep_load(bpffs, 3000000000, &k), 0);
@@ -115,7 +158,60 @@ static void saved_comes_back(void **state)
 	assert_int_equal(k.conns[0].expires_ms, 900000 - 2000);
 	assert_string_equal(k.conns[1].pe_name, "sip");
 	assert_memory_equal(k.conns[1].pe_data, "call", 4);
-	free(k.conns);
+	assert_int_equal(k.nstats, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(k.stats[i].of, st[i].of);
+		assert_int_equal(k.stats[i].svc.af, st[i].svc.af);
+		assert_int_equal(k.stats[i].svc.protocol, st[i].svc.protocol);
+		assert_memory_equal(&k.stats[i].svc.addr, &st[i].svc.addr, 16);
+		assert_int_equal(k.stats[i].svc.port, st[i].svc.port);
+		assert_int_equal(k.stats[i].svc.fwmark, st[i].svc.fwmark);
+		assert_int_equal(k.stats[i].dest.af, st[i].dest.af);
+		assert_memory_equal(&k.stats[i].dest.addr, &st[i].dest.addr,
+				    16);
+		assert_int_equal(k.stats[i].dest.port, st[i].dest.port);
+		assert_memory_equal(&k.stats[i].st, &st[i].st,
+				    sizeof(st[i].st));
+		assert_memory_equal(&k.stats[i].rt, &st[i].rt,
+				    sizeof(st[i].rt));
+	}
+	dp_kept_free(&k);
+	assert_null(k.conns);
+}
+
+/* A counters' section that does not hold together is left out: the
+ * connections come back all the same. */
+static void broken_counters_keep_the_connections(void **state)
+{
+	struct xdpvs_conn_info c[1] = { conn(40000, 7) };
+	struct dp_kept_stats st[3];
+	struct dp_kept k = { .conns = c, .n = 1, .stats = st, .nstats = 3 };
+	uint8_t page[4096];
+	uint64_t len;
+	size_t sec;
+	int how;
+
+	three_stats(st);
+	for (how = 0; how < 2; how++) {
+		assert_int_equal(dp_keep_save(bpffs, &k, 1, 1000000000), 0);
+		read_page(page);
+		memcpy(&len, page + 32, sizeof(len));	/* the header's len */
+		sec = (size_t)len - 8 - 3 * 128;
+		if (how == 0)
+			page[sec] ^= 1;			/* its magic */
+		else
+			page[sec + 4] = 4;		/* 4 records of 3 */
+		pin_stream(page, (size_t)len);
+		assert_int_equal(dp_keep_load(bpffs, 1000000000, &k), 0);
+		assert_int_equal(k.n, 1);
+		assert_int_equal(k.conns[0].gen, 7);
+		assert_int_equal(k.nstats, 0);
+		assert_null(k.stats);
+		assert_true(k.stats_unreadable);
+		dp_kept_free(&k);
+		k = (struct dp_kept){ .conns = c, .n = 1, .stats = st,
+				      .nstats = 3 };
+	}
 }
 
 /* A version 1 stream of one connection; *len its length. */
@@ -154,7 +250,9 @@ static void version_1_is_read(void **state)
 	assert_int_equal(k.conns[0].state, 1);
 	assert_int_equal(k.conns[0].expires_ms, 900000);
 	assert_int_equal(k.conns[0].gen, 0);	/* a new one, then */
-	free(k.conns);
+	assert_int_equal(k.nstats, 0);		/* no counters then */
+	assert_false(k.stats_unreadable);
+	dp_kept_free(&k);
 }
 
 static void refused(const uint8_t *b, size_t len)
@@ -207,6 +305,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(saved_comes_back),
+		cmocka_unit_test(broken_counters_keep_the_connections),
 		cmocka_unit_test(version_1_is_read),
 		cmocka_unit_test(broken_streams_are_refused),
 	};

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Hitless restart, the engine's side (handover.h).  Counters go with the
+ * connections, so that `xdpvsadm -L --stats/--rate` carry on across an
+ * upgrade as the kernel's do across a restart of keepalived: the totals,
+ * each service's and each real server's, found again by what names them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <xdpvs/engine.h>
+
+#include "dp/dp.h"
+#include "dp/keep.h"
+#include "handover.h"
+#include "log.h"
+#include "loop.h"
+
+/* The engine's counters, its services' and their real servers', into
+ * *out (free()); how many, or -ENOMEM. */
+static int handover_stats(struct xdpvs_engine *e, struct dp_kept_stats **out)
+{
+	struct xdpvs_svc_info *si;
+	struct dp_kept_stats *s;
+	int n = xdpvs_svc_info_get(e, &si), i, k = 1;
+	size_t total = 1;
+	uint32_t j;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++)
+		total += 1 + si[i].num_dests;
+	s = calloc(total, sizeof(*s));
+	if (!s) {
+		xdpvs_svc_info_free(si, n);
+		return -ENOMEM;
+	}
+	s[0].of = DP_KEPT_TOTAL;
+	xdpvs_total_stats(e, &s[0].st, &s[0].rt);
+	for (i = 0; i < n; i++) {
+		s[k] = (struct dp_kept_stats){ .of = DP_KEPT_SVC,
+					       .svc = si[i].conf,
+					       .st = si[i].stats,
+					       .rt = si[i].rates };
+		k++;
+		for (j = 0; j < si[i].num_dests; j++, k++)
+			s[k] = (struct dp_kept_stats){
+				.of = DP_KEPT_DEST, .svc = si[i].conf,
+				.dest = si[i].dests[j].conf,
+				.st = si[i].dests[j].stats,
+				.rt = si[i].dests[j].rates };
+	}
+	xdpvs_svc_info_free(si, n);
+	*out = s;
+	return k;
+}
+
+void handover_leave(struct dp *dp, struct xdpvs_engine *e, uint64_t seed)
+{
+	struct dp_kept k = { .seed = seed };
+	int err;
+
+	dp_picks_off(dp);	/* from now on, SYNs go up (held) */
+	dp_events(dp);		/* the connections as the fast path left them */
+	dp_fold(dp);		/* and what it forwarded, counted */
+	k.n = xdpvs_conn_info_get(e, loop_now(), &k.conns);
+	err = k.n < 0 ? k.n : 0;
+	if (!err) {
+		k.nstats = handover_stats(e, &k.stats);
+		err = k.nstats < 0 ? k.nstats : 0;
+	}
+	if (!err)
+		err = dp_handover(dp, &k);
+	if (err)
+		log_err_r(err, "cannot keep the data path: removing it");
+	else
+		log_info("data path kept with %d connections for the next "
+			 "xdpvsd", k.n);
+	dp_kept_free(&k);	/* its arrays: the counts do not matter */
+}
+
+void handover_adopt(struct dp *dp, struct xdpvs_engine *e,
+		    const struct dp_kept *k)
+{
+	int i, ok = 0, gone = 0, other = 0, err;
+
+	xdpvs_engine_tick(e, loop_now());	/* the clock starts */
+	/* Counters first: what the connections' events add comes after. */
+	for (i = 0; i < k->nstats; i++) {
+		const struct dp_kept_stats *s = &k->stats[i];
+
+		err = xdpvs_stats_restore(e, s->of == DP_KEPT_TOTAL ? NULL :
+							&s->svc,
+					  s->of == DP_KEPT_DEST ? &s->dest :
+								  NULL,
+					  &s->st, &s->rt);
+		ok += !err;
+	}
+	if (k->nstats)
+		log_info("counters of %d of %d services, real servers and "
+			 "totals carried on", ok, k->nstats);
+	ok = 0;
+	dp_adopt_begin(dp);
+	for (i = 0; i < k->n; i++) {
+		err = xdpvs_conn_import(e, &k->conns[i]);
+		if (!err)
+			ok++;
+		else if (err == -ENOENT)
+			gone++;
+		else
+			other++;
+	}
+	dp_adopt_end(dp);
+	log_info("took over %d connections (%d without their service or "
+		 "real server, %d refused)", ok, gone, other);
+}
