@@ -3,7 +3,7 @@
  * xdpvsd's control socket (control.h), after OpenBSD relayd's control.c:
  * a Unix stream socket made under umask 077 and chmod 0600 before listen,
  * non-blocking clients served from the event loop, each request decoded
- * by ctl/proto.c into a fixed struct and dispatched through a
+ * by ctl/proto_decode.c into a fixed struct and dispatched through a
  * { type, flags, handler } table.
  *
  * A client has a read buffer of XDPVS_CTL_REQ_MAX bytes and one reply in

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tests of ctl/proto.c, the control protocol: every request type and
+ * Tests of ctl/proto*.c, the control protocol: every request type and
  * every reply with data survives encode + decode unchanged (the golden
  * configuration serves as the service table); commands map to the right
  * requests; and a corpus of malformed requests and replies (not JSON,
