@@ -26,6 +26,7 @@ BUILD=${XDPVS_BUILD:-build}
 BIN=$BUILD/xdpvsd
 FIRST_BIN=${XDPVS_OLD_XDPVSD:-$BIN}	# the first daemon's
 OTHER_BIN=$BUILD/tests/other/xdpvsd	# this one as another build (mk/rules.mk)
+OLD_BIN=$FIRST_BIN			# the running daemon's, until a restart
 ADM=$BUILD/xdpvsadm
 LAB="$(cd "$(dirname "$0")" && pwd)/fastpath-lab.py"
 SUF=$$
@@ -306,7 +307,8 @@ fetch_up() {
 # xdpvsd replaces it with its own (an upgrade's new fast path) in one
 # step, on the same maps.
 case_restart() {
-	local old=$XDPVSD rc t0 id0 id1 st0 log=xdpvsd-2.log name=restart
+	local old=$XDPVSD old_bin=$OLD_BIN rc t0 id0 id1 st0 log=xdpvsd-2.log
+	local name=restart
 	[ "${1:-}" = upgrade ] && log=xdpvsd-2u.log name=upgrade
 	id0=$(xdp_prog_id)
 	fetch_start $name
@@ -332,7 +334,11 @@ case_restart() {
 		"to the new xdpvsd serving"
 	grep -q "took over [1-9]" "$TMP/$log" ||
 		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
-	stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1
+	# (not from an XDPVS_OLD_XDPVSD that may predate saving them)
+	if [ "$old_bin" = "$BIN" ]; then
+		stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1
+	fi
+	OLD_BIN=$BIN
 	id1=$(xdp_prog_id)
 	# the first xdpvsd of another build (XDPVS_OLD_XDPVSD): an upgrade too
 	if [ "${1:-}" = upgrade ] || [ "$FIRST_BIN" != "$BIN" ]; then
