@@ -4,7 +4,8 @@
  * TCP SYN or a UDP datagram that matched no flow, or a SYN reusing a
  * closed connection's port, takes its service's next pick; fp_pick()
  * installs its flows from the pick's template and reserves its event,
- * fp_pick_end() submits the event or takes the flows back.
+ * fp_pick_end() submits the event or takes the flows back and gives the
+ * pick back (fp_pick_unused()).
  *
  * A piece of bpf/xdpvs.bpf.c (one compilation unit): included once,
  * after fastpath.h.
@@ -190,6 +191,22 @@ static __always_inline void fp_pick_save_reply(struct fp_pick_scratch *s)
 		__builtin_memcpy(&s->old_rv, o, sizeof(s->old_rv));
 }
 
+/* Pick pk, taken for SYN p but not used (the SYN goes up), given back
+ * to the engine in p's reserved event ev (XDPVS_FLOW_EV_UNUSED): the
+ * engine reads it before the SYN and schedules the SYN with it, as IPVS
+ * would have (pick.h).  No wake-up: the SYN's is coming. */
+static __always_inline void fp_pick_unused(const struct fp_pkt *p,
+					   const struct xdpvs_pick *pk,
+					   struct xdpvs_flow_event_new *ev)
+{
+	__builtin_memset(ev, 0, sizeof(*ev));
+	__builtin_memcpy(&ev->ev.key, &p->key, sizeof(ev->ev.key));
+	ev->ev.gen = pk->gen;
+	ev->ev.type = XDPVS_FLOW_EV_UNUSED;
+	ev->dest_idx = pk->dest_idx;
+	bpf_ringbuf_submit(ev, BPF_RB_NO_WAKEUP);
+}
+
 /* Take back the flows a pick installed for SYN p (scratch s): the
  * client's and, with nat, the real server's at s->rk; deleted, or for a
  * reused port (s->reuse) what was there put back. */
@@ -251,15 +268,18 @@ fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
 	ev = bpf_ringbuf_reserve(&xdpvs_events, sizeof(*ev), 0);
 	if (!ev)
 		return NULL;
-	if (fp_pick_take(r, &s->pk, &s->wake) ||
-	    fp_pick_value(p, &s->pk, &s->cv))
-		goto discard;
+	if (fp_pick_take(r, &s->pk, &s->wake)) {
+		bpf_ringbuf_discard(ev, 0);
+		return NULL;
+	}
+	if (fp_pick_value(p, &s->pk, &s->cv))
+		goto unused;
 	fp_pick_event(ctx, data, s->mtu, p, &s->cv, ev);
 	/* A reused port's flow must still be there: if the engine removed
 	 * it meanwhile, it is the engine's to see the SYN. */
 	if (bpf_map_update_elem(&xdpvs_flows, &p->key, &s->cv,
 				reuse ? BPF_EXIST : BPF_NOEXIST))
-		goto discard;
+		goto unused;
 	if (s->cv.action == XDPVS_FLOW_DNAT) {
 		fp_pick_reply(p, s, ev);
 		if (reuse)
@@ -277,8 +297,8 @@ fp_pick(struct xdp_md *ctx, const struct fp_pkt *p,
 	}
 undo:
 	fp_pick_undo(p, s, nat);
-discard:
-	bpf_ringbuf_discard(ev, 0);
+unused:
+	fp_pick_unused(p, &s->pk, ev);
 	return NULL;
 }
 
@@ -297,10 +317,13 @@ static __always_inline int fp_pick_end(const struct fp_pkt *p,
 	/* Without s (cannot happen: a per-CPU array's slot 0) the flows
 	 * stay, for the engine to check against the discarded event's
 	 * absence as against any flow. */
-	if (err || !s) {
-		if (s)
-			fp_pick_undo(p, s, v->action == XDPVS_FLOW_DNAT);
+	if (!s) {
 		bpf_ringbuf_discard(ev, 0);
+		return -1;
+	}
+	if (err) {
+		fp_pick_undo(p, s, v->action == XDPVS_FLOW_DNAT);
+		fp_pick_unused(p, &s->pk, ev);
 		return -1;
 	}
 	bpf_ringbuf_submit(ev, s->wake);

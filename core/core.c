@@ -743,11 +743,14 @@ int xdpvs_core_flow_new(struct xdpvs_engine *e,
 	struct xdpvs_dest *d;
 	struct xdpvs_conn *cp;
 
-	if (n->ev.type != XDPVS_FLOW_EV_NEW ||
+	if ((n->ev.type != XDPVS_FLOW_EV_NEW &&
+	     n->ev.type != XDPVS_FLOW_EV_UNUSED) ||
 	    (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP) ||
 	    (k->af != AF_INET && k->af != AF_INET6))
 		return -EINVAL;
 	svc = xdpvs_svc_find(e, k->af, 0, k->proto, &k->daddr, k->dport);
+	if (n->ev.type == XDPVS_FLOW_EV_UNUSED)
+		return xdpvs_pick_given_back(e, svc, n);
 	d = xdpvs_pick_dest(e, svc, n);
 	if (!d)
 		goto undo;

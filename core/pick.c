@@ -43,11 +43,19 @@
 
 #define PICK_FTPPORT htons(21)
 
+#define PICK_BACK_MAX 16	/* picks given back, waiting to be used */
+
 /* A service's published choices (svc->pick). */
 struct xdpvs_pick_ahead {
 	uint32_t ring;		/* its ring, 1 .. XDPVS_PICK_RINGS - 1 */
 	uint32_t n;		/* choices published; 0: none to take */
 	uint32_t seen;		/* NEW events applied since */
+	/* Picks the fast path gave back, oldest first, to use before the
+	 * ring's next; those with a gen below back_gen were made before
+	 * the last change and are refused. */
+	uint32_t nback;
+	uint32_t back_gen;
+	struct xdpvs_pick back[PICK_BACK_MAX];
 	uint8_t state[];	/* scheduler state before the first choice
 				 * and after each: (SLOTS + 1) x state_size */
 };
@@ -127,12 +135,20 @@ static int pick_ring_get(struct xdpvs_engine *e)
 	return -ENOSPC;
 }
 
-void xdpvs_pick_take(struct xdpvs_engine *e, struct xdpvs_svc *svc)
+/* xdpvs_pick_take(); change: before a change of what the scheduler
+ * would choose (not a refill), which the picks given back do not
+ * survive. */
+static void pick_take(struct xdpvs_engine *e, struct xdpvs_svc *svc,
+		      bool change)
 {
 	struct xdpvs_pick_ahead *pa = svc->pick;
 	uint32_t used;
 
 	e->pick_dirty = true;
+	if (pa && change) {
+		pa->nback = 0;
+		pa->back_gen = e->conn_gen + 1;
+	}
 	if (!pa || !pa->n)
 		return;
 	/* none: the engine is being freed, the data path resets */
@@ -143,6 +159,11 @@ void xdpvs_pick_take(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 	svc->sched->restore(svc, pick_state(svc, used));
 	pa->n = 0;
 	pa->seen = 0;
+}
+
+void xdpvs_pick_take(struct xdpvs_engine *e, struct xdpvs_svc *svc)
+{
+	pick_take(e, svc, true);
 }
 
 void xdpvs_pick_take_all(struct xdpvs_engine *e)
@@ -244,6 +265,7 @@ static struct xdpvs_pick_ahead *pick_ahead_get(struct xdpvs_engine *e,
 		return NULL;
 	}
 	pa->ring = (uint32_t)ring;
+	pa->back_gen = e->conn_gen + 1;
 	svc->pick = pa;
 	return pa;
 }
@@ -322,8 +344,35 @@ void xdpvs_pick_seen(struct xdpvs_engine *e, struct xdpvs_svc *svc)
 
 	if (!pa || !pa->n || ++pa->seen < (pa->n + 1) / 2)
 		return;
-	xdpvs_pick_take(e, svc);
+	pick_take(e, svc, false);
 	xdpvs_pick_fill(e, svc);
+}
+
+int xdpvs_pick_given_back(struct xdpvs_engine *e, struct xdpvs_svc *svc,
+			  const struct xdpvs_flow_event_new *n)
+{
+	struct xdpvs_pick_ahead *pa = svc ? svc->pick : NULL;
+
+	/* gens wrap: serial-number order */
+	if (!pa || (int32_t)(n->ev.gen - pa->back_gen) < 0 ||
+	    pa->nback == PICK_BACK_MAX)
+		return -ESTALE;
+	pa->back[pa->nback].gen = n->ev.gen;
+	pa->back[pa->nback].dest_idx = n->dest_idx;
+	pa->back[pa->nback].pad = 0;
+	pa->nback++;
+	return 0;
+}
+
+/* The oldest pick given back, if any, into *pk. */
+static bool pick_back_pop(struct xdpvs_pick_ahead *pa, struct xdpvs_pick *pk)
+{
+	if (!pa->nback)
+		return false;
+	*pk = pa->back[0];
+	pa->nback--;
+	memmove(pa->back, pa->back + 1, pa->nback * sizeof(pa->back[0]));
+	return true;
 }
 
 struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
@@ -333,6 +382,13 @@ struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
 	struct xdpvs_dest *d;
 	struct xdpvs_pick pk;
 
+	if (pa && pick_back_pop(pa, &pk)) {
+		/* given back since the last change: its real server the
+		 * same */
+		d = pk.dest_idx ? e->slot_dest[pk.dest_idx] : NULL;
+		if (d && d->svc == svc)
+			return d;
+	}
 	if (!pa || !pa->n || !e->env.pick_next ||
 	    e->env.pick_next(e->env.ctx, pa->ring, &pk))
 		return NULL;

@@ -38,11 +38,16 @@ struct xdpvs_dest *xdpvs_pick_dest(struct xdpvs_engine *e,
 const struct xdpvs_flow_value *xdpvs_pick_tmpl(const struct xdpvs_dest *d);
 /* A NEW event of svc was applied: publish more when half are used. */
 void xdpvs_pick_seen(struct xdpvs_engine *e, struct xdpvs_svc *svc);
-/* The engine scheduling a connection to svc itself: the next of svc's
- * published picks, taken as the fast path takes one; NULL when it has
- * none left (take back, schedule, fill). */
+/* The engine scheduling a connection to svc itself: a pick given back,
+ * else the next of svc's published picks, taken as the fast path takes
+ * one; NULL when it has none left (take back, schedule, fill). */
 struct xdpvs_dest *xdpvs_pick_use(struct xdpvs_engine *e,
 				  struct xdpvs_svc *svc);
+/* A pick of svc the fast path took and could not use (UNUSED event n):
+ * kept for xdpvs_pick_use() to give first.  0, or -ESTALE when it is of
+ * choices taken back since (or too many are waiting). */
+int xdpvs_pick_given_back(struct xdpvs_engine *e, struct xdpvs_svc *svc,
+			  const struct xdpvs_flow_event_new *n);
 /* d is freed: its template copy goes. */
 void xdpvs_pick_dest_free(struct xdpvs_dest *d);
 

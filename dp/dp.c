@@ -104,6 +104,7 @@ static const char *const dp_stat_names[DP_STAT_MAX] = {
 	[DP_EVENTS] = "events",
 	[DP_EVENTS_STALE] = "events_stale",
 	[DP_EVENTS_NEW] = "events_new",
+	[DP_EVENTS_UNUSED] = "events_unused",
 };
 
 static const char *const dp_xdp_stat_names[XDPVS_DP_STAT_MAX] = {
@@ -262,7 +263,8 @@ struct xdpvs_env dp_env(struct dp *dp)
 	};
 }
 
-/* A connection the fast path made with a pick: 0 or -errno. */
+/* A connection the fast path made with a pick, or a pick it gives back:
+ * 0 or -errno. */
 static int dp_event_new(struct dp *dp, const void *data, size_t len)
 {
 	if (len < sizeof(struct xdpvs_flow_event_new))
@@ -278,9 +280,11 @@ static int dp_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*ev) || !dp->e)
 		dp->st[DP_EVENTS_STALE]++;
-	else if (ev->type == XDPVS_FLOW_EV_NEW)
+	else if (ev->type == XDPVS_FLOW_EV_NEW ||
+		 ev->type == XDPVS_FLOW_EV_UNUSED)
 		dp->st[dp_event_new(dp, data, len) ? DP_EVENTS_STALE :
-						     DP_EVENTS_NEW]++;
+		       ev->type == XDPVS_FLOW_EV_NEW ? DP_EVENTS_NEW :
+						       DP_EVENTS_UNUSED]++;
 	else if (xdpvs_engine_flow_event(dp->e, dp->now, ev))
 		dp->st[DP_EVENTS_STALE]++;
 	else

@@ -67,6 +67,7 @@ enum dp_stat {
 				 * (handshakes, FINs, RSTs) */
 	DP_EVENTS_STALE,	/* ... found stale (told twice, moved on) */
 	DP_EVENTS_NEW,		/* connections it made with a pick */
+	DP_EVENTS_UNUSED,	/* picks it took and gave back */
 	DP_STAT_MAX,
 };
 

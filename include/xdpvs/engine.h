@@ -242,7 +242,10 @@ int xdpvs_engine_flow_event(struct xdpvs_engine *e, uint64_t now,
  * more picks when the service's are running low.  Runs due timers first.
  * 0; -ESTALE when it cannot be made (no such service or real server any
  * more, the table full): its flows are removed; -EINVAL for an event not
- * understood.
+ * understood.  The same layout of type XDPVS_FLOW_EV_UNUSED gives back a
+ * pick the fast path took and could not use (its SYN goes up): the
+ * engine takes it first for the next connection to that service it
+ * schedules itself (0; -ESTALE when it cannot be used any more).
  */
 int xdpvs_engine_flow_new(struct xdpvs_engine *e, uint64_t now,
 			  const struct xdpvs_flow_event_new *ev);

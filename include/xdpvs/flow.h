@@ -192,6 +192,9 @@ enum xdpvs_flow_event_type {
 	XDPVS_FLOW_EV_RST = 3,		/* a RST (without SYN) */
 	XDPVS_FLOW_EV_NEW = 4,		/* a SYN the fast path scheduled
 					 * (struct xdpvs_flow_event_new) */
+	XDPVS_FLOW_EV_UNUSED = 5,	/* a pick it took and gives back:
+					 * its SYN goes up (pick.h; gen and
+					 * dest_idx of the layout above) */
 };
 /* Or'ed into the type: the packet was the real server's (NAT). */
 #define XDPVS_FLOW_EV_REPLY	0x100

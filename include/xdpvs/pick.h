@@ -45,8 +45,14 @@
  * the flow says; submit the event.  Below, "SYN" stands for either.
  * Anything missing (no pick left, ring full, an insert refused, TTL <= 1,
  * a template it cannot apply or a SYN above its MTU) sends the SYN up as
- * before, taking back what it installed; a pick taken then is lost (the
- * engine's sequence skips it).  The event wakes xdpvsd every
+ * before, taking back what it installed; a pick taken then is given back
+ * in the event reserved for it (XDPVS_FLOW_EV_UNUSED, its gen and
+ * dest_idx), which the engine reads before the SYN: the next connection
+ * of that service it schedules itself, that SYN's, takes the given-back
+ * pick first, so the sequence is IPVS's still (a datagram too big for
+ * the way, say, would otherwise skip a real server each time: with two,
+ * every such flow would go to the same one).  Picks given back before a
+ * change that takes the ring back are dropped.  The event wakes xdpvsd every
  * XDPVS_PICK_WAKE picks and at the last of a set: the events of that
  * many connections wait in the ring at most, and the engine, which
  * publishes the next set once half of this one is used, does so before

@@ -12,7 +12,8 @@
  * XDPVS_FLOW_EV_NEW event, the counters.  And what must still go up: a
  * set exhausted, SYN+ACK and ACK, the FTP data port, a ring handed to
  * another service, a SYN of an existing flow, a real server's flow that
- * cannot be installed (nothing left behind).  A client reusing the port
+ * cannot be installed or a datagram too big for its way (nothing left
+ * behind, the pick given back in an XDPVS_FLOW_EV_UNUSED event).  A client reusing the port
  * of a connection closed both ways (FIN marks): its SYN takes a pick
  * too, over the closed connection's flows, and what was there is put
  * back when it goes up after all.  The first datagram of a UDP flow is
@@ -752,8 +753,25 @@ static void second_set(void **state)
 	assert_true(ring_next() == (XDPVS_PICK_SET | 1));
 }
 
+/* The pick taken for the client on port cport, given back: one
+ * XDPVS_FLOW_EV_UNUSED event with its gen and real server (pick.h). */
+static void assert_given_back(const struct svc_case *c, uint16_t cport,
+			      uint32_t gen, int i)
+{
+	struct xdpvs_flow_key k = client_key(c, cport);
+	struct xdpvs_flow_event_new exp;
+
+	assert_int_equal(events_read(), 1);
+	memset(&exp, 0, sizeof(exp));
+	exp.ev.key = k;
+	exp.ev.gen = gen;
+	exp.ev.type = XDPVS_FLOW_EV_UNUSED;
+	exp.dest_idx = c->tmpl[i].dest_idx;
+	assert_memory_equal(&ev[0], &exp, sizeof(exp));
+}
+
 /* The real server's flow cannot go in (an entry is there): the SYN goes
- * up, the client's flow is taken back, no event; the pick is lost. */
+ * up, the client's flow is taken back, and the pick is given back. */
 static void reply_flow_refused(void **state)
 {
 	struct svc_case *c = &nat_case;
@@ -782,9 +800,35 @@ static void reply_flow_refused(void **state)
 	flow_get(&rk, &v);
 	assert_memory_equal(&v, &old, sizeof(v));
 	assert_int_equal(flow_count(), 1);
-	assert_int_equal(events_read(), 0);
+	assert_given_back(c, 40000, 100, 0);
 	assert_int_equal(ring_next(), 1);
 	/* the next SYN takes the next pick */
+	syn_picked(c, 40001, 1, 101);
+}
+
+/* A datagram too big for its real server's way (a template's MTU) goes
+ * up, for the engine to fragment or refuse, and gives its pick back:
+ * that pick is the datagram's still when the engine schedules it. */
+static void too_big_gives_pick_back(void **state)
+{
+	struct svc_case *c = &udp_case;
+	struct xdpvs_flow_value t;
+	uint32_t slot;
+	struct tb_pkt p;
+
+	svc_setup(c);
+	publish(c, 2);
+	t = c->tmpl[0];
+	t.mtu = 40;			/* the datagram is 44 bytes */
+	slot = t.dest_idx;
+	assert_int_equal(bpf_map__update_elem(skel->maps.xdpvs_pick_tm,
+					      &slot, sizeof(slot), &t,
+					      sizeof(t), 0), 0);
+	p = syn(c, 40000, 0);
+	passed_up(&p);
+	assert_int_equal(flow_count(), 0);
+	assert_int_equal(ring_next(), 1);
+	assert_given_back(c, 40000, 100, 0);
 	syn_picked(c, 40001, 1, 101);
 }
 
@@ -941,7 +985,7 @@ static void reuse_not(void **state)
 /*
  * The real server's flow cannot go in after the client's was
  * overwritten (the map is full, and its key is new): the client's flow
- * is put back as it was, nothing else left, no event; the pick is lost.
+ * is put back as it was, nothing else left; the pick is given back.
  * (A failure after both inserts, which would put back the real server's
  * flow too, cannot be made to happen here.)
  */
@@ -968,7 +1012,7 @@ static void reuse_restored(void **state)
 	p = syn(c, 40000, SYN);
 	passed_up(&p);
 	assert_int_equal(ring_next(), 1);
-	assert_int_equal(events_read(), 0);
+	assert_given_back(c, 40000, 100, 0);
 	k = client_key(c, 40000);
 	assert_flow_is(&k, &cv);
 	rk = reply_key(c, 1, 40000);
@@ -997,7 +1041,8 @@ int main(int argc, char **argv)
 		T_(udp6_no_checksum_goes_up),
 		T_(not_a_new_connection), T_(ring_of_another_service),
 		T_(existing_flow_first), T_(second_set),
-		T_(reply_flow_refused), T_(reuse_nat), T_(reuse_dr),
+		T_(reply_flow_refused), T_(too_big_gives_pick_back),
+		T_(reuse_nat), T_(reuse_dr),
 		T_(reuse_not), T_(reuse_restored),
 	};
 	char filter[128];

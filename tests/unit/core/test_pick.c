@@ -280,6 +280,28 @@ static int fast_take(uint16_t cport, uint8_t smac_last,
 	return 0;
 }
 
+/* A SYN from cport for which the XDP program takes a pick it cannot use
+ * (say a datagram too big for the way): the pick given back, at time now.
+ * -1 when no pick is left. */
+static int fast_give_back(struct et *t, double now, uint16_t cport)
+{
+	struct ring *r = ring_of_svc();
+	struct xdpvs_flow_event_new ev;
+	struct xdpvs_pick pk;
+
+	if (!r || r->taken || r->used >= r->n)
+		return -1;
+	pk = r->p[r->used++];
+	memset(&ev, 0, sizeof(ev));
+	ev.ev.key = key("198.18.0.2", cport, "198.18.100.1", 80);
+	ev.ev.gen = pk.gen;
+	ev.ev.type = XDPVS_FLOW_EV_UNUSED;
+	ev.dest_idx = pk.dest_idx;
+	assert_int_equal(xdpvs_engine_flow_new(t->e, (uint64_t)(now * 1e9),
+					       &ev), 0);
+	return 0;
+}
+
 /* The same, the event then applied at time now. */
 static int fast_syn(struct et *t, double now, uint16_t cport)
 {
@@ -368,7 +390,8 @@ static void set_sched(struct et *t, const char *sched)
 
 /*
  * ops: 'f' a SYN the fast path schedules if it has a pick left (else the
- * engine does), 'e' one the engine schedules, 'w' real server 1 to weight
+ * engine does), 'g' one it takes a pick for and gives back (it goes up),
+ * 'e' one the engine schedules, 'w' real server 1 to weight
  * 0 and 'W' back to 2, 'a' a fifth real server added, 's' the scheduler
  * changed to the other of rr and wrr (their states differ in size).  Connection i comes
  * from port 10000 + i.  The real servers chosen, in order, into out.
@@ -396,6 +419,11 @@ static void run(struct et *t, bool fast, const char *sched, const int *w,
 			tick(t, now);
 		} else if (*o == 'f' && fast &&
 			   fast_syn(t, now, (uint16_t)(10000 + nc)) == 0) {
+			nc++;
+		} else if (*o == 'g' && fast &&
+			   fast_give_back(t, now, (uint16_t)(10000 + nc)) == 0) {
+			/* the SYN itself, gone up */
+			engine_syn(t, now, (uint16_t)(10000 + nc));
 			nc++;
 		} else {
 			engine_syn(t, now, (uint16_t)(10000 + nc));
@@ -431,14 +459,15 @@ static void same_sequence(const char *sched, const int *w, const char *ops)
 }
 
 /* A long mix: more than a set (refills at half), engine SYNs taking the
- * choices back in the middle of sets, weights changing, a server added. */
+ * choices back in the middle of sets, picks given back (across a refill
+ * too), weights changing, a server added. */
 static char *ops_mix(void)
 {
 	static char s[MIX_MAX];
 	int i, n = 0;
 
 	for (i = 0; i < XDPVS_PICK_SLOTS + 300; i++)
-		s[n++] = 'f';
+		s[n++] = i % 97 == 13 || i % 251 == 250 ? 'g' : 'f';
 	s[n++] = 'e';
 	for (i = 0; i < 40; i++)
 		s[n++] = i % 7 == 3 ? 'e' : 'f';
@@ -450,7 +479,7 @@ static char *ops_mix(void)
 		s[n++] = i % 5 ? 'f' : 'e';
 	s[n++] = 'W';
 	for (i = 0; i < 200; i++)
-		s[n++] = 'f';
+		s[n++] = i % 3 ? 'f' : 'g';
 	s[n++] = 's';
 	for (i = 0; i < 300; i++)
 		s[n++] = i % 50 == 7 ? 'e' : 'f';
