@@ -117,6 +117,9 @@ enum xdpvs_ctl_opt {
 #define XDPVS_CTL_FMT_EXACT		0x0080	/* --exact */
 #define XDPVS_CTL_FMT_TUN_INFO		0x0100	/* --tun-info */
 #define XDPVS_CTL_FMT_JSON		0x1000	/* --json (xdpvs) */
+/* With XDPVS_CTL_FMT_RULE: real servers' thresholds too (-x, -y), which
+ * ipvsadm's -S leaves out; xdpvs_ctl_save()'s, not a command line's. */
+#define XDPVS_CTL_FMT_RULE_FULL		0x4000
 /* Numeric addresses but port names: -L without reverse DNS (not an
  * ipvsadm option; for callers that must not block on name servers). */
 #define XDPVS_CTL_FMT_NUMERIC_HOST	0x2000
@@ -271,5 +274,16 @@ int xdpvs_ctl_apply(struct xdpvs_engine *e, const struct xdpvs_ctl_cmd *cmd,
  */
 int xdpvs_ctl_list(struct xdpvs_engine *e, const struct xdpvs_ctl_cmd *cmd,
 		   uint64_t now, FILE *out, struct xdpvs_ctl_err *err);
+
+/*
+ * Engine e's whole configuration as rules, to out: what xdpvsadm -S -n
+ * prints (services and real servers, with their thresholds, which
+ * ipvsadm's -S leaves out; then the timeouts and switches that differ
+ * from a new engine's; then the mark rules), which
+ * xdpvs_ctl_rules_read() applies to another engine.  0 or a negative
+ * errno with *err filled.
+ */
+int xdpvs_ctl_save(struct xdpvs_engine *e, FILE *out,
+		   struct xdpvs_ctl_err *err);
 
 #endif

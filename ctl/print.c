@@ -334,6 +334,16 @@ static void print_dest_tun_rule(FILE *f, const char *svc, const char *dn,
 		fprintf(f, " --tun-type %s", tn);
 		break;
 	}
+}
+
+/* XDPVS_CTL_FMT_RULE_FULL: the thresholds ipvsadm's -S leaves out. */
+static void print_dest_thresholds(FILE *f, const struct xdpvs_dest_conf *d,
+				  unsigned int fmt)
+{
+	if ((fmt & XDPVS_CTL_FMT_RULE_FULL) && d->u_threshold)
+		fprintf(f, " -x %u", d->u_threshold);
+	if ((fmt & XDPVS_CTL_FMT_RULE_FULL) && d->l_threshold)
+		fprintf(f, " -y %u", d->l_threshold);
 	fputc('\n', f);
 }
 
@@ -372,9 +382,10 @@ static void print_dest_line(FILE *f, const struct xdpvs_dest_info *di,
 		    XDPVS_CONN_F_TUNNEL)
 			print_dest_tun_rule(f, svc, dn, d);
 		else
-			fprintf(f, "-a %s -r %s %s -w %d\n", svc, dn,
+			fprintf(f, "-a %s -r %s %s -w %d", svc, dn,
 				xdpvs_ctl_fwd_switch(d->conn_flags),
 				d->weight);
+		print_dest_thresholds(f, d, fmt);
 	} else if (fmt & XDPVS_CTL_FMT_STATS) {
 		fprintf(f, "  -> %-28s", dn);
 		print_stats5(f, &di->stats, fmt);

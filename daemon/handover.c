@@ -6,10 +6,13 @@
  * each service's and each real server's, found again by what names them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <xdpvs/engine.h>
 
+#include "ctl/cmd.h"
 #include "dp/dp.h"
 #include "dp/keep.h"
 #include "handover.h"
@@ -55,6 +58,26 @@ static int handover_stats(struct xdpvs_engine *e, struct dp_kept_stats **out)
 	return k;
 }
 
+/* The engine's configuration as rules (xdpvs_ctl_save()): a new string,
+ * or NULL (logged: the next xdpvsd then needs its -c). */
+static char *handover_config(struct xdpvs_engine *e)
+{
+	struct xdpvs_ctl_err err = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = f ? xdpvs_ctl_save(e, f, &err) : -errno;
+
+	if (f && fclose(f) && !rc)
+		rc = -ENOMEM;
+	if (!rc)
+		return text;
+	free(text);
+	log_warn("cannot save the configuration for the next xdpvsd: %s",
+		 err.msg[0] ? err.msg : strerror(-rc));
+	return NULL;
+}
+
 void handover_leave(struct dp *dp, struct xdpvs_engine *e, uint64_t seed)
 {
 	struct dp_kept k = { .seed = seed };
@@ -69,6 +92,8 @@ void handover_leave(struct dp *dp, struct xdpvs_engine *e, uint64_t seed)
 		k.nstats = handover_stats(e, &k.stats);
 		err = k.nstats < 0 ? k.nstats : 0;
 	}
+	if (!err)
+		k.config = handover_config(e);
 	if (!err)
 		err = dp_handover(dp, &k);
 	if (err)
@@ -113,4 +138,39 @@ void handover_adopt(struct dp *dp, struct xdpvs_engine *e,
 	dp_adopt_end(dp);
 	log_info("took over %d connections (%d without their service or "
 		 "real server, %d refused)", ok, gone, other);
+}
+
+/* A rule of the previous xdpvsd's configuration into engine arg: one it
+ * refuses is logged and skipped, the others still apply. */
+static int handover_rule(const struct xdpvs_ctl_cmd *cmd,
+			 const struct xdpvs_ctl_rule_pos *pos, void *arg,
+			 struct xdpvs_ctl_err *err)
+{
+	if (xdpvs_ctl_apply(arg, cmd, err) < 0)
+		log_warn("the previous xdpvsd's configuration, line %u: %s",
+			 pos->line, err->msg);
+	return 0;
+}
+
+int handover_load_config(struct xdpvs_engine *e, const struct dp_kept *k)
+{
+	struct xdpvs_ctl_err err = { 0 };
+	FILE *f;
+	int n;
+
+	if (!k->config)
+		return -ENOENT;
+	f = fmemopen(k->config, strlen(k->config), "r");
+	if (!f)
+		return -errno;
+	n = xdpvs_ctl_rules_read(f, "the previous xdpvsd's configuration",
+				 "xdpvsd", handover_rule, e, &err);
+	fclose(f);
+	if (n < 0) {
+		log_err("%s", err.msg);
+		return n;
+	}
+	log_info("the previous xdpvsd's configuration carried on (%d rules)",
+		 n);
+	return 0;
 }

@@ -616,8 +616,14 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		log_err("cannot create the engine: %s", strerror(ENOMEM));
 		return -1;
 	}
+	/* -c, else the configuration of the xdpvsd we take over from */
 	if (d->config && load_config(d->config, d->e))
 		return -1;
+	if (!d->config && d->dp && dp_kept(d->dp) &&
+	    handover_load_config(d->e, dp_kept(d->dp)) == -ENOENT &&
+	    dp_kept(d->dp)->n)
+		log_warn("the previous xdpvsd left no configuration (a build "
+			 "before it did not): its connections need -c");
 	d->sync = syncd_new(d->loop, d->e);
 	if (!d->sync)
 		return -1;

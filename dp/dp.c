@@ -982,6 +982,9 @@ static void dp_load_kept(struct dp *dp)
 	if (dp->kept.stats_unreadable)
 		log_warn("the previous xdpvsd's counters are unreadable: "
 			 "they start from zero");
+	if (dp->kept.config_unreadable)
+		log_warn("the previous xdpvsd's configuration is "
+			 "unreadable: only -c can give one");
 }
 
 /*

@@ -54,6 +54,14 @@ struct keep_stats_head {
 	uint32_t count;
 };
 
+/* After the counters, the configuration's section: len bytes of rules
+ * (without a NUL). */
+#define KEEP_CONFIG_MAGIC 0x43535658	/* "XVSC" */
+struct keep_config_head {
+	uint32_t magic;
+	uint32_t len;
+};
+
 /* One service's, real server's or the totals' counters and rates. */
 struct keep_stats_rec {
 	uint8_t of;		/* enum dp_kept_stats_of */
@@ -98,6 +106,21 @@ static uint8_t *keep_put_stats(uint8_t *p, const struct dp_kept *k)
 	return p;
 }
 
+/* The configuration's section of k at p; past its end. */
+static uint8_t *keep_put_config(uint8_t *p, const struct dp_kept *k)
+{
+	struct keep_config_head ch = {
+		.magic = KEEP_CONFIG_MAGIC,
+		.len = k->config ? (uint32_t)strlen(k->config) : 0,
+	};
+
+	memcpy(p, &ch, sizeof(ch));
+	p += sizeof(ch);
+	if (ch.len)
+		memcpy(p, k->config, ch.len);
+	return p + ch.len;
+}
+
 /* The stream for k: a new buffer (*len bytes), or NULL. */
 static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
 			    uint64_t now, size_t *len)
@@ -107,7 +130,9 @@ static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
 				     XDPVS_PENAME_MAXLEN +
 				     XDPVS_PEDATA_MAXLEN) +
 		     sizeof(struct keep_stats_head) +
-		     (size_t)k->nstats * sizeof(struct keep_stats_rec);
+		     (size_t)k->nstats * sizeof(struct keep_stats_rec) +
+		     sizeof(struct keep_config_head) +
+		     (k->config ? strlen(k->config) : 0);
 	uint8_t *b = malloc(cap), *p;
 	struct keep_head h = { .magic = KEEP_MAGIC, .version = KEEP_VERSION,
 			       .count = (uint32_t)k->n, .prog = prog,
@@ -141,6 +166,7 @@ static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
 		p += r.pe_data_len;
 	}
 	p = keep_put_stats(p, k);
+	p = keep_put_config(p, k);
 	h.len = (uint64_t)(p - b);
 	memcpy(b, &h, sizeof(h));
 	*len = (size_t)h.len;
@@ -242,25 +268,25 @@ static int keep_read(int fd, uint8_t **out, struct keep_head *h)
  * is one.  A broken one is left out (k->stats_unreadable): the
  * connections matter more than their counters.
  */
-static void keep_parse_stats(const uint8_t *p, const uint8_t *end,
-			     struct dp_kept *k)
+static const uint8_t *keep_parse_stats(const uint8_t *p, const uint8_t *end,
+				       struct dp_kept *k)
 {
 	struct keep_stats_head sh;
 	struct keep_stats_rec r;
 	uint32_t i;
 
 	if (end - p < (ptrdiff_t)sizeof(sh))
-		return;		/* a build before the counters */
+		return NULL;	/* a build before the counters */
 	memcpy(&sh, p, sizeof(sh));
 	p += sizeof(sh);
 	if (sh.magic != KEEP_STATS_MAGIC ||
 	    (size_t)(end - p) / sizeof(r) < sh.count) {
 		k->stats_unreadable = true;
-		return;
+		return NULL;
 	}
 	k->stats = calloc(sh.count ? sh.count : 1, sizeof(*k->stats));
 	if (!k->stats)
-		return;
+		return NULL;
 	for (i = 0; i < sh.count; i++, p += sizeof(r)) {
 		struct dp_kept_stats *s = &k->stats[k->nstats];
 
@@ -280,6 +306,33 @@ static void keep_parse_stats(const uint8_t *p, const uint8_t *end,
 		s->rt = r.rt;
 		k->nstats++;
 	}
+	return p;
+}
+
+/*
+ * The configuration's section from p (the end of the counters) into k,
+ * if there is one; a broken one is left out (k->config_unreadable): the
+ * next xdpvsd then starts from no configuration of its predecessor's.
+ */
+static void keep_parse_config(const uint8_t *p, const uint8_t *end,
+			      struct dp_kept *k)
+{
+	struct keep_config_head ch;
+
+	if (end - p < (ptrdiff_t)sizeof(ch))
+		return;		/* a build before it */
+	memcpy(&ch, p, sizeof(ch));
+	p += sizeof(ch);
+	if (ch.magic != KEEP_CONFIG_MAGIC || (size_t)(end - p) < ch.len ||
+	    memchr(p, '\0', ch.len)) {
+		k->config_unreadable = true;
+		return;
+	}
+	k->config = malloc((size_t)ch.len + 1);
+	if (!k->config)
+		return;
+	memcpy(k->config, p, ch.len);
+	k->config[ch.len] = '\0';
 }
 
 /* Parse the records of b into k; time left less elapsed ms. */
@@ -327,7 +380,9 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 	}
 	k->n = (int)h->count;
 	k->seed = h->seed;
-	keep_parse_stats(p, end, k);
+	p = keep_parse_stats(p, end, k);
+	if (p)
+		keep_parse_config(p, end, k);
 	return 0;
 }
 
@@ -359,5 +414,6 @@ void dp_kept_free(struct dp_kept *k)
 {
 	free(k->conns);
 	free(k->stats);
+	free(k->config);
 	memset(k, 0, sizeof(*k));
 }

@@ -8,7 +8,7 @@
  * version 1, from before the generation, is read too; then a section of
  * counters, one record for the totals, each service and real server,
  * which builds before it leave out and skip: the stream's version is
- * the same).  The next
+ * the same; then, the same way, the configuration as rules).  The next
  * xdpvsd reads it, unpins it, and imports the connections into its engine
  * (xdpvs_conn_import) once its configuration is loaded.  Saving also
  * carries the engine's seed, so that hashes (the connection table's, the
@@ -52,6 +52,10 @@ struct dp_kept {
 	struct dp_kept_stats *stats;	/* free(); none from builds before */
 	int nstats;
 	bool stats_unreadable;	/* there were, broken: left out */
+	/* The configuration as rules (xdpvs_ctl_save()), NUL-terminated;
+	 * free(); NULL from builds before it */
+	char *config;
+	bool config_unreadable;	/* there was, broken: left out */
 	uint64_t seed;
 };
 

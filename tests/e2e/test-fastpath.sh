@@ -16,7 +16,8 @@
 # connection ESTABLISHED past its timeout; a restart with --keep-datapath
 # in the middle of a transfer, of the same build and as an upgrade; the
 # upgrade path (--takeover), from the same build and from another (the
-# new program loaded ahead), the counters carried on across each; a
+# new program loaded ahead), the counters carried on across each, and
+# the configuration changed at run time when the new xdpvsd has no -c; a
 # clean exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
 # a prerequisite is missing.  XDPVS_OLD_XDPVSD=PATH runs another build's
 # xdpvsd first: the restart is then an upgrade from that build.
@@ -142,13 +143,15 @@ setup() {
 		"-a -t $VIP:8001 -r 198.18.2.11:8001 -m" >"$TMP/rules"
 }
 
-# Start xdpvsd (log $1, then extra options; $START_BIN if set); XDPVSD is
-# its pid once its pid file names it.
+# Start xdpvsd (log $1, then extra options; $START_BIN if set; with
+# $NO_CONFIG set, without -c); XDPVSD is its pid once its pid file names
+# it.
 start_xdpvsd() {
-	local log=$1
+	local log=$1 config=(-c "$TMP/rules")
 	shift
+	[ -n "${NO_CONFIG:-}" ] && config=()
 	start_bg "$NS_LB" "$TMP/$log" "${START_BIN:-$BIN}" -f -i lb0 -i lb1 \
-		-c "$TMP/rules" --socket "$TMP/xdpvsd.sock" \
+		"${config[@]}" --socket "$TMP/xdpvsd.sock" \
 		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" \
 		--dump "$TMP/dump" --conn-max 4096 --keep-datapath "$@"
 	local pid=$LAST_PID
@@ -369,24 +372,54 @@ takeover() {
 		"ms from the old xdpvsd letting go to the new one serving"
 }
 
+# Everything of the configuration that xdpvsadm shows: -S (services,
+# timeouts, switches, mark rules) and the thresholds ipvsadm's -S leaves
+# out (not the connection counts beside them).
+whole_config() {
+	adm -S -n && adm -Ln --thresholds |
+		awk '$1 == "->" { print $2, $3, $4; next } { print }'
+}
+
+# The configuration changed at run time: a service and a real server
+# with thresholds, timeouts, a switch, a mark rule.
+change_config() {
+	adm -A -t "$VIP:8002" -s wrr &&
+	adm -a -t "$VIP:8002" -r 198.18.2.11:8001 -m -w 2 -x 50 -y 40 &&
+	adm --set 901 122 301 &&
+	adm --sysctl expire_nodest_conn=1 &&
+	adm --add-mark 9:tcp:198.18.100.9/32:80
+}
+
 # The upgrade path: a new xdpvsd with --takeover while the old one runs.
 # With $1 = upgrade, the old one is another build's ($OTHER_BIN, which
 # took over first): the new xdpvsd loads its program ahead, on the maps
 # the old one pinned, while that one still serves, and after the
 # hand-over swaps it in for the kept one on the same maps.
 case_takeover() {
-	local id0 id1 st0 log=xdpvsd-3.log name=takeover
+	local id0 id1 st0 cf0= log=xdpvsd-3.log name=takeover
 	if [ "${1:-}" = upgrade ]; then
 		log=xdpvsd-3u.log name=upgrade-takeover
 		[ -x "$OTHER_BIN" ] || { echo "$OTHER_BIN not built"; return 1; }
 		START_BIN=$OTHER_BIN takeover xdpvsd-3o.log || return 1
 		small_fetch || return 1
 	fi
+	if [ "${1:-}" != upgrade ]; then
+		# started without -c: the configuration changed at run time
+		# carries on
+		change_config || return 1
+		cf0=$(whole_config) || return 1
+	fi
 	id0=$(xdp_prog_id)
 	fetch_start $name
 	sleep 1.5
 	st0=$(svc_stats 8000)
-	takeover $log || return 1
+	NO_CONFIG=${cf0:+1} takeover $log || return 1
+	if [ -n "$cf0" ]; then
+		expect "the configuration after the takeover" \
+			"$(whole_config)" "$cf0" || return 1
+		grep -q "the previous xdpvsd's configuration carried on" \
+			"$TMP/$log" || { cat "$TMP/$log"; return 1; }
+	fi
 	grep -q "took over [1-9]" "$TMP/$log" ||
 		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
 	stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tests of ctl/apply.c against the real engine.  NOT BUILT YET: the engine
- * functions (xdpvs_svc_add, ...) are still being written in core/; rename
- * this file to test_apply.c once they link, and the unit-test rules will
- * pick it up.
+ * Tests of ctl/apply.c against the real engine.
  *
  * The golden configuration (tests/data/ctl/setup.sh) is applied to a fresh
  * engine; its idle listings must equal the reference system's right after

@@ -5,8 +5,8 @@
  * private mount): what is saved comes back (generation and persistence
  * data included, times less the time elapsed) and the pin goes; a
  * version 1 stream (the previous build's, without generations) is read;
- * counters come back too, and a broken counters' section is left out
- * while the connections come back;
+ * counters and the configuration come back too, and a broken section of
+ * either is left out while what comes before it comes back;
  * a broken one (bad magic, unknown version, records cut short, a length
  * past the end) is refused with -EINVAL, never read past its end, and
  * removed all the same.
@@ -137,8 +137,9 @@ static void saved_comes_back(void **state)
 {
 	struct xdpvs_conn_info c[2] = { conn(40000, 7), conn(40001, 9) };
 	struct dp_kept_stats st[3];
+	char config[] = "-A -t 198.18.100.1:80 -s rr\n--set 900 121 300\n";
 	struct dp_kept k = { .conns = c, .n = 2, .stats = st, .nstats = 3,
-			     .seed = 0x1234 };
+			     .seed = 0x1234, .config = config };
 	int i;
 
 	three_stats(st);
@@ -175,12 +176,50 @@ static void saved_comes_back(void **state)
 		assert_memory_equal(&k.stats[i].rt, &st[i].rt,
 				    sizeof(st[i].rt));
 	}
+	assert_string_equal(k.config, config);
 	dp_kept_free(&k);
 	assert_null(k.conns);
 }
 
 /* A counters' section that does not hold together is left out: the
  * connections come back all the same. */
+/* The same for the configuration's section: a length past the end, a
+ * NUL inside, a bad magic; the counters before it come back. */
+static void broken_config_keeps_the_rest(void **state)
+{
+	struct xdpvs_conn_info c[1] = { conn(40000, 7) };
+	struct dp_kept_stats st[3];
+	char config[] = "-A -t 198.18.100.1:80 -s rr\n";
+	struct dp_kept k;
+	uint8_t page[4096];
+	uint64_t len;
+	size_t sec;
+	int how;
+
+	three_stats(st);
+	for (how = 0; how < 3; how++) {
+		k = (struct dp_kept){ .conns = c, .n = 1, .stats = st,
+				      .nstats = 3, .config = config };
+		assert_int_equal(dp_keep_save(bpffs, &k, 1, 1000000000), 0);
+		read_page(page);
+		memcpy(&len, page + 32, sizeof(len));
+		sec = (size_t)len - 8 - strlen(config);
+		if (how == 0)
+			page[sec + 4] += 1;		/* 1 byte too long */
+		else if (how == 1)
+			page[sec + 8 + 3] = 0;		/* a NUL inside */
+		else
+			page[sec] ^= 1;			/* its magic */
+		pin_stream(page, (size_t)len);
+		assert_int_equal(dp_keep_load(bpffs, 1000000000, &k), 0);
+		assert_int_equal(k.n, 1);
+		assert_int_equal(k.nstats, 3);
+		assert_null(k.config);
+		assert_true(k.config_unreadable);
+		dp_kept_free(&k);
+	}
+}
+
 static void broken_counters_keep_the_connections(void **state)
 {
 	struct xdpvs_conn_info c[1] = { conn(40000, 7) };
@@ -196,7 +235,7 @@ static void broken_counters_keep_the_connections(void **state)
 		assert_int_equal(dp_keep_save(bpffs, &k, 1, 1000000000), 0);
 		read_page(page);
 		memcpy(&len, page + 32, sizeof(len));	/* the header's len */
-		sec = (size_t)len - 8 - 3 * 128;
+		sec = (size_t)len - 8 - 3 * 128 - 8;	/* config: empty */
 		if (how == 0)
 			page[sec] ^= 1;			/* its magic */
 		else
@@ -252,6 +291,8 @@ static void version_1_is_read(void **state)
 	assert_int_equal(k.conns[0].gen, 0);	/* a new one, then */
 	assert_int_equal(k.nstats, 0);		/* no counters then */
 	assert_false(k.stats_unreadable);
+	assert_null(k.config);			/* nor configuration */
+	assert_false(k.config_unreadable);
 	dp_kept_free(&k);
 }
 
@@ -306,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(saved_comes_back),
 		cmocka_unit_test(broken_counters_keep_the_connections),
+		cmocka_unit_test(broken_config_keeps_the_rest),
 		cmocka_unit_test(version_1_is_read),
 		cmocka_unit_test(broken_streams_are_refused),
 	};
