@@ -602,6 +602,31 @@ static void print_daemon(FILE *f, const struct xdpvs_ctl_daemon *d)
 	fprintf(f, ")\n");
 }
 
+/* XDPVS_CTL_FMT_RULE: the --start-daemon line that starts d again, its
+ * options as in effect. */
+static void print_daemon_rule(FILE *f, const struct xdpvs_ctl_daemon *d)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!(d->state & (XDPVS_CTL_DAEMON_MASTER | XDPVS_CTL_DAEMON_BACKUP)))
+		return;
+	fprintf(f, "--start-daemon %s",
+		d->state & XDPVS_CTL_DAEMON_MASTER ? "master" : "backup");
+	if (d->mcast_ifn[0])
+		fprintf(f, " --mcast-interface %s", d->mcast_ifn);
+	fprintf(f, " --syncid %u", d->syncid);
+	if (d->sync_maxlen)
+		fprintf(f, " --sync-maxlen %u", d->sync_maxlen);
+	if (d->mcast_af != AF_UNSPEC &&
+	    inet_ntop(d->mcast_af, &d->mcast_group, a, sizeof(a)))
+		fprintf(f, " --mcast-group %s", a);
+	if (d->mcast_port)
+		fprintf(f, " --mcast-port %u", d->mcast_port);
+	if (d->mcast_ttl)
+		fprintf(f, " --mcast-ttl %u", d->mcast_ttl);
+	fputc('\n', f);
+}
+
 int xdpvs_ctl_print_daemons(FILE *f, const struct xdpvs_ctl_daemon *d, int n,
 			    unsigned int fmt)
 {
@@ -609,8 +634,12 @@ int xdpvs_ctl_print_daemons(FILE *f, const struct xdpvs_ctl_daemon *d, int n,
 
 	if (fmt & XDPVS_CTL_FMT_JSON)
 		return xdpvs_ctl_json_daemons(f, d, n);
-	for (i = 0; i < n; i++)
-		print_daemon(f, &d[i]);
+	for (i = 0; i < n; i++) {
+		if (fmt & XDPVS_CTL_FMT_RULE)
+			print_daemon_rule(f, &d[i]);
+		else
+			print_daemon(f, &d[i]);
+	}
 	return print_done(f);
 }
 

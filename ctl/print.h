@@ -45,7 +45,8 @@ int xdpvs_ctl_print_conns(FILE *f, const struct xdpvs_conn_info *conns,
 int xdpvs_ctl_print_timeouts(FILE *f, const struct xdpvs_ctl_timeouts *t,
 			     unsigned int fmt);
 
-/* ipvsadm -L --daemon: each running daemon of d[0..n). */
+/* ipvsadm -L --daemon: each running daemon of d[0..n); with
+ * XDPVS_CTL_FMT_RULE, the --start-daemon lines that start them again. */
 int xdpvs_ctl_print_daemons(FILE *f, const struct xdpvs_ctl_daemon *d, int n,
 			    unsigned int fmt);
 

@@ -13,11 +13,13 @@
 #include <xdpvs/engine.h>
 
 #include "ctl/cmd.h"
+#include "ctl/print.h"
 #include "dp/dp.h"
 #include "dp/keep.h"
 #include "handover.h"
 #include "log.h"
 #include "loop.h"
+#include "syncd.h"
 
 /* The engine's counters, its services' and their real servers', into
  * *out (free()); how many, or -ENOMEM. */
@@ -58,15 +60,28 @@ static int handover_stats(struct xdpvs_engine *e, struct dp_kept_stats **out)
 	return k;
 }
 
-/* The engine's configuration as rules (xdpvs_ctl_save()): a new string,
- * or NULL (logged: the next xdpvsd then needs its -c). */
-static char *handover_config(struct xdpvs_engine *e)
+/* The sync daemons of s, as the lines that start them again. */
+static int handover_daemons(const struct syncd *s, FILE *f)
+{
+	struct xdpvs_ctl_daemon dm[2];
+	int n = syncd_list(s, dm, 2);
+
+	return xdpvs_ctl_print_daemons(f, dm, n, XDPVS_CTL_FMT_RULE);
+}
+
+/* The engine's configuration as rules (xdpvs_ctl_save()), then the sync
+ * daemons of s: a new string, or NULL (logged: the next xdpvsd then
+ * needs its -c). */
+static char *handover_config(struct xdpvs_engine *e, const struct syncd *s)
 {
 	struct xdpvs_ctl_err err = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	int rc = f ? xdpvs_ctl_save(e, f, &err) : -errno;
+
+	if (!rc)
+		rc = handover_daemons(s, f);
 
 	if (f && fclose(f) && !rc)
 		rc = -ENOMEM;
@@ -78,7 +93,8 @@ static char *handover_config(struct xdpvs_engine *e)
 	return NULL;
 }
 
-void handover_leave(struct dp *dp, struct xdpvs_engine *e, uint64_t seed)
+void handover_leave(struct dp *dp, struct xdpvs_engine *e, struct syncd *s,
+		    uint64_t seed)
 {
 	struct dp_kept k = { .seed = seed };
 	int err;
@@ -93,7 +109,7 @@ void handover_leave(struct dp *dp, struct xdpvs_engine *e, uint64_t seed)
 		err = k.nstats < 0 ? k.nstats : 0;
 	}
 	if (!err)
-		k.config = handover_config(e);
+		k.config = handover_config(e, s);
 	if (!err)
 		err = dp_handover(dp, &k);
 	if (err)
@@ -140,20 +156,30 @@ void handover_adopt(struct dp *dp, struct xdpvs_engine *e,
 		 "real server, %d refused)", ok, gone, other);
 }
 
-/* A rule of the previous xdpvsd's configuration into engine arg: one it
- * refuses is logged and skipped, the others still apply. */
+/* What handover_rule() carries each rule out with. */
+struct handover_apply {
+	handover_apply_fn fn;
+	void *arg;
+};
+
+/* A rule of the previous xdpvsd's configuration: one refused is logged
+ * and skipped, the others still apply. */
 static int handover_rule(const struct xdpvs_ctl_cmd *cmd,
 			 const struct xdpvs_ctl_rule_pos *pos, void *arg,
 			 struct xdpvs_ctl_err *err)
 {
-	if (xdpvs_ctl_apply(arg, cmd, err) < 0)
+	const struct handover_apply *a = arg;
+
+	if (a->fn(a->arg, cmd, err) < 0)
 		log_warn("the previous xdpvsd's configuration, line %u: %s",
 			 pos->line, err->msg);
 	return 0;
 }
 
-int handover_load_config(struct xdpvs_engine *e, const struct dp_kept *k)
+int handover_load_config(const struct dp_kept *k, handover_apply_fn apply,
+			 void *arg)
 {
+	struct handover_apply a = { .fn = apply, .arg = arg };
 	struct xdpvs_ctl_err err = { 0 };
 	FILE *f;
 	int n;
@@ -164,7 +190,7 @@ int handover_load_config(struct xdpvs_engine *e, const struct dp_kept *k)
 	if (!f)
 		return -errno;
 	n = xdpvs_ctl_rules_read(f, "the previous xdpvsd's configuration",
-				 "xdpvsd", handover_rule, e, &err);
+				 "xdpvsd", handover_rule, &a, &err);
 	fclose(f);
 	if (n < 0) {
 		log_err("%s", err.msg);

@@ -204,12 +204,34 @@ static int parse_args(struct xdpvsd *d, int argc, char **argv)
  * Configuration
  */
 
+/*
+ * One command of a configuration for d: the engine's, or --start-daemon
+ * for d's sync daemons, as ipvsadm -R would run it (none yet: -n checks
+ * the line only).  0 or -errno with *err filled.
+ */
+static int apply_cmd(void *arg, const struct xdpvs_ctl_cmd *cmd,
+		     struct xdpvs_ctl_err *err)
+{
+	struct xdpvsd *d = arg;
+	int rc;
+
+	if (cmd->cmd != XDPVS_CTL_CMD_START_DAEMON)
+		return xdpvs_ctl_apply(d->e, cmd, err);
+	rc = d->sync ? syncd_start(d->sync, &cmd->daemon) : 0;
+	if (rc < 0) {
+		err->status = XDPVS_CTL_EXIT_OTHER;
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 xdpvs_ctl_strerror(cmd->cmd, rc));
+	}
+	return rc;
+}
+
 static int apply_rule(const struct xdpvs_ctl_cmd *cmd,
 		      const struct xdpvs_ctl_rule_pos *pos, void *arg,
 		      struct xdpvs_ctl_err *err)
 {
 	struct xdpvs_ctl_err e;
-	int rc = xdpvs_ctl_apply(arg, cmd, &e);
+	int rc = apply_cmd(arg, cmd, &e);
 
 	if (rc < 0) {
 		snprintf(err->msg, sizeof(err->msg), "%s:%u: %.*s", pos->file,
@@ -219,11 +241,11 @@ static int apply_rule(const struct xdpvs_ctl_cmd *cmd,
 	return rc;
 }
 
-/* Apply the -c rules to e; 0, or -1 after saying which line failed. */
-static int load_config(const char *path, struct xdpvs_engine *e)
+/* Apply the -c rules to d; 0, or -1 after saying which line failed. */
+static int load_config(const char *path, struct xdpvsd *d)
 {
 	struct xdpvs_ctl_err err;
-	int n = xdpvs_ctl_rules_load(path, "xdpvsd", apply_rule, e, &err);
+	int n = xdpvs_ctl_rules_load(path, "xdpvsd", apply_rule, d, &err);
 
 	if (n < 0) {
 		log_err("%s", err.msg);
@@ -260,7 +282,9 @@ static int check_config(struct xdpvsd *d)
 		log_err("cannot create the engine: %s", strerror(ENOMEM));
 		return 1;
 	}
-	rc = d->config ? load_config(d->config, e) : 0;
+	d->e = e;
+	rc = d->config ? load_config(d->config, d) : 0;
+	d->e = NULL;
 	xdpvs_engine_free(e);
 	if (!rc)
 		log_info("configuration OK");
@@ -616,17 +640,17 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		log_err("cannot create the engine: %s", strerror(ENOMEM));
 		return -1;
 	}
-	/* -c, else the configuration of the xdpvsd we take over from */
-	if (d->config && load_config(d->config, d->e))
-		return -1;
-	if (!d->config && d->dp && dp_kept(d->dp) &&
-	    handover_load_config(d->e, dp_kept(d->dp)) == -ENOENT &&
-	    dp_kept(d->dp)->n)
-		log_warn("the previous xdpvsd left no configuration (a build "
-			 "before it did not): its connections need -c");
 	d->sync = syncd_new(d->loop, d->e);
 	if (!d->sync)
 		return -1;
+	/* -c, else the configuration of the xdpvsd we take over from */
+	if (d->config && load_config(d->config, d))
+		return -1;
+	if (!d->config && d->dp && dp_kept(d->dp) &&
+	    handover_load_config(dp_kept(d->dp), apply_cmd, d) == -ENOENT &&
+	    dp_kept(d->dp)->n)
+		log_warn("the previous xdpvsd left no configuration (a build "
+			 "before it did not): its connections need -c");
 	if (d->dp && (dp_start(d->dp, d->e, d->loop) || dp_sync(d->dp)))
 		return -1;
 	if (d->dp && dp_kept(d->dp))
@@ -722,7 +746,7 @@ int main(int argc, char **argv)
 	if (d.ctl)
 		dump_write(&d);
 	if (!rc && d.handover && d.dp)
-		handover_leave(d.dp, d.e, d.seed);
+		handover_leave(d.dp, d.e, d.sync, d.seed);
 	stop(&d);
 	if (d.pid_fd >= 0) {
 		unlink(d.pidfile);

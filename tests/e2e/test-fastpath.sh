@@ -376,13 +376,14 @@ takeover() {
 # timeouts, switches, mark rules) and the thresholds ipvsadm's -S leaves
 # out (not the connection counts beside them).
 whole_config() {
-	adm -S -n && adm -Ln --thresholds |
+	adm -S -n && adm -L --daemon && adm -Ln --thresholds |
 		awk '$1 == "->" { print $2, $3, $4; next } { print }'
 }
 
 # The configuration changed at run time: a service and a real server
-# with thresholds, timeouts, a switch, a mark rule.
+# with thresholds, timeouts, a switch, a mark rule, a sync daemon.
 change_config() {
+	adm --start-daemon backup --mcast-interface lb1 --syncid 9 &&
 	adm -A -t "$VIP:8002" -s wrr &&
 	adm -a -t "$VIP:8002" -r 198.18.2.11:8001 -m -w 2 -x 50 -y 40 &&
 	adm --set 901 122 301 &&

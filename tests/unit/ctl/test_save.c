@@ -5,7 +5,8 @@
  * real servers of every method, persistence, timeouts, a switch, mark
  * rules) is saved as xdpvsadm -S -n prints it, applied to a new engine
  * through the rules reader, and saved again: the same text.  An engine
- * left as new saves its services alone: nothing else differs.
+ * left as new saves nothing.  Sync daemons as rules parse back to the
+ * same daemons.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,11 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include "ctl/cmd.h"
+#include "ctl/print.h"
 
 static const char *const config[] = {
 	"--add-mark 7:tcp:198.18.100.5/32:80",
@@ -130,11 +135,54 @@ static void new_engine_saves_nothing(void **state)
 	xdpvs_engine_free(e);
 }
 
+/* Sync daemons as --start-daemon lines, with every option as in effect:
+ * parsed back, the same daemons. */
+static void daemons_as_rules(void **state)
+{
+	struct xdpvs_ctl_daemon d[2] = {
+		{ .state = XDPVS_CTL_DAEMON_MASTER, .mcast_ifn = "eth1",
+		  .syncid = 7, .sync_maxlen = 1472, .mcast_port = 8850,
+		  .mcast_ttl = 2, .mcast_af = AF_INET6 },
+		{ .state = XDPVS_CTL_DAEMON_BACKUP, .mcast_ifn = "eth2",
+		  .syncid = 0, .sync_maxlen = 1472, .mcast_port = 8848,
+		  .mcast_ttl = 1, .mcast_af = AF_INET },
+	};
+	struct xdpvs_ctl_cmd cmd;
+	struct xdpvs_ctl_err err;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i = 0;
+
+	inet_pton(AF_INET6, "ff02::1:81", &d[0].mcast_group);
+	inet_pton(AF_INET, "224.0.0.81", &d[1].mcast_group);
+	assert_int_equal(xdpvs_ctl_print_daemons(f, d, 2, XDPVS_CTL_FMT_RULE),
+			 0);
+	fclose(f);
+	assert_string_equal(buf,
+		"--start-daemon master --mcast-interface eth1 --syncid 7 "
+		"--sync-maxlen 1472 --mcast-group ff02::1:81 --mcast-port 8850 "
+		"--mcast-ttl 2\n"
+		"--start-daemon backup --mcast-interface eth2 --syncid 0 "
+		"--sync-maxlen 1472 --mcast-group 224.0.0.81 --mcast-port 8848 "
+		"--mcast-ttl 1\n");
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), i++) {
+		assert_int_equal(xdpvs_ctl_parse_line(line, NULL, &cmd, &err),
+				 1);
+		assert_int_equal(cmd.cmd, XDPVS_CTL_CMD_START_DAEMON);
+		assert_memory_equal(&cmd.daemon, &d[i], sizeof(d[i]));
+	}
+	assert_int_equal(i, 2);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(new_engine_saves_nothing),
+		cmocka_unit_test(daemons_as_rules),
 	};
 
 	return cmocka_run_group_tests_name("ctl/save", tests, NULL, NULL);
