@@ -469,6 +469,77 @@ for _ in range(3):
 	done
 }
 
+# The first datagrams of new UDP flows too big for the way to the real
+# servers (on the balancer, a route of MTU 1400 to each; the client's
+# link is 1500), sent without DF: the XDP program takes a pick for each,
+# cannot use it (the datagram is above its template's MTU) and gives it
+# back (XDPVS_FLOW_EV_UNUSED); the datagram goes up, and the engine
+# schedules it with that pick, fragments it and sends it on.  A service
+# of two real servers (rr; rs1 added first, so rs2 first): the flows
+# alternate between them as IPVS would have them (a pick lost instead
+# made each such flow skip one: all on the same server), and each answer
+# comes back whole.  A route's MTU rather than lb1's: the answers, a few
+# bytes larger than the queries, come back in on lb1 whole.
+BIG_SVC=$VIP:5301
+
+too_big_setup() {
+	local i
+	adm -A -u "$BIG_SVC" -s rr || return 1
+	for i in 1 2; do
+		adm -a -u "$BIG_SVC" -r "198.18.2.1$i:5300" -m -w 1 &&
+		in_ns "$NS_LB" ip route add "198.18.2.1$i/32" dev lb1 mtu 1400 ||
+			return 1
+	done
+	sleep 1.2	# published on the next housekeeping at the latest
+}
+
+# Whatever too_big_setup made, gone (what it did not make is no error);
+# non-zero if anything is left.
+too_big_cleanup() {
+	local i
+	for i in 1 2; do
+		in_ns "$NS_LB" ip route del "198.18.2.1$i/32" dev lb1 2>/dev/null
+	done
+	adm -D -u "$BIG_SVC" 2>/dev/null
+	[ -z "$(in_ns "$NS_LB" ip route show | grep '^198\.18\.2\.1[12] ')" ] &&
+	[ -z "$(adm -Ln | awk -v v="$BIG_SVC" '$1 == "UDP" && $2 == v')" ] ||
+		{ echo "left behind: the routes or $BIG_SVC"; return 1; }
+}
+
+too_big_flows() {
+	local port name out='' dests unused0 new0 bad=0
+	dump || return 1
+	unused0=$(counter dp events_unused) new0=$(counter xdp fast_new)
+	for port in 40700 40701 40702 40703; do
+		name=$(in_ns "$NS_CL" python3 "$LAB" udp-query --addr "$VIP" \
+			--port 5301 --bind 198.18.1.10 --sport "$port" \
+			--size 1450 --no-df) ||
+			{ echo "from port $port: $name"; return 1; }
+		out="$out $name"
+	done
+	dump || return 1
+	# -Lnc: pro expire state source virtual destination
+	dests=$(adm -Lnc | awk -v v="$BIG_SVC" '$1 == "UDP" && $5 == v { print $4, $6 }' |
+		sort | awk '{ print $2 }' | xargs)
+	# each told, for a failure to show all that differs
+	expect "answers" "${out# }" "rs2 rs1 rs2 rs1" || bad=1
+	expect "connections' real servers" "$dests" \
+		"198.18.2.12:5300 198.18.2.11:5300 198.18.2.12:5300 198.18.2.11:5300" ||
+		bad=1
+	expect "picks given back, flows made in XDP" \
+		"$(($(counter dp events_unused) - unused0)) $(($(counter xdp fast_new) - new0))" \
+		"4 0" || bad=1
+	return "$bad"
+}
+
+case_nat_udp_too_big() {
+	local rc
+	too_big_setup && too_big_flows
+	rc=$?
+	too_big_cleanup || rc=1
+	return "$rc"
+}
+
 # SIGTERM: exit 0, nothing left behind.
 # dp's count of passes over the flows after route changes, in $TMP/dump.
 refresh_passes() {
@@ -550,6 +621,7 @@ run_case case_pick_changes
 run_case case_port_reuse
 run_case case_nat_udp_fragments
 run_case case_nat_udp6_hop_by_hop
+run_case case_nat_udp_too_big
 run_case case_second_instance
 run_case case_errors
 run_case case_route_burst

@@ -16,6 +16,16 @@
 
   ping --addr IPV4 [--timeout S]
       One ICMP echo request (raw socket); exit 0 on the reply.
+
+  udp-query --addr IPV4 --port PORT [--bind IPV4] --sport SPORT --size N
+            [--no-df] [--tries T] [--timeout S]
+      A datagram of N bytes of IP packet (IPv4, no options) from port
+      SPORT (of address --bind, else the one routing picks) to ADDR:PORT
+      of a udp-echo server, sent again (same port: same flow) until
+      answered, T times at most, S seconds each; --no-df sends it
+      without DF (IP_PMTUDISC_DONT: the way may fragment it).  Prints
+      the name that answered and exits 0 when the answer is "NAME:" and
+      the query; exits 1 otherwise.
 """
 import argparse
 import os
@@ -99,6 +109,33 @@ def ping(args):
     return 1
 
 
+def udp_query(args):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if args.no_df:
+        # Linux's IP_MTU_DISCOVER, IP_PMTUDISC_DONT (not in every
+        # Python's socket module)
+        s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_MTU_DISCOVER", 10),
+                     getattr(socket, "IP_PMTUDISC_DONT", 0))
+    s.bind((args.bind, args.sport))
+    s.settimeout(args.timeout)
+    q = (b"q%d:" % args.sport).ljust(args.size - 28, b"q")
+    for _ in range(args.tries):
+        s.sendto(q, (args.addr, args.port))
+        try:
+            a = s.recv(65535)
+        except socket.timeout:
+            continue
+        name, _, rest = a.partition(b":")
+        if rest != q:
+            print("a %d-byte answer: %r..." % (len(a), a[:20]))
+            return 1
+        print(name.decode())
+        return 0
+    print("no answer")
+    return 1
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -113,6 +150,15 @@ def main():
     g = sub.add_parser("ping")
     g.add_argument("--addr", required=True)
     g.add_argument("--timeout", type=float, default=2)
+    q = sub.add_parser("udp-query")
+    q.add_argument("--addr", required=True)
+    q.add_argument("--port", type=int, required=True)
+    q.add_argument("--bind", default="")
+    q.add_argument("--sport", type=int, required=True)
+    q.add_argument("--size", type=int, required=True)
+    q.add_argument("--no-df", action="store_true")
+    q.add_argument("--tries", type=int, default=2)
+    q.add_argument("--timeout", type=float, default=2)
     args = p.parse_args()
     if args.cmd == "udp-echo":
         return udp_echo(args)
@@ -120,6 +166,8 @@ def main():
         return tcp_echo(args)
     if args.cmd == "ping":
         return ping(args)
+    if args.cmd == "udp-query":
+        return udp_query(args)
     return 2
 
 
