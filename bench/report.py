@@ -359,7 +359,11 @@ Where the missed targets' time goes (perf on the balancer's core):
   memory, the ~1k flows being walked in turn; the program, ~25-35 ns,
   most of it waiting for the entry's and the frame's first lines; and
   more time in the kernel's own `veth_xdp_rcv`, `xdp_do_redirect` and
-  `__napi_schedule` than the ceiling-3 spends there. DR and NAT cost
+  `__napi_schedule` than the ceiling-3 spends there. The lookup's part
+  shows in focused runs of xdpvs-nat: 342-347 ns per packet over 16
+  flows against 400-466 over 1024; a table of 8k buckets (`--conn-max`
+  4096) instead of 4M gave 386-398 against 401-475, so it is the
+  entries' lines, not the bucket array's size. DR and NAT cost
   the same within the noise: their repetitions are bimodal alike (~280
   or ~440 ns/pkt, the difference in those kernel functions, not in the
   program). Where the generator's bursts overflow the balancer's
@@ -380,7 +384,9 @@ Where the missed targets' time goes (perf on the balancer's core):
   1.13-1.28x, first SYNs in XDP 1.00x (port reuses still up), all in
   XDP 0.9-1.0x; with UDP's picks added, 1.17x in one full run (19:30
   UTC, every mode ~10 % slower than the run before it: nft's own figure
-  64 -> 69 µs) and 0.88x in the next, this one, with the same data path;
+  64 -> 69 µs), 0.88x in the next (19:50) and 1.00x in this one (22:46
+  UTC; every mode slower again: direct's own 46 -> 62 µs per
+  connection, xdp-ceiling's 50 -> 58), with the same data path;
   cc alone in the same hour, three times each the build before and this
   one, gave the same CPU per connection (58-66 µs against 60-68 µs):
   the full run's spread, not the build. What is left is the kernel's: of a connection's ten
@@ -395,11 +401,11 @@ Where the missed targets' time goes (perf on the balancer's core):
   4 s to up to 22 s.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
-  and ns per packet: the table's size alone costs nothing (1.01x and
-  1.17x the udp rate in two earlier full runs, at 334-339 ns per packet;
-  this run's 500 ns, its three repetitions alike, is the run's spread:
-  udp, scale and scale-hot alone right after gave 334 ns for this build
-  and 307 ns for the build before, whose fill took 24 s against 13). Traffic that
+  and ns per packet: the table's size alone costs nothing (1.01x,
+  1.17x and, in this run, 1.13x the udp rate; one run's 0.78x at 500 ns
+  per packet, its three repetitions alike, was that run's spread: udp,
+  scale and scale-hot alone right after gave 334 ns for that build and
+  307 ns for the build before, whose fill took 24 s against 13). Traffic that
   walks all its flows in turn finds each packet's bucket and then its
   element cold - two dependent cache and TLB misses (4M buckets, a 64
   MiB array of 4 KiB pages; elements of 256 bytes):
@@ -418,7 +424,7 @@ Where the missed targets' time goes (perf on the balancer's core):
   in XDP with the engine's picks, as a SYN is (sets of 2048; the engine
   takes the next pick itself for a datagram that went up), and xdpvsd
   makes the connection from its event: a fill of 1M flows (NAT) takes
-  ~13 s where it took 22 s with every first datagram going up (~45k to
+  12-15 s where it took 22 s with every first datagram going up (~45k to
   70k new flows a second then, ~140k to 157k now in a focused
   measurement, 2/3 of them made in XDP). xdpvsd gets a sixth to a third
   of the balancer's core (runnable most of the rest of the time, behind
