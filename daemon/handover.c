@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Hitless restart, the engine's side (handover.h).  Counters go with the
- * connections, so that `xdpvsadm -L --stats/--rate` carry on across an
- * upgrade as the kernel's do across a restart of keepalived: the totals,
- * each service's and each real server's, found again by what names them.
+ * Hitless restart, the engine's side (handover.h).  What the kernel's
+ * IPVS keeps across a restart of keepalived goes with the connections:
+ * the counters, so that `xdpvsadm -L --stats/--rate` carry on (the
+ * totals, each service's and each real server's, found again by what
+ * names them), and the configuration as rules, changes made at run time
+ * and sync daemons included, for a successor started without -c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -82,7 +84,6 @@ static char *handover_config(struct xdpvs_engine *e, const struct syncd *s)
 
 	if (!rc)
 		rc = handover_daemons(s, f);
-
 	if (f && fclose(f) && !rc)
 		rc = -ENOMEM;
 	if (!rc)
@@ -186,6 +187,8 @@ int handover_load_config(const struct dp_kept *k, handover_apply_fn apply,
 
 	if (!k->config)
 		return -ENOENT;
+	if (!k->config[0])	/* nothing configured (fmemopen wants bytes) */
+		return 0;
 	f = fmemopen(k->config, strlen(k->config), "r");
 	if (!f)
 		return -errno;
