@@ -343,6 +343,13 @@ def targets(meta, S):
 # the table above misses.  Figures from one such run each, not from the
 # bench's samples: they explain, the table measures.
 TARGET_NOTES = """\
+How much these ratios move from run to run: the full run right after
+the 22:46 UTC one, on the same data path (23:08, more foreign load: 6
+measurements repeated), gave rate vs xdp-ceiling 0.89 / 0.73 / 0.85
+(NAT / DR / TUN; vs xdp-ceiling-3 0.93 / 0.77 / 0.89), µs/conn vs nft
+0.91 / 0.56 / 0.59, and 1M flows 0.43 / 1.12: NAT and DR swapped
+places, as their repetitions do (each mode's three spread over 20-40 %).
+
 Where the missed targets' time goes (perf on the balancer's core):
 
 - **rate vs xdp-ceiling**: the ceiling sends every frame to rs1; a
