@@ -405,7 +405,7 @@ static void dp_upgrade_start(struct dp *dp)
 
 	for (i = 0; i < dp->nifs; i++)
 		n += dp->ifs[i].link.replace;
-	if (!n)
+	if (!n || !dp->loop)	/* not serving: dp_start() not called */
 		return;
 	err = dp_xdp_bg_start(&dp->maps, dp->conf.conn_max, n, &dp->bg);
 	if (!err) {
