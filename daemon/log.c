@@ -14,8 +14,15 @@
 #include "log.h"
 
 static const char *log_prog = "xdpvsd";
+/* Read with __atomic loads: a thread of the data path's (its background
+ * load, through libbpf) may log while the main thread changes them. */
 static enum log_level log_level = LOG_LVL_INFO;
 static bool log_syslog;
+
+static enum log_level log_level_now(void)
+{
+	return __atomic_load_n(&log_level, __ATOMIC_RELAXED);
+}
 
 static const int log_prio[] = {
 	[LOG_LVL_ERR] = LOG_ERR,
@@ -30,7 +37,7 @@ static void log_v(enum log_level level, int err, const char *fmt, va_list ap)
 	char buf[1024];
 	int n;
 
-	if (level > log_level)
+	if (level > log_level_now())
 		return;
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0)
@@ -38,7 +45,8 @@ static void log_v(enum log_level level, int err, const char *fmt, va_list ap)
 	if (err && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s",
 			 strerror(err < 0 ? -err : err));
-	if (log_syslog)
+	/* one call a message: stderr's lock or syslog's keeps it whole */
+	if (__atomic_load_n(&log_syslog, __ATOMIC_RELAXED))
 		syslog(log_prio[level], "%s", buf);
 	else
 		fprintf(stderr, "%s: %s\n", log_prog, buf);
@@ -62,7 +70,7 @@ static int log_lib(int lib_level, const char *fmt, va_list ap)
 	char buf[1024];
 	size_t n;
 
-	if (level > log_level)
+	if (level > log_level_now())
 		return 0;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	n = strlen(buf);
@@ -88,25 +96,25 @@ static int log_libxdp(enum libxdp_print_level level, const char *fmt,
 void log_init(const char *prog, enum log_level level)
 {
 	log_prog = prog;
-	log_level = level;
+	log_set_level(level);
 	libbpf_set_print(log_libbpf);
 	libxdp_set_print(log_libxdp);
 }
 
 void log_set_level(enum log_level level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 enum log_level log_get_level(void)
 {
-	return log_level;
+	return log_level_now();
 }
 
 void log_to_syslog(void)
 {
 	openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	log_syslog = true;
+	__atomic_store_n(&log_syslog, true, __ATOMIC_RELAXED);
 }
 
 bool log_rl(struct log_rl *rl, uint64_t now, enum log_level level, int err,
@@ -114,7 +122,7 @@ bool log_rl(struct log_rl *rl, uint64_t now, enum log_level level, int err,
 {
 	va_list ap;
 
-	if (level > log_level)
+	if (level > log_level_now())
 		return false;
 	if (now - rl->begin >= rl->interval_ns) {
 		if (rl->missed)

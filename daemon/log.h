@@ -6,6 +6,8 @@
  * libbpf's and libxdp's own messages fed through here one level lower than
  * they claim (their "info" is our debug), so -v shows them only when asked.
  * What traffic triggers goes through log_rl(), at most a burst per interval.
+ * Messages may come from any thread (xdpvsd's background load of its XDP
+ * program, through libbpf's); log_rl() and the setters from the main one.
  */
 #ifndef XDPVS_DAEMON_LOG_H
 #define XDPVS_DAEMON_LOG_H

@@ -9,7 +9,9 @@
  * One thread, one event loop (loop.h): the sockets, netlink, the control
  * socket, a signalfd (SIGTERM/SIGINT: clean exit; SIGUSR1: counters;
  * SIGUSR2: exit leaving the data path to a successor) and a 1 s timerfd
- * folding the fast path's counters in and running the engine's timers.
+ * folding the fast path's counters in and running the engine's timers
+ * (another thread, for a second or so, loads the XDP program of an
+ * upgrade by restart: dp/xdp_upgrade.h).
  * The engine's clock is CLOCK_MONOTONIC, bpf_ktime_get_ns()'s too.
  *
  * Hitless restart (dp/dp.h): with --keep-datapath (or on SIGUSR2) xdpvsd
@@ -73,6 +75,7 @@ struct xdpvsd {
 	bool takeover;		/* --takeover */
 	bool handover;		/* exiting: leave the data path */
 	uint64_t let_go_ns;	/* when the xdpvsd we took over from let go */
+	uint64_t kept_ns;	/* when the previous xdpvsd left its data path */
 	uint32_t conn_max;
 	uint64_t seed;
 	struct loop *loop;
@@ -630,8 +633,10 @@ static int start(struct xdpvsd *d, const sigset_t *sigs)
 		d->dpc.spare = NULL;	/* dp_open's */
 		if (!d->dp)
 			return -1;
-		if (dp_kept(d->dp))
+		if (dp_kept(d->dp)) {
 			d->seed = dp_kept(d->dp)->seed;
+			d->kept_ns = dp_kept(d->dp)->saved_at;
+		}
 	}
 	d->e = engine_new(d->conn_max, d->dp ? dp_env(d->dp) :
 					      (struct xdpvs_env){ 0 },
@@ -732,6 +737,10 @@ int main(int argc, char **argv)
 			log_info("serving %llu ms after the previous xdpvsd "
 				 "let go", (unsigned long long)
 				 ((mono_ns() - d.let_go_ns) / 1000000));
+		else if (d.kept_ns && d.kept_ns < mono_ns())
+			log_info("serving %llu ms after the previous xdpvsd "
+				 "left its data path", (unsigned long long)
+				 ((mono_ns() - d.kept_ns) / 1000000));
 		if (d.dpc.nifs)
 			log_info("running on %d interface(s)", d.dpc.nifs);
 		else

@@ -29,6 +29,7 @@
 #include "nl.h"
 #include "pick.h"
 #include "xdp.h"
+#include "xdp_upgrade.h"
 #include "xsk.h"
 
 #define DP_BATCH	64	/* descriptors per peek */
@@ -74,6 +75,7 @@ struct dp {
 	struct dp_kept kept;	/* what a kept data path carried */
 	bool adopted;		/* we took a kept data path over */
 	uint32_t prog_hash;	/* of the programs attached (dp_keep_save) */
+	struct dp_xdp_bg *bg;	/* ours, loading to replace kept ones */
 	bool keep;		/* leave ours to a successor at exit */
 	int pin_lock;		/* <= 0: nothing pinned */
 	struct dp_nl *nl;
@@ -360,6 +362,66 @@ void dp_adopt_begin(struct dp *dp)
 	dp_flow_collect(&dp->flow);
 }
 
+/* Ours loaded (or not): swap it in where a kept program of another build
+ * runs, each interface's sockets put in its XSKMAP first. */
+static void dp_upgrade_ready(void *arg, uint32_t events)
+{
+	struct dp *dp = arg;
+	int fds[XDPVS_DP_MAX_QUEUES], i, err;
+	struct dp_xdp_spare *s;
+	bool kept = false;
+	uint32_t q;
+	long ms;
+
+	loop_del(dp->loop, dp_xdp_bg_fd(dp->bg));
+	s = dp_xdp_bg_end(dp->bg, &err, &ms);
+	dp->bg = NULL;
+	for (i = 0; i < dp->nifs; i++) {
+		struct dp_iface *ifc = &dp->ifs[i];
+
+		for (q = 0; q < ifc->nqueues; q++)
+			fds[q] = dp_xsk_fd(ifc->socks[q].x);
+		if (ifc->link.replace)
+			dp_xdp_replace(&ifc->link, s, err, ms, fds,
+				       ifc->nqueues);
+		kept |= ifc->link.kept_prog;
+	}
+	dp_xdp_spare_free(s);
+	/* a successor replaces only what another build's still runs */
+	if (!kept)
+		dp->prog_hash = dp_xdp_prog_hash();
+}
+
+/*
+ * Kept programs of another build serve as they are (dp_xdp_adopt), from
+ * the hold's release on: only then is ours loaded on their maps, in the
+ * background (xdp_upgrade.h), not to take a core from the start-up;
+ * dp_upgrade_ready() swaps it in.  Without it (no thread), the kept ones
+ * stay.
+ */
+static void dp_upgrade_start(struct dp *dp)
+{
+	int i, n = 0, err;
+
+	for (i = 0; i < dp->nifs; i++)
+		n += dp->ifs[i].link.replace;
+	if (!n || !dp->loop)	/* not serving: dp_start() not called */
+		return;
+	err = dp_xdp_bg_start(&dp->maps, dp->conf.conn_max, n, &dp->bg);
+	if (!err) {
+		err = loop_add(dp->loop, dp_xdp_bg_fd(dp->bg), EPOLLIN,
+			       dp_upgrade_ready, dp);
+		if (!err)
+			return;
+		dp_xdp_bg_cancel(dp->bg);
+		dp->bg = NULL;
+	}
+	log_warn_r(err, "cannot load this build's XDP program in the "
+		   "background: the kept one stays");
+	for (i = 0; i < dp->nifs; i++)
+		dp->ifs[i].link.replace = false;
+}
+
 void dp_adopt_end(struct dp *dp)
 {
 	int n, err;
@@ -379,6 +441,7 @@ void dp_adopt_end(struct dp *dp)
 	if (err)
 		log_err_r(err, "cannot release the data path's hold");
 	dp_kept_free(&dp->kept);
+	dp_upgrade_start(dp);
 }
 
 void dp_picks_off(struct dp *dp)
@@ -940,21 +1003,21 @@ static int dp_lock(struct dp *dp)
 static int dp_attach_all(struct dp *dp, bool adopt)
 {
 	uint32_t kept = adopt ? dp_keep_prog(dp->conf.bpffs) : 0;
+	uint32_t ours = dp_xdp_prog_hash();
 	int i, err;
 
 	/* Ours unless a kept program of another build stays somewhere:
 	 * then the next xdpvsd tries to replace it again. */
-	dp->prog_hash = dp_xdp_prog_hash();
+	dp->prog_hash = ours;
 	for (i = 0; i < dp->conf.nifs; i++) {
 		struct dp_iface *ifc = &dp->ifs[i];
 
 		err = adopt ? dp_xdp_adopt(ifc->name, (int)ifc->ifindex,
-					   dp->conf.bpffs, dp->conf.conn_max,
-					   kept != dp->prog_hash,
+					   dp->conf.bpffs, kept != ours,
 					   dp->conf.spare, &dp->maps,
 					   &ifc->link) :
 			      -ENOENT;
-		if (!err && ifc->link.kept_prog && kept != dp->prog_hash)
+		if (!err && ifc->link.kept_prog && kept != ours)
 			dp->prog_hash = kept;
 		if (err == -ENOENT)
 			err = dp_xdp_attach(ifc->name, (int)ifc->ifindex,
@@ -1138,6 +1201,11 @@ void dp_close(struct dp *dp)
 
 	if (!dp)
 		return;
+	/* Before anything it uses goes (the kept programs stay: a
+	 * successor replaces them). */
+	if (dp->bg && dp->loop)
+		loop_del(dp->loop, dp_xdp_bg_fd(dp->bg));
+	dp_xdp_bg_cancel(dp->bg);
 	for (i = 0; i < dp->nifs; i++) {
 		struct dp_iface *ifc = &dp->ifs[i];
 

@@ -125,8 +125,10 @@ void dp_engine_gone(struct dp *dp);
  * to build an engine with the same seed; once the engine has its
  * configuration, xdpvs_stats_restore() of each counter, dp_adopt_begin(),
  * xdpvs_conn_import() of each connection, dp_adopt_end() (flows nobody
- * took are removed, the hold released).  Before dp_handover(), dp_fold()
- * puts the fast path's last counts in the engine's counters: the
+ * took are removed, the hold released; kept programs of another build,
+ * which serve as they are, get this build's loaded in the background
+ * and swapped in by the loop, xdp_upgrade.h).  Before dp_handover(),
+ * dp_fold() puts the fast path's last counts in the engine's counters: the
  * packets it forwards during the hand-over are the only ones not
  * counted.
  */

@@ -407,6 +407,8 @@ int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k)
 	free(b);
 	if (err)
 		dp_kept_free(k);
+	else
+		k->saved_at = h.saved_at;
 	return err;
 }
 

@@ -57,6 +57,7 @@ struct dp_kept {
 	char *config;
 	bool config_unreadable;	/* there was, broken: left out */
 	uint64_t seed;
+	uint64_t saved_at;	/* ns, CLOCK_MONOTONIC (this boot's) */
 };
 
 /*

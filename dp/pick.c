@@ -311,22 +311,35 @@ int dp_pick_tmpl(struct dp_pick *p, uint32_t dest_idx,
 	return 0;
 }
 
-/* Delete every entry of xdpvs_pick_svc.  0 or -errno. */
-static int pick_svc_empty(struct dp_pick *p)
+/* Delete every entry of the xdpvs_pick_svc map fd, counting the bpf()
+ * calls in *calls.  0 or -errno. */
+static int pick_svc_empty_fd(int fd, uint64_t *calls)
 {
 	struct xdpvs_dp_addr_key k;
 	uint32_t n;
 
 	/* Bounded: a key that cannot be deleted would come first again. */
 	for (n = 0; n <= XDPVS_PICK_RINGS; n++) {
-		p->calls++;
-		if (bpf_map_get_next_key(p->svc_fd, NULL, &k))
+		(*calls)++;
+		if (bpf_map_get_next_key(fd, NULL, &k))
 			return errno == ENOENT ? 0 : -errno;
-		p->calls++;
-		if (bpf_map_delete_elem(p->svc_fd, &k) && errno != ENOENT)
+		(*calls)++;
+		if (bpf_map_delete_elem(fd, &k) && errno != ENOENT)
 			return -errno;
 	}
 	return -EBUSY;
+}
+
+static int pick_svc_empty(struct dp_pick *p)
+{
+	return pick_svc_empty_fd(p->svc_fd, &p->calls);
+}
+
+int dp_pick_svc_empty(int svc_fd)
+{
+	uint64_t calls = 0;
+
+	return pick_svc_empty_fd(svc_fd, &calls);
 }
 
 int dp_pick_reset(struct dp_pick *p)

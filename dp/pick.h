@@ -62,6 +62,13 @@ struct dp_pick_fds {
 int dp_pick_maps_create(struct dp_pick_fds *fds);
 
 /*
+ * Empty the xdpvs_pick_svc map svc_fd (not mapped: its rings may be of
+ * another build's size): a program using it finds no ring, takes no
+ * pick, and sends the first packets of new connections up.  0 or -errno.
+ */
+int dp_pick_svc_empty(int svc_fd);
+
+/*
  * Map fds.picks and fds.tmpl into p, after checking they have the
  * layout of this build (-EINVAL otherwise); fds.svc is used, not owned.
  * 0 or -errno.

@@ -256,6 +256,36 @@ static void xdp_maps_none(struct dp_xdp_maps *m)
 		*xdp_shared_fd(m, j) = -1;
 }
 
+void dp_xdp_maps_close(struct dp_xdp_maps *m)
+{
+	unsigned int j;
+
+	for (j = 0; j < XDP_NSHARED; j++)
+		if (*xdp_shared_fd(m, j) >= 0)
+			close(*xdp_shared_fd(m, j));
+	xdp_maps_none(m);
+}
+
+int dp_xdp_maps_dup(const struct dp_xdp_maps *m, struct dp_xdp_maps *out)
+{
+	struct dp_xdp_maps in = *m;
+	unsigned int j;
+	int err;
+
+	xdp_maps_none(out);
+	for (j = 0; j < XDP_NSHARED; j++) {
+		*xdp_shared_fd(out, j) = fcntl(*xdp_shared_fd(&in, j),
+					       F_DUPFD_CLOEXEC, 3);
+		if (*xdp_shared_fd(out, j) < 0) {
+			err = -errno;
+			dp_xdp_maps_close(out);
+			return err;
+		}
+	}
+	out->set = out->adopted = true;
+	return 0;
+}
+
 /* Open the maps of program fd by name: its own two into l, the shared
  * ones into m unless set.  0 or -errno. */
 static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
@@ -313,10 +343,14 @@ static bool xdp_map_value_size_is(int fd, uint32_t size)
  * build before them: its program does not use them, they are pinned
  * with the others) or when its rings are of another size (a build with
  * another XDPVS_PICK_SLOTS: the xdpvsd handing over took its rings back,
- * and its program is replaced with ours).  0 (m has all three), or
- * -errno.
+ * and its program is replaced with ours).  kept: m's are the maps of a
+ * kept program, which runs on them until ours is loaded and swapped in
+ * (dp_xdp_replace): their xdpvs_pick_svc is emptied as well, so that it
+ * takes no pick the engine did not make (one its predecessor failed to
+ * take back) and sends new connections up, to the engine, meanwhile.
+ * 0 (m has all three), or -errno.
  */
-static int xdp_pick_maps_new(struct dp_xdp_maps *m)
+static int xdp_pick_maps_new(struct dp_xdp_maps *m, bool kept)
 {
 	struct dp_pick_fds fds;
 	unsigned int j, found = 0;
@@ -329,6 +363,9 @@ static int xdp_pick_maps_new(struct dp_xdp_maps *m)
 		return 0;
 	if (found && found != XDP_NPICK)
 		return -ENOENT;	/* not a data path of any build */
+	err = found && kept ? dp_pick_svc_empty(m->pick_svc) : 0;
+	if (err)
+		return err;
 	for (j = XDP_FIRST_PICK; j < XDP_NSHARED && found; j++) {
 		close(*xdp_shared_fd(m, j));
 		*xdp_shared_fd(m, j) = -1;
@@ -347,8 +384,10 @@ static int xdp_pick_maps_new(struct dp_xdp_maps *m)
 
 /* The shared maps the program does not use (xdpvs_svc_st) from their
  * pins under bpffs; the pick maps made afresh when a data path kept by
- * an older build has none.  0 or -errno. */
-static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
+ * an older build has none (kept: as xdp_pick_maps_new()).  0 or
+ * -errno. */
+static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs,
+			   bool kept)
 {
 	char path[PATH_MAX + 32];
 	unsigned int j;
@@ -366,7 +405,7 @@ static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs)
 			return -errno;
 		*xdp_shared_fd(m, j) = fd;
 	}
-	return xdp_pick_maps_new(m);
+	return xdp_pick_maps_new(m, kept);
 }
 
 /* The attached program named ours in mp, or NULL. */
@@ -405,58 +444,87 @@ static uint32_t xdp_mode_flag(enum xdp_attach_mode mode)
 }
 
 /* ------------------------------------------------------------------
- * Loading ahead of a takeover
+ * Loading ahead: of a takeover, or in the background (xdp_upgrade.h)
  */
 
-/* This build's programs loaded on a running xdpvsd's maps, taken in
- * order by the replacements (dp_xdp_spare_load). */
+/* This build's programs loaded on a data path's shared maps, taken in
+ * order by the replacements (dp_xdp_spare_on). */
 struct dp_xdp_spare {
-	struct dp_xdp_maps maps;	/* the running xdpvsd's, from pins */
-	bool maps_given;	/* to the adopter: they were the kept ones */
+	struct dp_xdp_maps maps;	/* its own, closed with it ... */
+	bool maps_given;	/* ... unless given to the adopter */
+	bool on_kept;		/* loaded on the kept maps: dp_xdp_adopt's */
 	int n, next;		/* programs loaded, the next one to take */
 	struct xdpvs_bpf *skel[];
 };
 
 void dp_xdp_spare_free(struct dp_xdp_spare *s)
 {
-	unsigned int j;
-
 	if (!s)
 		return;
 	while (s->next < s->n)
 		xdpvs_bpf__destroy(s->skel[s->next++]);
-	for (j = 0; j < XDP_NSHARED && !s->maps_given; j++)
-		if (*xdp_shared_fd(&s->maps, j) >= 0)
-			close(*xdp_shared_fd(&s->maps, j));
+	if (!s->maps_given)
+		dp_xdp_maps_close(&s->maps);
 	free(s);
+}
+
+struct dp_xdp_spare *dp_xdp_spare_on(struct dp_xdp_maps *maps,
+				     uint32_t conn_max, int n,
+				     const bool *stop, int *err)
+{
+	struct dp_xdp_spare *s = NULL;
+
+	*err = n > 0 ? 0 : -EINVAL;
+	if (!*err)
+		s = calloc(1, sizeof(*s) + (size_t)n * sizeof(s->skel[0]));
+	if (!s) {
+		*err = *err ? *err : -ENOMEM;
+		dp_xdp_maps_close(maps);
+		return NULL;
+	}
+	s->maps = *maps;
+	s->maps.set = s->maps.adopted = true;	/* xdp_open() reuses them */
+	while (!*err && s->n < n) {
+		/* between instances: the verifier's own runs are cut short
+		 * by a signal (xdp_upgrade.c) */
+		if (stop && __atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+			*err = -ECANCELED;
+			break;
+		}
+		*err = xdp_open(conn_max, &s->maps, &s->skel[s->n]);
+		if (*err)
+			break;
+		*err = xdpvs_bpf__load(s->skel[s->n]);
+		if (*err)
+			xdpvs_bpf__destroy(s->skel[s->n]);
+		else
+			s->n++;
+	}
+	if (*err) {
+		dp_xdp_spare_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
 				       int n)
 {
-	struct dp_xdp_spare *s;
+	struct dp_xdp_spare *s = NULL;
+	struct dp_xdp_maps m;
 	struct timespec t0, t1;
 	int err;
 
 	if (n <= 0)
 		return NULL;
-	s = calloc(1, sizeof(*s) + (size_t)n * sizeof(s->skel[0]));
-	if (!s)
-		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	xdp_maps_none(&s->maps);
-	err = xdp_pinned_maps(&s->maps, bpffs);
-	s->maps.set = s->maps.adopted = true;	/* xdp_open() reuses them */
-	while (!err && s->n < n) {
-		err = xdp_open(conn_max, &s->maps, &s->skel[s->n]);
-		if (!err) {
-			err = xdpvs_bpf__load(s->skel[s->n]);
-			if (err)
-				xdpvs_bpf__destroy(s->skel[s->n]);
-			else
-				s->n++;
-		}
-	}
+	xdp_maps_none(&m);
+	/* not kept: the running xdpvsd still uses its pick maps */
+	err = xdp_pinned_maps(&m, bpffs, false);
+	if (err)
+		dp_xdp_maps_close(&m);
+	else
+		s = dp_xdp_spare_on(&m, conn_max, n, NULL, &err);
 	if (err) {
 		if (err == -ENOENT)
 			log_debug("no pinned data path under %s: nothing "
@@ -465,7 +533,6 @@ struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
 			log_warn_r(err, "cannot load the XDP program ahead "
 				   "on the running xdpvsd's maps (it is "
 				   "loaded after the hand-over)");
-		dp_xdp_spare_free(s);
 		return NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -517,53 +584,38 @@ static void xdp_spare_maps(struct dp_xdp_spare *s, struct dp_xdp_maps *m)
 			xdpvs_bpf__destroy(s->skel[s->next++]);
 		return;
 	}
-	for (j = 0; j < XDP_NSHARED; j++)
-		if (*xdp_shared_fd(m, j) >= 0)
-			close(*xdp_shared_fd(m, j));
+	dp_xdp_maps_close(m);
 	*m = s->maps;
-	s->maps_given = true;
+	s->maps_given = s->on_kept = true;
 }
 
-/* The next program loaded ahead on the maps adopted, or NULL. */
+/* The next program of s, or NULL. */
 static struct xdpvs_bpf *xdp_spare_take(struct dp_xdp_spare *s)
 {
-	if (!s || !s->maps_given || s->next == s->n)
+	if (!s || s->next == s->n)
 		return NULL;
 	return s->skel[s->next++];
 }
 
 /*
- * l, a kept program adopted alone on its hook, replaced by this build's
- * program on the same shared maps, in one step (XDP_FLAGS_REPLACE: every
- * packet meets one or the other): an upgrade runs the new fast path
- * without a gap.  Its own maps (XSKMAP, counters) are new: the sockets go
- * in after this, the counters start from zero.  0, or -errno when this
- * build's program cannot run on those maps (a layout that changed fails
- * its load) or the hook holds libxdp's dispatcher: the kept one stays.
+ * l, a kept program adopted alone on its hook, replaced by skel's, loaded
+ * on the same shared maps, in one step (XDP_FLAGS_REPLACE: every packet
+ * meets one or the other): an upgrade runs the new fast path without a
+ * gap.  The new program's own counters start from zero: the replaced
+ * one's last counts become l's base, so that what dp_xdp_stats() says
+ * carries on.  0, or -errno (skel destroyed, l as it was).
  */
-static int xdp_upgrade(struct dp_xdp_link *l, const struct dp_xdp_maps *maps,
-		       uint32_t conn_max, bool legacy,
-		       struct dp_xdp_spare *spare)
+static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	struct xdpvs_dp_counter c[XDPVS_DP_STAT_MAX];
 	struct bpf_prog_info info = { 0 };
 	struct xdp_program *prog = NULL;
 	uint32_t len = sizeof(info);
-	struct xdpvs_bpf *skel;
-	int err = 0, fd;
+	int err = 0, fd = bpf_program__fd(skel->progs.xdpvs_xdp);
 
-	if (!legacy)
-		return -EOPNOTSUPP;
-	skel = xdp_spare_take(spare);
-	if (!skel) {
-		err = xdp_open(conn_max, maps, &skel);
-		if (err)
-			return err;
-		err = xdpvs_bpf__load(skel);
-	}
-	fd = bpf_program__fd(skel->progs.xdpvs_xdp);
 	/* by id: libxdp's object then has an fd of its own to close */
-	if (!err && bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		err = -errno;
 	if (!err) {
 		prog = xdp_program__from_id(info.id);
@@ -580,22 +632,77 @@ static int xdp_upgrade(struct dp_xdp_link *l, const struct dp_xdp_maps *maps,
 		xdpvs_bpf__destroy(skel);
 		return err;
 	}
+	/* read once it runs no more (but for a packet in flight) */
+	if (!dp_xdp_stats(l, c))
+		memcpy(l->base, c, sizeof(c));
 	dp_xdp_detach(l, true);		/* the kept one's fds */
 	l->skel = skel;
 	l->prog = prog;
 	l->xsks = bpf_map__fd(skel->maps.xdpvs_xsks);
 	l->stats = bpf_map__fd(skel->maps.xdpvs_stats);
+	l->kept_prog = l->replace = false;
 	return 0;
 }
 
+/*
+ * The kept program of another build on l replaced at adoption by one of
+ * spare's (--takeover: loaded ahead, on these maps).  0; -EINPROGRESS
+ * when none is there for it: it is then loaded in the background once
+ * xdpvsd serves (xdp_upgrade.h), the kept program serving meanwhile;
+ * -EOPNOTSUPP when libxdp's dispatcher holds the hook; or -errno.
+ */
+static int xdp_upgrade(struct dp_xdp_link *l, bool legacy,
+		       struct dp_xdp_spare *spare)
+{
+	struct xdpvs_bpf *skel;
+
+	if (!legacy)
+		return -EOPNOTSUPP;
+	skel = spare && spare->on_kept ? xdp_spare_take(spare) : NULL;
+	return skel ? xdp_swap(l, skel) : -EINPROGRESS;
+}
+
+void dp_xdp_replace(struct dp_xdp_link *l, struct dp_xdp_spare *s, int err,
+		    long ms, const int *xsks, uint32_t n)
+{
+	struct xdpvs_bpf *skel = err ? NULL : xdp_spare_take(s);
+	uint32_t q, was = xdp_program__id(l->prog);
+	int fd;
+
+	if (!err && !skel)
+		err = -ENOENT;
+	/* Its sockets first: what it sends up from its first packet on
+	 * finds them (the XSKMAP is the program's own, an AF_XDP socket
+	 * may be in several). */
+	fd = skel ? bpf_map__fd(skel->maps.xdpvs_xsks) : -1;
+	for (q = 0; q < n && !err; q++)
+		if (bpf_map_update_elem(fd, &q, &xsks[q], BPF_ANY))
+			err = -errno;
+	if (skel && err)
+		xdpvs_bpf__destroy(skel);
+	else if (skel)
+		err = xdp_swap(l, skel);
+	if (err) {
+		l->replace = false;
+		log_warn("%s: XDP program of another build kept (%s mode, "
+			 "program id %u), not replaced: %s", l->ifname,
+			 dp_xdp_mode_name(l->mode), was, strerror(-err));
+		return;
+	}
+	log_info("%s: XDP program adopted and replaced by this build's (%s "
+		 "mode, program id %u, was %u; loaded in the background in %ld "
+		 "ms)", l->ifname, dp_xdp_mode_name(l->mode),
+		 xdp_program__id(l->prog), was, ms);
+}
+
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
-		 uint32_t conn_max, bool replace, struct dp_xdp_spare *spare,
+		 bool replace, struct dp_xdp_spare *spare,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct dp_xdp_maps m;
 	struct xdp_program *p;
-	unsigned int j, kept_id;
+	unsigned int kept_id;
 	int err, ahead = -1;
 	bool legacy;
 
@@ -627,13 +734,12 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 	if (!err && !maps->set && replace)
 		xdp_spare_maps(spare, &m);
 	if (!err && !maps->set)
-		err = xdp_pinned_maps(&m, bpffs);
+		err = xdp_pinned_maps(&m, bpffs, true);
 	if (err) {
 		log_err_r(err, "%s: cannot find the attached program's maps",
 			  ifname);
-		for (j = 0; j < XDP_NSHARED && !maps->set; j++)
-			if (*xdp_shared_fd(&m, j) >= 0)
-				close(*xdp_shared_fd(&m, j));
+		if (!maps->set)
+			dp_xdp_maps_close(&m);
 		dp_xdp_detach(l, true);
 		return err;
 	}
@@ -645,13 +751,18 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 	kept_id = xdp_program__id(l->prog);
 	if (spare)
 		ahead = spare->next;
-	err = replace ? xdp_upgrade(l, maps, conn_max, legacy, spare) :
-			-EEXIST;
+	err = replace ? xdp_upgrade(l, legacy, spare) : -EEXIST;
 	l->adopted = true;
 	l->kept_prog = err != 0;
+	l->replace = err == -EINPROGRESS;
 	if (err == -EEXIST)
 		log_info("%s: XDP program adopted (%s mode, program id %u)",
 			 ifname, dp_xdp_mode_name(l->mode), kept_id);
+	else if (err == -EINPROGRESS)
+		log_info("%s: XDP program of another build adopted (%s mode, "
+			 "program id %u): it serves until this build's, "
+			 "loaded in the background, replaces it", ifname,
+			 dp_xdp_mode_name(l->mode), kept_id);
 	else if (err)
 		log_warn("%s: XDP program of another build adopted (%s mode, "
 			 "program id %u), not replaced: %s", ifname,
@@ -705,7 +816,8 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 	struct xdpvs_dp_counter *v;
 	uint32_t k;
 
-	memset(out, 0, sizeof(*out) * XDPVS_DP_STAT_MAX);
+	/* what the programs it replaced counted, then its own */
+	memcpy(out, l->base, sizeof(l->base));
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
 	v = calloc((size_t)ncpu, sizeof(*v));

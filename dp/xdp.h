@@ -46,7 +46,10 @@ struct dp_xdp_link {
 	int own_fds[2];		/* those fds when opened here (adopted) */
 	bool adopted;		/* found attached: a kept data path */
 	bool kept_prog;		/* ... still running the kept program */
+	bool replace;		/* ... another build's: dp_xdp_replace() */
 	char ifname[16];
+	/* what the programs it replaced counted (dp_xdp_stats) */
+	struct xdpvs_dp_counter base[XDPVS_DP_STAT_MAX];
 };
 
 /*
@@ -66,17 +69,17 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
  * the program (or their pins under bpffs, for those it does not use; the
  * pick maps, which a build before them has not, are made afresh); the
  * shared ones fill *maps if not set yet.  With replace (the kept program
- * is another build's: dp_xdp_prog_hash()), the program is then replaced
- * by this build's, on those maps, in one step (an upgrade's new fast
- * path, without a gap); when it cannot be (its load fails on maps of
- * another layout, or libxdp's dispatcher holds the hook) the kept one
- * stays (l->kept_prog).  Returns 0, -ENOENT when no xdpvsd program is
- * attached, or -errno after logging.  spare (or NULL): programs
- * dp_xdp_spare_load() loaded ahead, one taken for the replacement when
- * they were loaded on the maps found here.
+ * is another build's: dp_xdp_prog_hash()), it is replaced by this
+ * build's, on those maps, in one step when spare (or NULL), the programs
+ * dp_xdp_spare_load() loaded ahead, has one on the maps found here;
+ * otherwise it is adopted as it is, serving (same pin directory, same
+ * map layout), with l->replace set: dp_xdp_replace() swaps in the one
+ * xdp_upgrade.h loads in the background.  Behind libxdp's dispatcher the
+ * kept one stays.  l->kept_prog: the kept program runs.  Returns 0,
+ * -ENOENT when no xdpvsd program is attached, or -errno after logging.
  */
 int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
-		 uint32_t conn_max, bool replace, struct dp_xdp_spare *spare,
+		 bool replace, struct dp_xdp_spare *spare,
 		 struct dp_xdp_maps *maps, struct dp_xdp_link *l);
 /*
  * This build's program loaded ahead, n times, on the maps a running
@@ -84,10 +87,36 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
  * the verifier's, which then passes while the old xdpvsd still serves,
  * and dp_xdp_adopt() only swaps the programs in.  NULL (logged) when
  * nothing is pinned there or the program does not load on those maps;
- * the adoption then loads it as before.
+ * the adoption then adopts the kept one and loads ours in the
+ * background.
  */
 struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
 				       int n);
+/*
+ * This build's program loaded n times on maps, which the result takes
+ * (closed with it; on failure too): for dp_xdp_replace(), from a thread
+ * of its own (xdp_upgrade.c): it touches nothing but maps and its own
+ * libbpf objects.  *stop (or NULL), read between instances, makes it give
+ * up (-ECANCELED).  NULL with *err = -errno when a load fails.
+ */
+struct dp_xdp_spare *dp_xdp_spare_on(struct dp_xdp_maps *maps,
+				     uint32_t conn_max, int n,
+				     const bool *stop, int *err);
+/*
+ * l (l->replace) replaced by the next program of s, loaded on its maps in
+ * ms (dp_xdp_spare_on): the n AF_XDP sockets of its queues (xsks[queue])
+ * put in that program's XSKMAP first, then the programs swapped in one
+ * step (XDP_FLAGS_REPLACE), the counters carried on (l->base).  err (s
+ * NULL): the load failed.  Logs the outcome; when it fails, the kept
+ * program stays, with a warning.
+ */
+void dp_xdp_replace(struct dp_xdp_link *l, struct dp_xdp_spare *s, int err,
+		    long ms, const int *xsks, uint32_t n);
+/* *out: m's shared maps, each fd duplicated (dp_xdp_maps_close()).  0 or
+ * -errno (nothing open). */
+int dp_xdp_maps_dup(const struct dp_xdp_maps *m, struct dp_xdp_maps *out);
+/* Close the shared maps m has open; none open after. */
+void dp_xdp_maps_close(struct dp_xdp_maps *m);
 /* Free what dp_xdp_adopt() did not use (NULL: nothing). */
 void dp_xdp_spare_free(struct dp_xdp_spare *s);
 /* A hash of this build's XDP program (its BPF object), never 0: saved

@@ -73,6 +73,8 @@ def fetch(args):
     n = 0
     try:
         s.connect((args.addr, args.port))
+        # when the SYN was answered, for timing a restart (date +%s%N)
+        connected = time.time_ns()
         with open(args.out, "wb") as f:
             while True:
                 s.settimeout(max(0.1, end - time.monotonic()))
@@ -87,7 +89,7 @@ def fetch(args):
     except OSError as e:
         print(f"fetch: {e} after {n} bytes", flush=True)
         return 1
-    print(f"fetch: {n} bytes", flush=True)
+    print(f"fetch: {n} bytes, connected at {connected} ns", flush=True)
     return 0
 
 

@@ -187,9 +187,10 @@ fetch_check() {
 		"$(cat "$TMP/big.sha")"
 }
 
+# The small transfer, intact; $TMP/small.log says when it connected.
 small_fetch() {
 	in_ns "$NS_CL" python3 "$LAB" fetch --addr "$VIP" --port 8001 \
-		--out "$TMP/got-small" --timeout 10 >/dev/null &&
+		--out "$TMP/got-small" --timeout 10 >"$TMP/small.log" &&
 	expect "small transfer" "$(sha256sum <"$TMP/got-small" | cut -d' ' -f1)" \
 		"$(cat "$TMP/small.sha")"
 }
@@ -303,17 +304,68 @@ fetch_up() {
 		adm -E -t "$VIP:8001" -s rr
 }
 
+# The ms of xdpvsd log $1's "serving N ms after the previous xdpvsd ...".
+serving_ms() {
+	sed -n 's/.*serving \([0-9]*\) ms after the previous xdpvsd.*/\1/p' "$TMP/$1"
+}
+
+# After an upgrade by stop + start (log $1, kept program $2, SIGTERM at
+# $3 ns, $4 packets sent up before): the new xdpvsd serves through the
+# kept program (its counters carry on) while its own
+# loads in the background.  A new connection whose SYN goes up (wlc: no
+# picks) is answered then, soon after the restart; its own program then
+# replaces the kept one on both interfaces, the counters carry on, and
+# what goes up reaches its sockets through it (fetch_up).
+upgrade_in_background() {
+	local log=$1 id0=$2 t0=$3 up0=$4 up1 up2 early ans serve load id1
+	adm -E -t "$VIP:8001" -s wlc || return 1
+	small_fetch || return 1
+	early=$(grep -c "adopted and replaced" "$TMP/$log")
+	ans=$(sed -n 's/.*connected at \([0-9]*\) ns.*/\1/p' "$TMP/small.log")
+	ans=$(((ans - t0) / 1000000))
+	up1=$(sent_up) || return 1
+	expect "the SYN went up through the kept program" \
+		"$((up1 > up0))" 1 || return 1
+	wait_for "grep -q 'lb1: XDP program adopted and replaced' $TMP/$log" 100 ||
+		{ cat "$TMP/$log"; return 1; }
+	serve=$(serving_ms "$log")
+	load=$(sed -n 's/.*lb0: .*loaded in the background in \([0-9]*\) ms.*/\1/p' \
+		"$TMP/$log")
+	echo "upgrade: serving ${serve:-?} ms after the old xdpvsd left its" \
+		"data path; a new connection going up connected $ans ms after" \
+		"SIGTERM; this build's program loaded in the background in" \
+		"${load:-?} ms"
+	# bounds for a slow 2-core VM: a synchronous load served after
+	# 1.3-1.6 s, the background one takes more than a second
+	[ -n "$serve" ] && [ "$serve" -lt 800 ] ||
+		{ echo "serving after ${serve:-?} ms, not under 800"; return 1; }
+	[ -n "$load" ] || { cat "$TMP/$log"; return 1; }
+	[ "$early" = 0 ] || [ "$load" -lt 1000 ] ||
+		{ echo "the connection was answered only after the replacement"
+		  return 1; }
+	id1=$(xdp_prog_id)
+	[ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ] &&
+		grep -q "lb0: XDP program adopted and replaced .*id $id1, was $id0; loaded in the background in" \
+			"$TMP/$log" ||
+		{ echo "program $id0 not replaced ($id1):"; cat "$TMP/$log"; return 1; }
+	up2=$(sent_up) || return 1
+	expect "the data path's counters carried on across the swap" \
+		"$((up2 >= up1))" 1 || return 1
+	fetch_up
+}
+
 # SIGTERM with --keep-datapath in the middle of a transfer, a new xdpvsd
 # started: the transfer completes intact, the connection is taken over.
 # The kept XDP program is the new xdpvsd's build: it is adopted as it is;
-# with $1 = upgrade, the saved state says another build's, and the new
-# xdpvsd replaces it with its own (an upgrade's new fast path) in one
-# step, on the same maps.
+# with $1 = upgrade, the saved state says another build's: the new
+# xdpvsd serves through it at once and replaces it with its own, loaded
+# in the background, on the same maps (upgrade_in_background).
 case_restart() {
 	local old=$XDPVSD old_bin=$OLD_BIN rc t0 id0 id1 st0 log=xdpvsd-2.log
-	local name=restart
+	local name=restart up0
 	[ "${1:-}" = upgrade ] && log=xdpvsd-2u.log name=upgrade
 	id0=$(xdp_prog_id)
+	up0=$(sent_up) || return 1
 	fetch_start $name
 	sleep 1.5
 	st0=$(svc_stats 8000)
@@ -330,11 +382,15 @@ case_restart() {
 	[ -e "$TMP/bpffs/xdpvs/v3/xdpvs_events" ] ||
 		{ echo "the fast path's event ring not kept"; return 1; }
 	if [ "${1:-}" = upgrade ]; then
+		local t1=$(date +%s%N)
 		saved_from_older_build || { echo "cannot rewrite the saved state"; return 1; }
+		echo "(the saved state rewritten in $((($(date +%s%N) - t1) / 1000000)) ms" \
+			"of the restart's time)"
 	fi
 	start_xdpvsd "$log" || return 1
 	echo "restart: $((($(date +%s%N) - t0) / 1000000)) ms from SIGTERM" \
-		"to the new xdpvsd serving"
+		"to the new xdpvsd serving (${name}: it says $(serving_ms "$log")" \
+		"ms after the old one left its data path)"
 	grep -q "took over [1-9]" "$TMP/$log" ||
 		{ echo "nothing taken over:"; cat "$TMP/$log"; return 1; }
 	# (not from an XDPVS_OLD_XDPVSD that may predate saving them)
@@ -342,16 +398,11 @@ case_restart() {
 		stats_carried_on "$st0" "$(svc_stats 8000)" $name || return 1
 	fi
 	OLD_BIN=$BIN
-	id1=$(xdp_prog_id)
 	# the first xdpvsd of another build (XDPVS_OLD_XDPVSD): an upgrade too
 	if [ "${1:-}" = upgrade ] || [ "$FIRST_BIN" != "$BIN" ]; then
-		[ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ] &&
-			grep -q "lb0: XDP program adopted and replaced .*id $id1, was $id0" \
-				"$TMP/$log" ||
-			{ echo "program $id0 not replaced ($id1):"; cat "$TMP/$log"; return 1; }
-		# what goes up reaches the new xdpvsd's sockets
-		fetch_up || return 1
+		upgrade_in_background "$log" "$id0" "$t0" "$up0" || return 1
 	else
+		id1=$(xdp_prog_id)
 		[ -n "$id0" ] && [ "$id0" = "$id1" ] &&
 			grep -q "lb0: XDP program adopted (native mode, program id $id0)" "$TMP/$log" ||
 			{ echo "program $id0 not kept as it was ($id1):"; cat "$TMP/$log"; return 1; }

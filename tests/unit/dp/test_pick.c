@@ -7,8 +7,8 @@
  * xdpvs_pick_svc entry; taking back returns exactly how many picks were
  * taken (clamped when the fast path ran past the count) and leaves
  * nothing to take; a ring changing service moves its entry; a drop and
- * a reset clear; templates land in xdpvs_pick_tm; bad calls change
- * nothing.
+ * a reset clear, as does emptying xdpvs_pick_svc by its fd alone;
+ * templates land in xdpvs_pick_tm; bad calls change nothing.
  *
  * Needs root (BPF maps).  Exits 77 ("skipped") when a map cannot be made.
  */
@@ -338,6 +338,25 @@ static void a_reset_takes_every_ring_back(void **state)
 	assert_int_equal(ring_of(fx->fds.svc, 1), -ENOENT);
 }
 
+/* A kept program's xdpvs_pick_svc of another ring size, by its fd alone:
+ * emptied, so that it finds no ring; the rings are not touched. */
+static void a_pick_svc_map_alone_is_emptied(void **state)
+{
+	struct fx *fx = *state;
+	struct dp_pick *p = fx->p;
+	struct xdpvs_dp_addr_key k;
+
+	put(p, 1, 1, 5, 0);
+	put(p, 7, 2, 5, 0);
+	assert_int_equal(ring_of(fx->fds.svc, 2), 7);
+	assert_int_equal(dp_pick_svc_empty(fx->fds.svc), 0);
+	assert_int_equal(bpf_map_get_next_key(fx->fds.svc, NULL, &k),
+			 -ENOENT);
+	assert_int_equal(fast_take(p, 7), 0);
+	assert_int_equal(dp_pick_svc_empty(fx->fds.svc), 0);
+	assert_int_equal(dp_pick_svc_empty(-1), -EBADF);
+}
+
 static void a_template_lands_in_the_map(void **state)
 {
 	struct fx *fx = *state;
@@ -419,6 +438,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_reset_takes_every_ring_back,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_pick_svc_map_alone_is_emptied, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_template_lands_in_the_map,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_calls_change_nothing,
