@@ -8,10 +8,13 @@
 #include "est.h"
 
 /* avg += (rate - avg) / 4, with the kernel's arithmetic shift of the
- * signed difference. */
+ * signed difference.  The difference wraps, as the kernel's does (it
+ * builds with -fno-strict-overflow): subtracted unsigned, then read as
+ * signed, so values 2^63 or more apart (a restored average, est_restore)
+ * are no overflow. */
 static uint64_t est_fold(uint64_t avg, uint64_t rate)
 {
-	int64_t diff = (int64_t)rate - (int64_t)avg;
+	int64_t diff = (int64_t)(rate - avg);
 
 	return avg + (uint64_t)(diff >> 2);
 }

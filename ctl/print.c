@@ -214,9 +214,16 @@ static void print_svc_name(char *buf, size_t len,
 	int rule = fmt & XDPVS_CTL_FMT_RULE;
 	int v6 = s->af == AF_INET6;
 
+	/* ipvsadm prints the mark with %d, so a mark of 2^31 or more lists
+	 * as a negative number; -S (which ipvsadm -R could not read back
+	 * then) prints it unsigned, as -f takes it. */
+	if (s->fwmark && rule) {
+		snprintf(buf, len, "-f %u%s", s->fwmark, v6 ? " -6" : "");
+		return;
+	}
 	if (s->fwmark) {
-		snprintf(buf, len, rule ? "-f %d%s" : "FWM  %d%s",
-			 (int)s->fwmark, !v6 ? "" : rule ? " -6" : " IPv6");
+		snprintf(buf, len, "FWM  %d%s", (int)s->fwmark,
+			 v6 ? " IPv6" : "");
 		return;
 	}
 	xdpvs_ctl_addrport(v, sizeof(v), s->af, &s->addr, ntohs(s->port),

@@ -121,9 +121,8 @@ static uint8_t *keep_put_config(uint8_t *p, const struct dp_kept *k)
 	return p + ch.len;
 }
 
-/* The stream for k: a new buffer (*len bytes), or NULL. */
-static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
-			    uint64_t now, size_t *len)
+uint8_t *dp_keep_stream(const struct dp_kept *k, uint32_t prog, uint64_t now,
+		       size_t *len)
 {
 	size_t cap = sizeof(struct keep_head) +
 		     (size_t)k->n * (sizeof(struct keep_rec) +
@@ -154,8 +153,8 @@ static uint8_t *keep_stream(const struct dp_kept *k, uint32_t prog,
 			.expires_ms = c[i].expires_ms, .gen = c[i].gen,
 			.pe_name_len = (uint8_t)strnlen(c[i].pe_name,
 							XDPVS_PENAME_MAXLEN - 1),
-			.pe_data_len = (uint8_t)strnlen(c[i].pe_data,
-							XDPVS_PEDATA_MAXLEN),
+			/* the length, not strnlen: the data may hold a NUL */
+			.pe_data_len = c[i].pe_data_len,
 		};
 
 		memcpy(p, &r, sizeof(r));
@@ -179,7 +178,7 @@ int dp_keep_save(const char *bpffs, const struct dp_kept *kept, uint32_t prog,
 	char path[PATH_MAX + 32];
 	size_t len, off;
 	uint32_t pages, k;
-	uint8_t *b = keep_stream(kept, prog, now, &len), page[KEEP_PAGE];
+	uint8_t *b = dp_keep_stream(kept, prog, now, &len), page[KEEP_PAGE];
 	int fd, err = 0;
 
 	if (!b)
@@ -236,20 +235,33 @@ bool dp_keep_found(const char *bpffs)
 	return access(path, F_OK) == 0;
 }
 
-/* Read the whole stream of map fd into a new buffer. */
-static int keep_read(int fd, uint8_t **out, struct keep_head *h)
+/* The header at the start of the avail bytes at b into *h; -EINVAL
+ * unless it is one this build reads. */
+static int keep_head_get(const uint8_t *b, size_t avail, struct keep_head *h)
 {
-	uint8_t page[KEEP_PAGE], *b;
-	uint32_t k = 0, pages;
-
-	if (bpf_map_lookup_elem(fd, &k, page))
-		return -errno;
-	memcpy(h, page, sizeof(*h));
+	if (avail < sizeof(*h))
+		return -EINVAL;
+	memcpy(h, b, sizeof(*h));
 	if (h->magic != KEEP_MAGIC || h->version < 1 ||
 	    h->version > KEEP_VERSION || h->len < sizeof(*h) ||
 	    h->len > (1ULL << 32))
 		return -EINVAL;
-	pages = (uint32_t)((h->len + KEEP_PAGE - 1) / KEEP_PAGE);
+	return 0;
+}
+
+/* Read the whole stream of map fd into a new buffer of *size bytes
+ * (whole pages). */
+static int keep_read(int fd, uint8_t **out, size_t *size)
+{
+	uint8_t page[KEEP_PAGE], *b;
+	struct keep_head h;
+	uint32_t k = 0, pages;
+
+	if (bpf_map_lookup_elem(fd, &k, page))
+		return -errno;
+	if (keep_head_get(page, sizeof(page), &h))
+		return -EINVAL;
+	pages = (uint32_t)((h.len + KEEP_PAGE - 1) / KEEP_PAGE);
 	b = malloc((size_t)pages * KEEP_PAGE);
 	if (!b)
 		return -ENOMEM;
@@ -260,6 +272,7 @@ static int keep_read(int fd, uint8_t **out, struct keep_head *h)
 		}
 	}
 	*out = b;
+	*size = (size_t)pages * KEEP_PAGE;
 	return 0;
 }
 
@@ -335,6 +348,45 @@ static void keep_parse_config(const uint8_t *p, const uint8_t *end,
 	k->config[ch.len] = '\0';
 }
 
+/* The connection record at *p (rlen bytes, then its persistence engine's
+ * name and data) into c, *p moved past it; -EINVAL if it does not fit
+ * before end. */
+static int keep_parse_conn(const uint8_t **p, const uint8_t *end,
+			   size_t rlen, uint64_t elapsed_ms,
+			   struct xdpvs_conn_info *c)
+{
+	struct keep_rec r = { 0 };
+
+	if ((size_t)(end - *p) < rlen)
+		return -EINVAL;
+	memcpy(&r, *p, rlen);
+	*p += rlen;
+	if ((size_t)(end - *p) < (size_t)r.pe_name_len + r.pe_data_len ||
+	    r.pe_name_len >= XDPVS_PENAME_MAXLEN)
+		return -EINVAL;
+	c->af = r.af;
+	c->daf = r.daf;
+	c->protocol = r.protocol;
+	c->state = r.state;
+	c->caddr = r.caddr;
+	c->vaddr = r.vaddr;
+	c->daddr = r.daddr;
+	c->cport = r.cport;
+	c->vport = r.vport;
+	c->dport = r.dport;
+	c->fwmark = r.fwmark;
+	c->flags = r.flags;
+	c->gen = r.gen;
+	c->expires_ms = r.expires_ms > elapsed_ms + 1 ?
+				(uint32_t)(r.expires_ms - elapsed_ms) : 1;
+	memcpy(c->pe_name, *p, r.pe_name_len);
+	*p += r.pe_name_len;
+	memcpy(c->pe_data, *p, r.pe_data_len);
+	c->pe_data_len = r.pe_data_len;
+	*p += r.pe_data_len;
+	return 0;
+}
+
 /* Parse the records of b into k; time left less elapsed ms. */
 static int keep_parse(const uint8_t *b, const struct keep_head *h,
 		      uint64_t elapsed_ms, struct dp_kept *k)
@@ -342,41 +394,20 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 	const uint8_t *p = b + sizeof(*h), *end = b + h->len;
 	size_t rlen = h->version == 1 ? KEEP_REC_V1 : sizeof(struct keep_rec);
 	uint32_t i;
+	int err;
 
+	/* A count the stream cannot hold is refused before it is
+	 * allocated for: it would ask for up to a terabyte. */
+	if (h->count > (size_t)(end - p) / rlen)
+		return -EINVAL;
 	k->conns = calloc(h->count ? h->count : 1, sizeof(*k->conns));
 	if (!k->conns)
 		return -ENOMEM;
 	for (i = 0; i < h->count; i++) {
-		struct xdpvs_conn_info *c = &k->conns[i];
-		struct keep_rec r = { 0 };
-
-		if (p + rlen > end)
-			return -EINVAL;
-		memcpy(&r, p, rlen);
-		p += rlen;
-		if (p + r.pe_name_len + r.pe_data_len > end ||
-		    r.pe_name_len >= XDPVS_PENAME_MAXLEN)
-			return -EINVAL;
-		c->af = r.af;
-		c->daf = r.daf;
-		c->protocol = r.protocol;
-		c->state = r.state;
-		c->caddr = r.caddr;
-		c->vaddr = r.vaddr;
-		c->daddr = r.daddr;
-		c->cport = r.cport;
-		c->vport = r.vport;
-		c->dport = r.dport;
-		c->fwmark = r.fwmark;
-		c->flags = r.flags;
-		c->gen = r.gen;
-		c->expires_ms = r.expires_ms > elapsed_ms + 1 ?
-					(uint32_t)(r.expires_ms - elapsed_ms) :
-					1;
-		memcpy(c->pe_name, p, r.pe_name_len);
-		p += r.pe_name_len;
-		memcpy(c->pe_data, p, r.pe_data_len);
-		p += r.pe_data_len;
+		err = keep_parse_conn(&p, end, rlen, elapsed_ms,
+				      &k->conns[i]);
+		if (err)
+			return err;
 	}
 	k->n = (int)h->count;
 	k->seed = h->seed;
@@ -386,11 +417,31 @@ static int keep_parse(const uint8_t *b, const struct keep_head *h,
 	return 0;
 }
 
+int dp_keep_parse(const uint8_t *b, size_t size, uint64_t now,
+		  struct dp_kept *k)
+{
+	struct keep_head h;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	err = keep_head_get(b, size, &h);
+	if (!err && h.len > size)
+		err = -EINVAL;
+	if (!err)
+		err = keep_parse(b, &h, now > h.saved_at ?
+					(now - h.saved_at) / 1000000 : 0, k);
+	if (err)
+		dp_kept_free(k);
+	else
+		k->saved_at = h.saved_at;
+	return err;
+}
+
 int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k)
 {
 	char path[PATH_MAX + 32];
-	struct keep_head h = { 0 };
 	uint8_t *b = NULL;
+	size_t size = 0;
 	int fd, err;
 
 	memset(k, 0, sizeof(*k));
@@ -398,17 +449,12 @@ int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return errno == ENOENT ? -ENOENT : -errno;
-	err = keep_read(fd, &b, &h);
+	err = keep_read(fd, &b, &size);
 	close(fd);
 	unlink(path);
 	if (!err)
-		err = keep_parse(b, &h, now > h.saved_at ?
-					(now - h.saved_at) / 1000000 : 0, k);
+		err = dp_keep_parse(b, size, now, k);
 	free(b);
-	if (err)
-		dp_kept_free(k);
-	else
-		k->saved_at = h.saved_at;
 	return err;
 }
 

@@ -21,6 +21,7 @@
 #define XDPVS_DP_KEEP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xdpvs/engine.h>
@@ -79,5 +80,22 @@ bool dp_keep_found(const char *bpffs);
  * is removed all the same: a broken state is not read twice).
  */
 int dp_keep_load(const char *bpffs, uint64_t now, struct dp_kept *k);
+
+/*
+ * The stream dp_keep_save() pins for k, prog and now: a new buffer of
+ * *len bytes (free()), or NULL when out of memory.
+ */
+uint8_t *dp_keep_stream(const struct dp_kept *k, uint32_t prog, uint64_t now,
+		       size_t *len);
+/*
+ * Read a stream (size bytes at b; bytes past the length its header
+ * gives, a page's padding, are not read) into *k as dp_keep_load() does.
+ * 0, or -EINVAL when it is no saved state or its connections do not hold
+ * together (a broken counters' or configuration section is left out,
+ * with stats_unreadable or config_unreadable, and is no error), or
+ * -ENOMEM; on failure *k holds nothing.
+ */
+int dp_keep_parse(const uint8_t *b, size_t size, uint64_t now,
+		  struct dp_kept *k);
 
 #endif

@@ -61,20 +61,37 @@ FUZZ_REPLAYS := $(patsubst %,$(O)/tests/fuzz/replay_%,$(FUZZ_NAMES))
 FUZZ_SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 		 -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(FUZZ_REPLAYS): $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o \
-		 $(O)/tests/fuzz/replay.o $(LIBXDPVS)
-	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@
+# Every harness links common.c (shared checks, and a resolver with which
+# no name resolves, so runs are the same everywhere) and both libraries.
+FUZZ_COMMON  := $(O)/tests/fuzz/common.o $(LIBCTL) $(LIBXDPVS)
 
-$(FUZZ_BINS): $(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(LIBXDPVS)
+$(FUZZ_REPLAYS): $(O)/tests/fuzz/replay_%: $(O)/tests/fuzz/fuzz_%.o \
+		 $(O)/tests/fuzz/replay.o $(FUZZ_COMMON)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+
+$(FUZZ_BINS): $(O)/tests/fuzz/fuzz_%: $(O)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(PKG_LIBS) -o $@
+
+# fuzz_keep reads dp/keep.c's streams: it links that object too, and
+# seeds_keep writes its seeds with dp/keep.c's writer.
+$(O)/tests/fuzz/fuzz_keep $(O)/tests/fuzz/replay_keep: $(O)/dp/keep.o
+# tests/fuzz/seeds_NAME.c writes seeds for fuzz_NAME with the writer
+# of what it reads (make fuzz builds them; see each file's usage).
+FUZZ_SEEDERS := $(patsubst tests/fuzz/%.c,$(O)/tests/fuzz/%,\
+		$(wildcard tests/fuzz/seeds_*.c))
+$(FUZZ_SEEDERS): $(O)/tests/fuzz/seeds_%: $(O)/tests/fuzz/seeds_%.o \
+		 $(FUZZ_COMMON)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
+$(O)/tests/fuzz/seeds_keep: $(O)/dp/keep.o
 
 .PHONY: fuzz fuzz-bins check-corpus
 fuzz:
 	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=$(CLANG) \
 		SANFLAGS='$(FUZZ_SANFLAGS)' fuzz-bins
-fuzz-bins: $(FUZZ_BINS)
+fuzz-bins: $(FUZZ_BINS) $(FUZZ_SEEDERS)
 
 check-corpus: $(FUZZ_REPLAYS)
 	$(Q)sh tests/fuzz/run-corpus.sh $(O) $(FUZZ_NAMES)

@@ -43,16 +43,6 @@
 #define FZ_CONN_MAX 12		/* small, so a full table is reachable */
 #define FZ_NS(s) ((uint64_t)((s) * 1e9))
 
-#define fz_assert(cond, ...) do {					\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_pkt: %s:%d: %s: ", __FILE__,	\
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
 /* ---- the configuration ---- */
 
 /* A service and its real servers, as text: "tcp ADDR PORT" or

@@ -41,16 +41,6 @@
 #define FZ_CONN_MAX 64
 #define FZ_NS(s) ((uint64_t)((s) * 1e9))
 
-#define fz_assert(cond, ...) do {					\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_sync: %s:%d: %s: ", __FILE__,	\
-			__LINE__, #cond);				\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
 struct fz {
 	struct xdpvs_engine *e;
 	bool apply;
@@ -118,28 +108,6 @@ static struct xdpvs_engine *fz_engine(void)
 	xdpvs_sync_set(e, XDPVS_SYNC_STATE_BACKUP, NULL, NULL);
 	xdpvs_engine_tick(e, FZ_NS(1));
 	return e;
-}
-
-/* No real server's counters below zero. */
-static void fz_check_dests(struct xdpvs_engine *e)
-{
-	struct xdpvs_svc_info *s;
-	int n = xdpvs_svc_info_get(e, &s), i;
-	uint32_t j;
-
-	fz_assert(n >= 0, "svc info");
-	for (i = 0; i < n; i++)
-		for (j = 0; j < s[i].num_dests; j++) {
-			const struct xdpvs_dest_info *d = &s[i].dests[j];
-
-			fz_assert(d->activeconns < (1U << 31) &&
-					  d->inactconns < (1U << 31) &&
-					  d->persistconns < (1U << 31),
-				  "dest counters %u %u %u", d->activeconns,
-				  d->inactconns, d->persistconns);
-		}
-	xdpvs_svc_info_free(s, n);
-	fz_assert(xdpvs_conn_count(e) <= FZ_CONN_MAX, "over capacity");
 }
 
 /* ---- the records ---- */
@@ -259,10 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	len = size - 1;
-	buf = malloc(len ? len : 1);
-	fz_assert(buf, "malloc");
-	memcpy(buf, data + 1, len);
+	buf = fz_payload(data, size, &len);
 	memset(&z, 0, offsetof(struct fz, data));
 	z.apply = data[0] & 4;
 	z.e = z.apply ? fz_engine() : NULL;
@@ -279,9 +244,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(buf);
 	fz_round_trip(&z);
 	if (z.e) {
-		fz_check_dests(z.e);
+		fz_check_engine(z.e, FZ_CONN_MAX);
 		xdpvs_engine_tick(z.e, FZ_NS(1 + steps[(data[0] >> 3) & 7]));
-		fz_check_dests(z.e);
+		fz_check_engine(z.e, FZ_CONN_MAX);
 		xdpvs_engine_free(z.e);
 	}
 	return 0;

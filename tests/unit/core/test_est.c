@@ -117,6 +117,21 @@ static void restore(void **state)
 	assert_int_equal(st.inpkts, 0);
 }
 
+/* A restored average 2^63 away from the next rate (a corrupt saved
+ * state's, fuzz_keep): the difference wraps as the kernel's does, no
+ * signed overflow; 2^63 - 2^61 afterwards, decaying by a quarter. */
+static void restore_far_average(void **state)
+{
+	const struct xdpvs_stats st0 = { 0 };
+	const struct xdpvs_rates r0 = { .cps = 1ULL << 53 };
+	struct xdpvs_stats_est s;
+
+	xdpvs_est_restore(&s, &st0, &r0);
+	assert_true(s.est.cps == 1ULL << 63);
+	xdpvs_est_tick(&s);
+	assert_true(s.est.cps == (1ULL << 63) - (1ULL << 61));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +139,7 @@ int main(void)
 		cmocka_unit_test(decay),
 		cmocka_unit_test(zero),
 		cmocka_unit_test(restore),
+		cmocka_unit_test(restore_far_average),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
