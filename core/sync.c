@@ -86,6 +86,21 @@ static bool sync_exists(struct xdpvs_engine *e,
 		      xdpvs_conn_in_get(e, p) != NULL;
 }
 
+/* p's persistence engine and its key, from ci's: 0, or -ENOENT for an
+ * engine this build does not have. */
+static int sync_pe(const struct xdpvs_conn_info *ci,
+		   struct xdpvs_conn_param *p)
+{
+	if (!ci->pe_data_len)
+		return 0;
+	p->pe = xdpvs_pe_find(ci->pe_name);
+	if (!p->pe)
+		return -ENOENT;
+	p->pe_data = ci->pe_data;
+	p->pe_data_len = ci->pe_data_len;
+	return 0;
+}
+
 /* Give cp its state, counting it active if the state is. */
 static int sync_state(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		      const struct xdpvs_conn_info *ci)
@@ -124,6 +139,10 @@ int xdpvs_conn_import(struct xdpvs_engine *e,
 	uint32_t flags;
 
 	if (!dest)
+		return -ENOENT;
+	/* A persistence engine's key (SIP's Call-ID): the template is
+	 * found by it, not by the client's address. */
+	if (sync_pe(ci, &p))
 		return -ENOENT;
 	if (sync_exists(e, &p, tmpl))
 		return -EEXIST;
@@ -471,13 +490,8 @@ int xdpvs_sync_apply(struct xdpvs_engine *e, const struct xdpvs_conn_info *ci)
 
 	if (err)
 		return err;
-	if (ci->pe_data_len) {
-		p.pe = xdpvs_pe_find(ci->pe_name);
-		if (!p.pe)
-			return -ENOENT;
-		p.pe_data = ci->pe_data;
-		p.pe_data_len = ci->pe_data_len;
-	}
+	if (sync_pe(ci, &p))
+		return -ENOENT;
 	cp = sync_lookup(e, &p, ci, flags, &stale);
 	if (stale)
 		return 0;
