@@ -2,7 +2,8 @@
 /*
  * xdpvsd's data path (dp.h): set-up and tear-down of the interfaces, the
  * frame loop between the AF_XDP sockets and the engine, the engine's
- * route callback, counters.
+ * route callback, counters.  The hand-over to a successor and the
+ * adoption of a kept data path are dp_handover.c's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +24,7 @@
 
 #include "daemon/log.h"
 #include "daemon/loop.h"
-#include "dp.h"
+#include "dp_internal.h"
 #include "flow.h"
 #include "keep.h"
 #include "nl.h"
@@ -39,59 +40,6 @@
 /* Connections a slice of a pass sees: ~1 ms when nothing changed, some
  * 40 ms when all their flows must be written (5 us a flow). */
 #define DP_REFRESH_SLICE 4096
-
-struct dp_iface;
-
-/* One socket, as the loop's callback argument. */
-struct dp_sock {
-	struct dp *dp;
-	struct dp_iface *ifc;
-	struct dp_xsk *x;
-};
-
-struct dp_iface {
-	char name[IF_NAMESIZE];
-	uint32_t ifindex;
-	struct dp_xdp_link link;
-	uint32_t nqueues;
-	struct dp_sock socks[XDPVS_DP_MAX_QUEUES];
-};
-
-/* A one-shot timer of the loop (a timerfd). */
-struct dp_timer {
-	int fd;
-	uint64_t armed;		/* fires then, ns; 0: not set */
-	const char *name;	/* for the log */
-};
-
-struct dp {
-	struct dp_config conf;
-	struct dp_iface ifs[DP_MAX_IFACES];
-	int nifs;
-	struct dp_xdp_maps maps;
-	struct dp_flow flow;	/* the engine's flow cache: the fast path */
-	struct dp_pick pick;	/* the engine's picks for it */
-	struct ring_buffer *events;	/* its events (xdpvs_events) */
-	struct dp_kept kept;	/* what a kept data path carried */
-	bool adopted;		/* we took a kept data path over */
-	uint32_t prog_hash;	/* of the programs attached (dp_keep_save) */
-	struct dp_xdp_bg *bg;	/* ours, loading to replace kept ones */
-	bool keep;		/* leave ours to a successor at exit */
-	int pin_lock;		/* <= 0: nothing pinned */
-	struct dp_nl *nl;
-	struct xdpvs_engine *e;
-	struct loop *loop;
-	uint64_t now;		/* of the frames being handled, ns */
-	bool refresh_busy;	/* a pass goes on, in slices */
-	uint64_t refresh_next;	/* no pass before, ns */
-	struct dp_timer refresh;	/* the next slice, a pass put off */
-	struct dp_timer tx_retry;	/* frames left on a TX ring */
-	uint64_t st[DP_STAT_MAX];
-	struct log_rl rl_egress;
-	struct log_rl rl_neigh;
-	struct log_rl rl_pass;
-	struct log_rl rl_pick;
-};
 
 static const char *const dp_stat_names[DP_STAT_MAX] = {
 	[DP_RX] = "rx",
@@ -331,146 +279,6 @@ void dp_engine_gone(struct dp *dp)
 	dp->flow.off = true;
 	dp->pick.off = true;
 	dp->e = NULL;
-}
-
-/* Set or clear XDPVS_DP_CTL_HOLD. */
-static int dp_hold(struct dp *dp, bool on)
-{
-	struct xdpvs_dp_ctl c = { .flags = on ? XDPVS_DP_CTL_HOLD : 0 };
-	uint32_t k = 0;
-
-	if (bpf_map_update_elem(dp->maps.ctl, &k, &c, BPF_ANY))
-		return -errno;
-	return 0;
-}
-
-const struct dp_kept *dp_kept(const struct dp *dp)
-{
-	return dp->adopted ? &dp->kept : NULL;
-}
-
-void dp_adopt_begin(struct dp *dp)
-{
-	int err;
-
-	if (!dp->adopted)
-		return;
-	/* The counts since the previous xdpvsd's last fold are its. */
-	err = dp_flow_fold(&dp->flow, dp->e, true);
-	if (err)
-		log_warn_r(err, "cannot read the fast path's counters");
-	dp_flow_collect(&dp->flow);
-}
-
-/* Ours loaded (or not): swap it in where a kept program of another build
- * runs, each interface's sockets put in its XSKMAP first. */
-static void dp_upgrade_ready(void *arg, uint32_t events)
-{
-	struct dp *dp = arg;
-	int fds[XDPVS_DP_MAX_QUEUES], i, err;
-	struct dp_xdp_spare *s;
-	bool kept = false;
-	uint32_t q;
-	long ms;
-
-	loop_del(dp->loop, dp_xdp_bg_fd(dp->bg));
-	s = dp_xdp_bg_end(dp->bg, &err, &ms);
-	dp->bg = NULL;
-	for (i = 0; i < dp->nifs; i++) {
-		struct dp_iface *ifc = &dp->ifs[i];
-
-		for (q = 0; q < ifc->nqueues; q++)
-			fds[q] = dp_xsk_fd(ifc->socks[q].x);
-		if (ifc->link.replace)
-			dp_xdp_replace(&ifc->link, s, err, ms, fds,
-				       ifc->nqueues);
-		kept |= ifc->link.kept_prog;
-	}
-	dp_xdp_spare_free(s);
-	/* a successor replaces only what another build's still runs */
-	if (!kept)
-		dp->prog_hash = dp_xdp_prog_hash();
-}
-
-/*
- * Kept programs of another build serve as they are (dp_xdp_adopt), from
- * the hold's release on: only then is ours loaded on their maps, in the
- * background (xdp_upgrade.h), not to take a core from the start-up;
- * dp_upgrade_ready() swaps it in.  Without it (no thread), the kept ones
- * stay.
- */
-static void dp_upgrade_start(struct dp *dp)
-{
-	int i, n = 0, err;
-
-	for (i = 0; i < dp->nifs; i++)
-		n += dp->ifs[i].link.replace;
-	if (!n || !dp->loop)	/* not serving: dp_start() not called */
-		return;
-	err = dp_xdp_bg_start(&dp->maps, dp->conf.conn_max, n, &dp->bg);
-	if (!err) {
-		err = loop_add(dp->loop, dp_xdp_bg_fd(dp->bg), EPOLLIN,
-			       dp_upgrade_ready, dp);
-		if (!err)
-			return;
-		dp_xdp_bg_cancel(dp->bg);
-		dp->bg = NULL;
-	}
-	log_warn_r(err, "cannot load this build's XDP program in the "
-		   "background: the kept one stays");
-	for (i = 0; i < dp->nifs; i++)
-		dp->ifs[i].link.replace = false;
-}
-
-void dp_adopt_end(struct dp *dp)
-{
-	int n, err;
-
-	if (!dp->adopted)
-		return;
-	n = dp_flow_prune(&dp->flow);
-	if (n < 0)
-		log_err_r(n, "cannot remove the flows not taken over");
-	else if (n)
-		log_info("%d flows of connections not taken over removed", n);
-	/* What the fast path told since the previous xdpvsd last read the
-	 * ring (it continues from where that one stopped), now that the
-	 * connections are here. */
-	dp_events(dp);
-	err = dp_hold(dp, false);
-	if (err)
-		log_err_r(err, "cannot release the data path's hold");
-	dp_kept_free(&dp->kept);
-	dp_upgrade_start(dp);
-}
-
-void dp_picks_off(struct dp *dp)
-{
-	int err;
-
-	dp->pick.off = true;
-	err = dp_pick_reset(&dp->pick);
-	if (err)
-		log_err_r(err, "fast path: cannot take its picks back");
-}
-
-int dp_handover(struct dp *dp, const struct dp_kept *k)
-{
-	int err;
-
-	if (dp->pin_lock <= 0)
-		return -EOPNOTSUPP;
-	dp_picks_off(dp);	/* again if done: a few atomics, a syscall */
-	err = dp_hold(dp, true);
-	if (!err)
-		err = dp_keep_save(dp->conf.bpffs, k, dp->prog_hash,
-				   loop_now());
-	if (err) {
-		dp_hold(dp, false);
-		return err;
-	}
-	dp->keep = true;
-	return 0;
 }
 
 static void dp_nl_changed(void *ctx, unsigned int what)

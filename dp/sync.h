@@ -3,8 +3,8 @@
  * What the XDP filter's maps (include/xdpvs/dp.h) must hold for a given
  * engine configuration: the service entries, the masquerading real
  * servers, and the mark-rule prefixes with the union of what the rules
- * covering each one match.  Pure: dp/xdp.c writes the result into the
- * maps.
+ * covering each one match.  Pure: dp/xdp_sync.c writes the result into
+ * the maps.
  */
 #ifndef XDPVS_DP_SYNC_H
 #define XDPVS_DP_SYNC_H

@@ -2,22 +2,19 @@
 /*
  * xdpvsd's XDP program on its interfaces (xdp.h): a libbpf-bootstrap
  * loader (skeleton opened, maps sized or reused, libxdp loads and
- * attaches, one cleanup path), pinning, and writing the filter's maps.
+ * attaches, one cleanup path), adopting a kept one, and loading ahead
+ * the programs that replace another build's.  The shared maps as a set
+ * (closing, pinning) are xdp_maps.c's, writing the filter's maps
+ * xdp_sync.c's.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,6 +25,7 @@
 #include "bpf/xdpvs.skel.h"
 #include "pick.h"
 #include "xdp.h"
+#include "xdp_maps.h"
 
 const char *dp_xdp_mode_name(enum xdp_attach_mode mode)
 {
@@ -221,71 +219,6 @@ int dp_xdp_attach(const char *ifname, int ifindex, uint32_t conn_max,
  * Adopting a kept data path
  */
 
-/* The shared maps' names, in struct dp_xdp_maps order. */
-static const char *const xdp_shared_names[] = {
-	XDPVS_DP_SVC_MAP, XDPVS_DP_NAT_RS_MAP, XDPVS_DP_LOCAL_MAP,
-	XDPVS_DP_MARK_MAP, XDPVS_FLOW_MAP, XDPVS_FLOW_SVC_STATS,
-	XDPVS_FLOW_DEST_STATS, XDPVS_DP_CTL_MAP, XDPVS_FLOW_EVENTS,
-	XDPVS_DP_TX_MAP, XDPVS_PICK_MAP, XDPVS_PICK_SVC_MAP,
-	XDPVS_PICK_TMPL_MAP,
-};
-#define XDP_NSHARED (sizeof(xdp_shared_names) / sizeof(xdp_shared_names[0]))
-/* The pick maps come last: a data path kept by a build before them has
- * none, and gets new ones. */
-#define XDP_NPICK	3
-#define XDP_FIRST_PICK	(XDP_NSHARED - XDP_NPICK)
-
-static int *xdp_shared_fd(struct dp_xdp_maps *m, unsigned int i)
-{
-	int *fds[XDP_NSHARED] = {
-		&m->svcs, &m->nat_rs, &m->local, &m->marks, &m->flows,
-		&m->svc_st, &m->dest_st, &m->ctl, &m->events, &m->tx,
-		&m->picks, &m->pick_svc, &m->pick_tm,
-	};
-
-	return fds[i];
-}
-
-/* m with no map open. */
-static void xdp_maps_none(struct dp_xdp_maps *m)
-{
-	unsigned int j;
-
-	memset(m, 0, sizeof(*m));
-	for (j = 0; j < XDP_NSHARED; j++)
-		*xdp_shared_fd(m, j) = -1;
-}
-
-void dp_xdp_maps_close(struct dp_xdp_maps *m)
-{
-	unsigned int j;
-
-	for (j = 0; j < XDP_NSHARED; j++)
-		if (*xdp_shared_fd(m, j) >= 0)
-			close(*xdp_shared_fd(m, j));
-	xdp_maps_none(m);
-}
-
-int dp_xdp_maps_dup(const struct dp_xdp_maps *m, struct dp_xdp_maps *out)
-{
-	struct dp_xdp_maps in = *m;
-	unsigned int j;
-	int err;
-
-	xdp_maps_none(out);
-	for (j = 0; j < XDP_NSHARED; j++) {
-		*xdp_shared_fd(out, j) = fcntl(*xdp_shared_fd(&in, j),
-					       F_DUPFD_CLOEXEC, 3);
-		if (*xdp_shared_fd(out, j) < 0) {
-			err = -errno;
-			dp_xdp_maps_close(out);
-			return err;
-		}
-	}
-	out->set = out->adopted = true;
-	return 0;
-}
-
 /* Open the maps of program fd by name: its own two into l, the shared
  * ones into m unless set.  0 or -errno. */
 static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
@@ -315,9 +248,9 @@ static int xdp_prog_maps(int fd, struct dp_xdp_maps *m, struct dp_xdp_link *l)
 			l->stats = l->own_fds[1] = mfd;
 			used = true;
 		}
-		for (j = 0; j < XDP_NSHARED && !m->set && !used; j++) {
-			if (!strcmp(mi.name, xdp_shared_names[j])) {
-				*xdp_shared_fd(m, j) = mfd;
+		for (j = 0; j < DP_XDP_NSHARED && !m->set && !used; j++) {
+			if (!strcmp(mi.name, dp_xdp_shared_name(j))) {
+				*dp_xdp_shared_fd(m, j) = mfd;
 				used = true;
 			}
 		}
@@ -356,19 +289,19 @@ static int xdp_pick_maps_new(struct dp_xdp_maps *m, bool kept)
 	unsigned int j, found = 0;
 	int err;
 
-	for (j = XDP_FIRST_PICK; j < XDP_NSHARED; j++)
-		found += *xdp_shared_fd(m, j) >= 0;
-	if (found == XDP_NPICK &&
+	for (j = DP_XDP_FIRST_PICK; j < DP_XDP_NSHARED; j++)
+		found += *dp_xdp_shared_fd(m, j) >= 0;
+	if (found == DP_XDP_NPICK &&
 	    xdp_map_value_size_is(m->picks, sizeof(struct xdpvs_pick_ring)))
 		return 0;
-	if (found && found != XDP_NPICK)
+	if (found && found != DP_XDP_NPICK)
 		return -ENOENT;	/* not a data path of any build */
 	err = found && kept ? dp_pick_svc_empty(m->pick_svc) : 0;
 	if (err)
 		return err;
-	for (j = XDP_FIRST_PICK; j < XDP_NSHARED && found; j++) {
-		close(*xdp_shared_fd(m, j));
-		*xdp_shared_fd(m, j) = -1;
+	for (j = DP_XDP_FIRST_PICK; j < DP_XDP_NSHARED && found; j++) {
+		close(*dp_xdp_shared_fd(m, j));
+		*dp_xdp_shared_fd(m, j) = -1;
 	}
 	err = dp_pick_maps_create(&fds);
 	if (err)
@@ -393,17 +326,17 @@ static int xdp_pinned_maps(struct dp_xdp_maps *m, const char *bpffs,
 	unsigned int j;
 	int fd;
 
-	for (j = 0; j < XDP_NSHARED; j++) {
-		if (*xdp_shared_fd(m, j) >= 0)
+	for (j = 0; j < DP_XDP_NSHARED; j++) {
+		if (*dp_xdp_shared_fd(m, j) >= 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
-			 xdp_shared_names[j]);
+			 dp_xdp_shared_name(j));
 		fd = bpf_obj_get(path);
-		if (fd < 0 && errno == ENOENT && j >= XDP_FIRST_PICK)
+		if (fd < 0 && errno == ENOENT && j >= DP_XDP_FIRST_PICK)
 			continue;
 		if (fd < 0)
 			return -errno;
-		*xdp_shared_fd(m, j) = fd;
+		*dp_xdp_shared_fd(m, j) = fd;
 	}
 	return xdp_pick_maps_new(m, kept);
 }
@@ -518,7 +451,7 @@ struct dp_xdp_spare *dp_xdp_spare_load(const char *bpffs, uint32_t conn_max,
 	if (n <= 0)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	xdp_maps_none(&m);
+	dp_xdp_maps_none(&m);
 	/* not kept: the running xdpvsd still uses its pick maps */
 	err = xdp_pinned_maps(&m, bpffs, false);
 	if (err)
@@ -569,17 +502,18 @@ static void xdp_spare_maps(struct dp_xdp_spare *s, struct dp_xdp_maps *m)
 
 	if (!s || s->maps_given || s->next == s->n)
 		return;
-	for (j = 0; j < XDP_NSHARED; j++) {
-		fd = *xdp_shared_fd(m, j);
-		if (fd < 0 || (j >= XDP_FIRST_PICK && !picks))
+	for (j = 0; j < DP_XDP_NSHARED; j++) {
+		fd = *dp_xdp_shared_fd(m, j);
+		if (fd < 0 || (j >= DP_XDP_FIRST_PICK && !picks))
 			continue;
-		if (xdp_map_id(fd) != xdp_map_id(*xdp_shared_fd(&s->maps, j)))
+		if (xdp_map_id(fd) !=
+		    xdp_map_id(*dp_xdp_shared_fd(&s->maps, j)))
 			break;
 	}
-	if (j < XDP_NSHARED) {
+	if (j < DP_XDP_NSHARED) {
 		log_warn("the XDP program loaded ahead is on another %s than "
 			 "the kept one: loading it again",
-			 xdp_shared_names[j]);
+			 dp_xdp_shared_name(j));
 		while (s->next < s->n)
 			xdpvs_bpf__destroy(s->skel[s->next++]);
 		return;
@@ -706,7 +640,7 @@ int dp_xdp_adopt(const char *ifname, int ifindex, const char *bpffs,
 	int err, ahead = -1;
 	bool legacy;
 
-	xdp_maps_none(&m);
+	dp_xdp_maps_none(&m);
 	if (libxdp_get_error(mp))
 		return -ENOENT;
 	p = xdp_ours_in(mp);
@@ -836,241 +770,4 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 	}
 	free(v);
 	return 0;
-}
-
-/* ------------------------------------------------------------------
- * Pinning
- */
-
-static int xdp_mkdir(const char *path)
-{
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int dp_xdp_pin_lock(const char *bpffs)
-{
-	char dir[PATH_MAX];
-	struct statfs sfs;
-	int fd, err;
-
-	if (statfs(bpffs, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
-		log_info("%s: not a bpf filesystem: maps not pinned", bpffs);
-		return 0;
-	}
-	snprintf(dir, sizeof(dir), "%s/xdpvs", bpffs);
-	err = xdp_mkdir(dir);
-	snprintf(dir, sizeof(dir), "%s/%s", bpffs, XDPVS_PIN_DIR);
-	if (!err)
-		err = xdp_mkdir(dir);
-	if (err) {
-		log_err_r(err, "%s", dir);
-		return err;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		log_err_r(err, "%s", dir);
-		return err;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		err = -errno;
-		if (err != -EWOULDBLOCK)
-			log_err_r(err, "%s: cannot lock", dir);
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-int dp_xdp_pin(const struct dp_xdp_maps *m, const char *bpffs, int lock_fd)
-{
-	struct dp_xdp_maps mm = *m;
-	char path[PATH_MAX + 32];
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < XDP_NSHARED; i++) {
-		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
-			 xdp_shared_names[i]);
-		/* We hold the lock: whatever is there is a crashed
-		 * instance's, or our own kept maps. */
-		if (!unlink(path) && !m->adopted)
-			log_info("%s: removed a stale pin", path);
-		if (bpf_obj_pin(*xdp_shared_fd(&mm, i), path)) {
-			err = -errno;
-			log_err_r(err, "%s: cannot pin", path);
-			return err;
-		}
-	}
-	log_debug("maps pinned under %s/%s", bpffs, XDPVS_PIN_DIR);
-	return 0;
-}
-
-void dp_xdp_unpin(const char *bpffs, int lock_fd)
-{
-	char path[PATH_MAX + 32];
-	unsigned int i;
-
-	if (lock_fd <= 0)
-		return;
-	for (i = 0; i < XDP_NSHARED; i++) {
-		snprintf(path, sizeof(path), "%s/%s/%s", bpffs, XDPVS_PIN_DIR,
-			 xdp_shared_names[i]);
-		if (unlink(path) && errno != ENOENT)
-			log_warn_r(-errno, "%s: cannot unpin", path);
-	}
-	snprintf(path, sizeof(path), "%s/%s", bpffs, XDPVS_PIN_DIR);
-	rmdir(path);
-	/* Not empty when other versions live there: fine. */
-	snprintf(path, sizeof(path), "%s/xdpvs", bpffs);
-	rmdir(path);
-	close(lock_fd);
-}
-
-/* ------------------------------------------------------------------
- * Map contents
- */
-
-/* n entries of key_size + val_size bytes each, sorted by key. */
-struct xdp_entries {
-	uint8_t *base;
-	size_t key_size, val_size;
-	uint32_t n;
-};
-
-static int xdp_cmp_key(const void *a, const void *b, void *arg)
-{
-	return memcmp(a, b, *(const size_t *)arg);
-}
-
-static bool xdp_has_key(const struct xdp_entries *e, const void *key)
-{
-	size_t stride = e->key_size + e->val_size;
-	uint32_t lo = 0, hi = e->n;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(key, e->base + mid * stride, e->key_size);
-
-		if (!c)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
-/* Delete every key of map fd that is not among the entries. */
-static int xdp_prune(int fd, const struct xdp_entries *e)
-{
-	uint8_t key[64], next[64], *stale = NULL;
-	uint32_t nstale = 0, cap = 0, i;
-	void *prev = NULL;
-	int err = 0;
-
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, e->key_size);
-		prev = key;
-		if (xdp_has_key(e, key))
-			continue;
-		if (nstale == cap) {
-			uint8_t *p;
-
-			cap = cap ? cap * 2 : 64;
-			p = realloc(stale, cap * e->key_size);
-			if (!p) {
-				free(stale);
-				return -ENOMEM;
-			}
-			stale = p;
-		}
-		memcpy(stale + nstale++ * e->key_size, key, e->key_size);
-	}
-	for (i = 0; i < nstale; i++)
-		if (bpf_map_delete_elem(fd, stale + i * e->key_size) &&
-		    errno != ENOENT)
-			err = -errno;
-	free(stale);
-	return err;
-}
-
-/*
- * Make map fd hold exactly the entries (sorted here, in place): stale
- * keys go first, then every entry is written, so a key that stays is
- * never missing.  A map without values (xdpvs_nat_rs, xdpvs_local) gets
- * the value 1.
- */
-static int xdp_map_set(int fd, struct xdp_entries *e)
-{
-	size_t stride = e->key_size + e->val_size;
-	uint8_t one = 1;
-	uint32_t i;
-	int err;
-
-	qsort_r(e->base, e->n, stride, xdp_cmp_key, &e->key_size);
-	err = xdp_prune(fd, e);
-	for (i = 0; i < e->n && !err; i++) {
-		uint8_t *k = e->base + i * stride;
-
-		if (bpf_map_update_elem(fd, k, e->val_size ? k + e->key_size :
-				       (void *)&one, BPF_ANY))
-			err = -errno;
-	}
-	return err;
-}
-
-int dp_xdp_sync(const struct dp_xdp_maps *maps, struct dp_sync_set *set)
-{
-	struct xdp_entries svcs = {
-		.base = (uint8_t *)set->svcs, .n = set->nsvcs,
-		.key_size = sizeof(set->svcs->key),
-		.val_size = sizeof(set->svcs->val),
-	};
-	struct xdp_entries rs = {
-		.base = (uint8_t *)set->nat_rs, .n = set->nnat_rs,
-		.key_size = sizeof(*set->nat_rs),
-	};
-	struct xdp_entries marks = {
-		.base = (uint8_t *)set->marks, .n = set->nmarks,
-		.key_size = sizeof(set->marks->key),
-		.val_size = sizeof(set->marks->val),
-	};
-	int err;
-
-	_Static_assert(sizeof(struct dp_sync_svc) ==
-		       sizeof(struct xdpvs_dp_addr_key) +
-		       sizeof(struct xdpvs_dp_svc_val), "svc entry layout");
-	_Static_assert(sizeof(struct dp_sync_mark) ==
-		       sizeof(struct xdpvs_dp_mark_key) +
-		       sizeof(struct xdpvs_dp_mark_val), "mark entry layout");
-	err = xdp_map_set(maps->svcs, &svcs);
-	if (!err)
-		err = xdp_map_set(maps->marks, &marks);
-	if (!err)
-		err = xdp_map_set(maps->nat_rs, &rs);
-	return err;
-}
-
-int dp_xdp_sync_local(const struct dp_xdp_maps *maps, const struct dp_rtab *t)
-{
-	struct xdpvs_dp_local_key *k = calloc(t->naddrs + 1, sizeof(*k));
-	struct xdp_entries e = { .base = (uint8_t *)k, .n = t->naddrs,
-				 .key_size = sizeof(*k) };
-	uint32_t i;
-	int err;
-
-	if (!k)
-		return -ENOMEM;
-	for (i = 0; i < t->naddrs; i++) {
-		k[i].af = t->addrs[i].af;
-		memcpy(&k[i].addr, &t->addrs[i].addr,
-		       k[i].af == AF_INET6 ? 16 : 4);
-	}
-	err = xdp_map_set(maps->local, &e);
-	free(k);
-	return err;
 }

@@ -126,7 +126,8 @@ $(O)/tests/unit/dp/test_pick.o: $(O)/bpf/xdpvs.skel.h
 # test_xdp_upgrade loads the program (dp/xdp.c) in a thread.
 $(O)/tests/unit/dp/test_xdp_upgrade.o: $(O)/bpf/xdpvs.skel.h
 $(O)/tests/unit/dp/test_xdp_upgrade: $(O)/tests/unit/dp/test_xdp_upgrade.o \
-		$(O)/dp/xdp_upgrade.o $(O)/dp/xdp.o $(O)/dp/pick.o \
-		$(O)/daemon/log.o $(TESTLIB_OBJS) $(LIBCTL) $(LIBXDPVS)
+		$(O)/dp/xdp_upgrade.o $(O)/dp/xdp.o $(O)/dp/xdp_maps.o \
+		$(O)/dp/pick.o $(O)/daemon/log.o $(TESTLIB_OBJS) $(LIBCTL) \
+		$(LIBXDPVS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -pthread -o $@
