@@ -531,37 +531,13 @@ static struct xdpvs_bpf *xdp_spare_take(struct dp_xdp_spare *s)
 	return s->skel[s->next++];
 }
 
-/* Per-CPU counters map fd set to the totals c (on the first CPU): 0 or
- * -errno. */
-static int xdp_stats_seed(int fd, const struct xdpvs_dp_counter *c)
-{
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct xdpvs_dp_counter *v;
-	uint32_t k;
-
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (k = 0; k < XDPVS_DP_STAT_MAX && !err; k++) {
-		v[0] = c[k];
-		if (bpf_map_update_elem(fd, &k, v, BPF_ANY))
-			err = -errno;
-	}
-	free(v);
-	return err;
-}
-
 /*
  * l, a kept program adopted alone on its hook, replaced by skel's, loaded
  * on the same shared maps, in one step (XDP_FLAGS_REPLACE: every packet
  * meets one or the other): an upgrade runs the new fast path without a
- * gap.  The new program's own counters (not attached yet: nothing adds
- * to them) first get the replaced one's, so that they carry on, for us
- * and for an xdpvsd that adopts it later; what the old one counts
- * between that read and the swap (microseconds) is not counted.  0, or
- * -errno (skel destroyed, l as it was).
+ * gap.  The new program's own counters start from zero: the replaced
+ * one's last counts become l's base, so that what dp_xdp_stats() says
+ * carries on.  0, or -errno (skel destroyed, l as it was).
  */
 static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 {
@@ -572,10 +548,6 @@ static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 	uint32_t len = sizeof(info);
 	int err = 0, fd = bpf_program__fd(skel->progs.xdpvs_xdp);
 
-	if (dp_xdp_stats(l, c) ||
-	    xdp_stats_seed(bpf_map__fd(skel->maps.xdpvs_stats), c))
-		log_warn("%s: the data path's counters start again from zero "
-			 "with the new program", l->ifname);
 	/* by id: libxdp's object then has an fd of its own to close */
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		err = -errno;
@@ -594,6 +566,9 @@ static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 		xdpvs_bpf__destroy(skel);
 		return err;
 	}
+	/* read once it runs no more (but for a packet in flight) */
+	if (!dp_xdp_stats(l, c))
+		memcpy(l->base, c, sizeof(c));
 	dp_xdp_detach(l, true);		/* the kept one's fds */
 	l->skel = skel;
 	l->prog = prog;
@@ -775,7 +750,8 @@ int dp_xdp_stats(const struct dp_xdp_link *l,
 	struct xdpvs_dp_counter *v;
 	uint32_t k;
 
-	memset(out, 0, sizeof(*out) * XDPVS_DP_STAT_MAX);
+	/* what the programs it replaced counted, then its own */
+	memcpy(out, l->base, sizeof(l->base));
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
 	v = calloc((size_t)ncpu, sizeof(*v));

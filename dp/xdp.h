@@ -48,6 +48,8 @@ struct dp_xdp_link {
 	bool kept_prog;		/* ... still running the kept program */
 	bool replace;		/* ... another build's: dp_xdp_replace() */
 	char ifname[16];
+	/* what the programs it replaced counted (dp_xdp_stats) */
+	struct xdpvs_dp_counter base[XDPVS_DP_STAT_MAX];
 };
 
 /*
@@ -104,7 +106,7 @@ struct dp_xdp_spare *dp_xdp_spare_on(struct dp_xdp_maps *maps,
  * l (l->replace) replaced by the next program of s, loaded on its maps in
  * ms (dp_xdp_spare_on): the n AF_XDP sockets of its queues (xsks[queue])
  * put in that program's XSKMAP first, then the programs swapped in one
- * step (XDP_FLAGS_REPLACE), the counters carried on (xdp_swap()).  err (s
+ * step (XDP_FLAGS_REPLACE), the counters carried on (l->base).  err (s
  * NULL): the load failed.  Logs the outcome; when it fails, the kept
  * program stays, with a warning.
  */
