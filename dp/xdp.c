@@ -531,21 +531,48 @@ static struct xdpvs_bpf *xdp_spare_take(struct dp_xdp_spare *s)
 	return s->skel[s->next++];
 }
 
+/* Counts c written into the per-CPU counters of stats map fd, on the
+ * first CPU (a program that does not run yet).  0 or -errno. */
+static int xdp_stats_seed(int fd,
+			  const struct xdpvs_dp_counter c[XDPVS_DP_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct xdpvs_dp_counter *v;
+	uint32_t k;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (k = 0; k < XDPVS_DP_STAT_MAX && !err; k++) {
+		v[0] = c[k];
+		if (bpf_map_update_elem(fd, &k, v, BPF_ANY))
+			err = -errno;
+	}
+	free(v);
+	return err;
+}
+
 /*
  * l, a kept program adopted alone on its hook, replaced by skel's, loaded
  * on the same shared maps, in one step (XDP_FLAGS_REPLACE: every packet
  * meets one or the other): an upgrade runs the new fast path without a
- * gap.  The new program's own counters start from zero: the replaced
- * one's last counts become l's base, so that what dp_xdp_stats() says
- * carries on.  0, or -errno (skel destroyed, l as it was).
+ * gap.  The new program's own counters start from the replaced one's
+ * counts, written there before the swap, so that the next xdpvsd, which
+ * reads them alone, carries them on too; what the replaced one counted
+ * during the swap becomes l's base (all it counted if that write
+ * failed), so that what dp_xdp_stats() says carries on.  0, or -errno
+ * (skel destroyed, l as it was).
  */
 static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
 	struct xdpvs_dp_counter c[XDPVS_DP_STAT_MAX];
+	struct xdpvs_dp_counter seed[XDPVS_DP_STAT_MAX] = { 0 };
 	struct bpf_prog_info info = { 0 };
 	struct xdp_program *prog = NULL;
-	uint32_t len = sizeof(info);
+	uint32_t len = sizeof(info), k;
 	int err = 0, fd = bpf_program__fd(skel->progs.xdpvs_xdp);
 
 	/* by id: libxdp's object then has an fd of its own to close */
@@ -555,6 +582,9 @@ static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 		prog = xdp_program__from_id(info.id);
 		err = (int)libxdp_get_error(prog);
 	}
+	if (!err && (dp_xdp_stats(l, seed) ||
+		     xdp_stats_seed(bpf_map__fd(skel->maps.xdpvs_stats), seed)))
+		memset(seed, 0, sizeof(seed));	/* all in the base, then */
 	opts.old_prog_fd = xdp_program__fd(l->prog);
 	if (!err && bpf_xdp_attach(l->ifindex, fd,
 				   XDP_FLAGS_REPLACE | xdp_mode_flag(l->mode),
@@ -567,8 +597,13 @@ static int xdp_swap(struct dp_xdp_link *l, struct xdpvs_bpf *skel)
 		return err;
 	}
 	/* read once it runs no more (but for a packet in flight) */
-	if (!dp_xdp_stats(l, c))
+	if (!dp_xdp_stats(l, c)) {
+		for (k = 0; k < XDPVS_DP_STAT_MAX; k++) {
+			c[k].packets -= seed[k].packets;
+			c[k].bytes -= seed[k].bytes;
+		}
 		memcpy(l->base, c, sizeof(c));
+	}
 	dp_xdp_detach(l, true);		/* the kept one's fds */
 	l->skel = skel;
 	l->prog = prog;

@@ -9,14 +9,22 @@
 #
 # The real server sends a file at a bounded rate on port 8000 (a transfer
 # of several seconds) and a small one on 8001; the client checks every
-# byte (sha256) and that the stream ended cleanly (no reset).
+# byte (sha256) and that the stream ended cleanly (no reset).  Across
+# each hand-over the client also sends numbered UDP datagrams at a steady
+# rate to a NAT service (port 9000), a DR one (9001) and an IPIP one
+# (9002, xdpvs-decap on the real server, which holds the VIP on lo), each
+# echoed by the real server (NAT's back through the fast path, DR's and
+# IPIP's through the balancer's kernel): every datagram and every echo
+# must arrive, exactly once, and the real server's TCP must retransmit
+# nothing of the transfer (TCP's retransmissions would hide a loss).
 #
 # Cases: the transfer goes through the fast path (counted there), and
 # xdpvsadm's --stats count what the client sent and received, the
 # connection ESTABLISHED past its timeout; a restart with --keep-datapath
 # in the middle of a transfer, of the same build and as an upgrade; the
 # upgrade path (--takeover), from the same build and from another (the
-# new program loaded ahead), the counters carried on across each, and
+# new program loaded ahead), each without losing a packet of the flows
+# established in the fast path, the counters carried on across each, and
 # the configuration changed at run time when the new xdpvsd has no -c; a
 # clean exit leaves nothing.  Exit 0 when all passed, 1 when one failed, 77 when
 # a prerequisite is missing.  XDPVS_OLD_XDPVSD=PATH runs another build's
@@ -29,6 +37,7 @@ FIRST_BIN=${XDPVS_OLD_XDPVSD:-$BIN}	# the first daemon's
 OTHER_BIN=$BUILD/tests/other/xdpvsd	# this one as another build (mk/rules.mk)
 OLD_BIN=$FIRST_BIN			# the running daemon's, until a restart
 ADM=$BUILD/xdpvsadm
+DECAP=$BUILD/xdpvs-decap
 LAB="$(cd "$(dirname "$0")" && pwd)/fastpath-lab.py"
 SUF=$$
 NS_CL=xf-cl-$SUF
@@ -37,9 +46,13 @@ NS_RS=xf-rs-$SUF
 VIP=198.18.100.1
 RATE=4000000		# bytes per second of the long transfer
 SIZE_MB=20		# so about 5 s
+UDP_RATE=2500		# datagrams per second of each UDP stream
 TMP=
 PIDS=()
 XDPVSD=
+STREAM=
+SINK=
+UP0=
 FAILED=0
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -94,7 +107,8 @@ prerequisites() {
 	for c in ip ethtool nsenter python3 sha256sum mount awk; do
 		command -v "$c" >/dev/null || skip "$c not installed"
 	done
-	[ -x "$BIN" ] && [ -x "$ADM" ] || { echo "FAIL: not built"; exit 1; }
+	[ -x "$BIN" ] && [ -x "$ADM" ] && [ -x "$DECAP" ] ||
+		{ echo "FAIL: not built"; exit 1; }
 	ip netns add "$NS_CL" 2>/dev/null || skip "cannot create network namespaces"
 	ip netns del "$NS_CL"
 }
@@ -126,6 +140,12 @@ setup() {
 		net.ipv4.conf.all.rp_filter=0
 	in_ns "$NS_RS" ip addr add 198.18.2.11/24 dev eth0
 	in_ns "$NS_RS" ip route add default via 198.18.2.1
+	# the VIP for DR and IPIP, never announced (the balancer has no
+	# route to it that way); the tunnel's packets decapsulated in XDP
+	in_ns "$NS_RS" ip addr add "$VIP/32" dev lo
+	in_ns "$NS_RS" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.eth0.rp_filter=0
+	in_ns "$NS_RS" "$DECAP" -i eth0 -q >/dev/null || return 1
 	head -c $((SIZE_MB << 20)) /dev/urandom >"$TMP/big" || return 1
 	head -c 100000 /dev/urandom >"$TMP/small" || return 1
 	sha256sum <"$TMP/big" | cut -d' ' -f1 >"$TMP/big.sha"
@@ -140,7 +160,13 @@ setup() {
 	printf '%s\n' "-A -t $VIP:8000 -s rr" \
 		"-a -t $VIP:8000 -r 198.18.2.11:8000 -m" \
 		"-A -t $VIP:8001 -s rr" \
-		"-a -t $VIP:8001 -r 198.18.2.11:8001 -m" >"$TMP/rules"
+		"-a -t $VIP:8001 -r 198.18.2.11:8001 -m" \
+		"-A -u $VIP:9000 -s rr" \
+		"-a -u $VIP:9000 -r 198.18.2.11:9000 -m" \
+		"-A -u $VIP:9001 -s rr" \
+		"-a -u $VIP:9001 -r 198.18.2.11:9001 -g" \
+		"-A -u $VIP:9002 -s rr" \
+		"-a -u $VIP:9002 -r 198.18.2.11:9002 -i" >"$TMP/rules"
 }
 
 # Start xdpvsd (log $1, then extra options; $START_BIN if set; with
@@ -177,10 +203,21 @@ fetch_start() {
 	FETCH=$LAST_PID
 }
 
+# Wait for background process $1 and forget it (its pid may be reused).
+reap() {
+	local p rc
+	wait "$1"
+	rc=$?
+	for p in "${!PIDS[@]}"; do
+		[ "${PIDS[$p]}" = "$1" ] && unset "PIDS[$p]"
+	done
+	return $rc
+}
+
 # Wait for it; every byte there, a clean end.
 fetch_check() {
 	local rc
-	wait "$FETCH"
+	reap "$FETCH"
 	rc=$?
 	[ "$rc" = 0 ] || { echo "transfer $1 failed: $(cat "$TMP/fetch-$1.log")"; return 1; }
 	expect "transfer $1 sha256" "$(sha256sum <"$TMP/got-$1" | cut -d' ' -f1)" \
@@ -264,6 +301,147 @@ case_fast_path_counts() {
 	[ "$fast" -gt $(((tx + rx) * 9 / 10)) ] ||
 		{ echo "fast path forwarded $fast of $((tx + rx)) packets"; return 1; }
 	adm --set 900 120 300
+}
+
+# Counters of the XDP programs ("xdp NAME" in a fresh dump, all
+# interfaces), named after it, their values in that order.
+xdp_counters() {
+	dump || return 1
+	awk -v names="$*" '$1 == "xdp" { s[$2] += $3 }
+		END {
+			n = split(names, want, " ")
+			for (i = 1; i <= n; i++)
+				printf "%s%s", s[want[i]] + 0, i < n ? " " : "\n"
+		}' "$TMP/dump"
+}
+
+# What the XDP programs sent up (a packet of a service, a NAT reply, one
+# of a flow), dropped because it would have gone up, and forwarded.
+XDP_UP_NAMES="service nat_reply fast_up held fast"
+
+# TCP counters of namespace $1 ("Tcp:NAME" of /proc/net/snmp, "TcpExt:NAME"
+# of /proc/net/netstat) named after it, their values in that order.
+tcp_counters() {
+	local ns=$1
+	shift
+	# each a line of names, then a line of values
+	in_ns "$ns" awk -v names="$*" '
+		$1 == "Tcp:" || $1 == "TcpExt:" {
+			if (!named[$1]) {
+				for (i = 2; i <= NF; i++) col[$1 $i] = i
+				named[$1] = 1
+				next
+			}
+			for (i = 2; i <= NF; i++) val[$1 $i] = $i
+		}
+		END {
+			n = split(names, want, " ")
+			for (i = 1; i <= n; i++)
+				printf "%s%s", val[want[i]] + 0, i < n ? " " : "\n"
+		}' /proc/net/snmp /proc/net/netstat
+}
+
+# The real server's TCP counters: segments sent again, of which SYN+ACKs,
+# loss probes, timeouts, segments the client said it had twice (D-SACK);
+# then the client's: segments queued out of order.
+tcp_state() {
+	echo "$(tcp_counters "$NS_RS" Tcp:RetransSegs TcpExt:TCPSynRetrans \
+		TcpExt:TCPLossProbes TcpExt:TCPTimeouts TcpExt:TCPDSACKRecvSegs)" \
+		"$(tcp_counters "$NS_CL" TcpExt:TCPOFOQueue)"
+}
+
+# Each figure of $2 less the same of $1 (lines of numbers).
+minus() {
+	local a b i d=()
+	read -r -a a <<<"$1"
+	read -r -a b <<<"$2"
+	for i in "${!a[@]}"; do
+		d+=($((b[i] - a[i])))
+	done
+	echo "${d[*]}"
+}
+
+# Case $1's TCP transfer (tcp_state $2 before, $3 after) lost no segment:
+# the real server sent none again, or only what the client had already
+# (each D-SACKed, none out of order: a loss probe sent while the ACKs
+# were late on this loaded 2-core VM).
+no_segment_lost() {
+	local d
+	read -r -a d <<<"$(minus "$2" "$3")"
+	echo "$1: the real server retransmitted $((d[0] - d[1])) segments" \
+		"(loss probes ${d[2]}, timeouts ${d[3]}, D-SACKed by the" \
+		"client ${d[4]}); the client queued ${d[5]} out of order"
+	[ "$((d[0] - d[1]))" = 0 ] ||
+		{ [ "$((d[0] - d[1]))" = "${d[4]}" ] && [ "${d[5]}" = 0 ]; }
+}
+
+# The UDP streams of case $1 started (9000, 9001, 9002 at UDP_RATE each,
+# echoed), their connections made and established in the fast path:
+# the client's datagrams and the NAT echoes forwarded there (at least
+# half of what the streams sent meanwhile), none went up.  SINK, STREAM:
+# the pids; UP0, the XDP programs' counters before (XDP_UP_NAMES).
+udp_start() {
+	local f0 f1 u0 u1 t0 t1 n conns want= port=9000 from
+	udp_stop	# a failed case's
+	start_bg "$NS_RS" "$TMP/sink-$1.log" python3 "$LAB" udp-sink --echo \
+		--port 9000 --port "$VIP/9001" --port "$VIP/9002" --timeout 120
+	SINK=$LAST_PID
+	wait_for "grep -qs ready $TMP/sink-$1.log" || return 1
+	UP0=$(xdp_counters $XDP_UP_NAMES) || return 1
+	start_bg "$NS_CL" "$TMP/stream-$1.log" python3 "$LAB" udp-stream \
+		--addr "$VIP" --port 9000 --port 9001 --port 9002 --echo \
+		--rate "$UDP_RATE" --seconds 40
+	STREAM=$LAST_PID
+	wait_for "grep -qs sending $TMP/stream-$1.log" || return 1
+	sleep 0.2
+	# the client's sockets, one a port, in that order
+	for from in $(sed -n 's/^sending from //p' "$TMP/stream-$1.log"); do
+		want+="$from->$VIP:$((port++)) "
+	done
+	conns=$(adm -Lnc | awk -v want="$want" '$1 == "UDP" &&
+		index(want, $4 "->" $5 " ") { print $4 "->" $5 }' | sort | tr '\n' ' ')
+	want=$(printf '%s\n' $want | sort | tr '\n' ' ')
+	expect "$1: the UDP streams' connections" "$conns" "$want" || return 1
+	read -r f0 u0 < <(xdp_counters fast service) && [ -n "$u0" ] || return 1
+	t0=$(date +%s%N)
+	sleep 0.5
+	read -r f1 u1 < <(xdp_counters fast service) && [ -n "$u1" ] || return 1
+	t1=$(date +%s%N)
+	# each stream's datagrams, and NAT's echoes
+	n=$((UDP_RATE * 4 * (t1 - t0) / 1000000000))
+	echo "$1: UDP streams in the fast path: it forwarded $((f1 - f0)) packets" \
+		"in $(((t1 - t0) / 1000000)) ms (about $n sent), $((u1 - u0)) went up"
+	[ $((f1 - f0)) -ge $((n / 2)) ] && [ "$u1" = "$u0" ]
+}
+
+# Stop the UDP streams, the sender first (it waits up to 1 s for the
+# last echoes).
+udp_stop() {
+	[ -n "$STREAM" ] && kill -TERM "$STREAM" && reap "$STREAM"
+	[ -n "$SINK" ] && kill -TERM "$SINK" && reap "$SINK"
+	STREAM= SINK=
+}
+
+# Stop case $1's UDP streams: every datagram and every echo arrived,
+# once; none went up nor was held (but a few SYNs of the case's own), the
+# fast path forwarded at least each datagram and each NAT echo.
+udp_check() {
+	local d sent
+	udp_stop
+	read -r -a d <<<"$(minus "$UP0" "$(xdp_counters $XDP_UP_NAMES)")"
+	echo "$1: meanwhile the XDP programs sent up ${d[0]} packets of a" \
+		"service, ${d[1]} NAT replies, ${d[2]} packets of a flow, held" \
+		"${d[3]}; the fast path forwarded ${d[4]}"
+	python3 "$LAB" udp-verdict --stream "$TMP/stream-$1.log" \
+		--sink "$TMP/sink-$1.log" --label "9000=$1: UDP NAT" \
+		--label "9001=$1: UDP DR" --label "9002=$1: UDP IPIP" || return 1
+	# 9000 twice (NAT: the echo too), 9001, 9002
+	sent=$(awk '$1 == "stream" { n += ($2 == "9000:" ? 2 : 1) * $4 }
+		END { print n + 0 }' "$TMP/stream-$1.log")
+	[ "${d[0]}" -lt 10 ] && [ "${d[1]}" = 0 ] && [ "${d[2]}" = 0 ] &&
+		[ "${d[3]}" = 0 ] && [ "${d[4]}" -ge "$sent" ] ||
+		{ echo "$1: the UDP streams' $sent packets not all in the fast path"
+		  return 1; }
 }
 
 # The id of the XDP program on lb0 (ip link's "prog/xdp id N").
@@ -362,10 +540,12 @@ upgrade_in_background() {
 # in the background, on the same maps (upgrade_in_background).
 case_restart() {
 	local old=$XDPVSD old_bin=$OLD_BIN rc t0 id0 id1 st0 log=xdpvsd-2.log
-	local name=restart up0
+	local name=restart up0 r0 r1
 	[ "${1:-}" = upgrade ] && log=xdpvsd-2u.log name=upgrade
 	id0=$(xdp_prog_id)
 	up0=$(sent_up) || return 1
+	udp_start $name || return 1
+	r0=$(tcp_state)
 	fetch_start $name
 	sleep 1.5
 	st0=$(svc_stats 8000)
@@ -410,7 +590,8 @@ case_restart() {
 	conn_state | grep -qx ESTABLISHED ||
 		{ echo "not ESTABLISHED after the restart: $(conn_state)"; return 1; }
 	fetch_check $name || return 1
-	small_fetch
+	r1=$(tcp_state)
+	udp_check $name && no_segment_lost $name "$r0" "$r1" && small_fetch
 }
 
 # xdpvsd ($START_BIN if set) with --takeover, log $1: the running one
@@ -448,9 +629,13 @@ change_config() {
 # the old one pinned, while that one still serves, and after the
 # hand-over swaps it in for the kept one on the same maps.
 case_takeover() {
-	local id0 id1 st0 cf0= log=xdpvsd-3.log name=takeover
+	local id0 id1 st0 cf0= log=xdpvsd-3.log name=takeover r0 r1
+	[ "${1:-}" = upgrade ] && name=upgrade-takeover
+	# (across both takeovers of an upgrade)
+	udp_start $name || return 1
+	r0=$(tcp_state)
 	if [ "${1:-}" = upgrade ]; then
-		log=xdpvsd-3u.log name=upgrade-takeover
+		log=xdpvsd-3u.log
 		[ -x "$OTHER_BIN" ] || { echo "$OTHER_BIN not built"; return 1; }
 		START_BIN=$OTHER_BIN takeover xdpvsd-3o.log || return 1
 		small_fetch || return 1
@@ -495,7 +680,8 @@ case_takeover() {
 			{ echo "program $id0 not kept as it was ($id1)"; return 1; }
 	fi
 	fetch_check $name || return 1
-	small_fetch
+	r1=$(tcp_state)
+	udp_check $name && no_segment_lost $name "$r0" "$r1" && small_fetch
 }
 
 # Without --keep-datapath... a plain SIGTERM of a daemon run without it
