@@ -21,8 +21,21 @@ struct fp_pkt {
 	__u8 ttl;
 };
 
-/* Fill p from a frame with one unfragmented IPv4 header without options
- * or one IPv6 header, then TCP, UDP or SCTP ports; -1 for anything else. */
+/* Is the IPv4 header at ip (20 bytes: no options) intact?  The kernel's
+ * IP layer drops it otherwise, before IPVS, and so does the engine
+ * (core/pkt.c): such a packet goes up, for the engine to count. */
+static __always_inline int fp_ip4_csum_ok(const __u8 *ip)
+{
+	__u32 sum = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += (__u32)ip[i] << 8 | ip[i + 1];
+	return xdpvs_csum_fold(sum) == 0xffff;
+}
+
+/* Fill p from a frame with one unfragmented, intact IPv4 header without
+ * options or one IPv6 header, then TCP, UDP or SCTP ports; -1 for anything else. */
 static __always_inline int fp_parse(void *data, void *end, struct fp_pkt *p)
 {
 	struct ethhdr *eth = data;
@@ -46,7 +59,8 @@ static __always_inline int fp_parse(void *data, void *end, struct fp_pkt *p)
 		struct iphdr *ip = data + off;
 
 		if ((void *)(ip + 1) > end || ip->version != 4 ||
-		    ip->ihl != 5 || (ip->frag_off & bpf_htons(IP_MF_OFFSET)))
+		    ip->ihl != 5 || (ip->frag_off & bpf_htons(IP_MF_OFFSET)) ||
+		    !fp_ip4_csum_ok((const __u8 *)ip))
 			return -1;
 		p->key.af = AF_INET;
 		p->key.proto = ip->protocol;
