@@ -197,8 +197,10 @@ static __always_inline int fp_to_engine(void *data, void *end,
 	if (p->ttl <= 1 || p->iplen > v->mtu || p->iplen < hl + 8 ||
 	    p->l3 + p->iplen > (__u32)(end - data) || !fp_value_ok(p, v))
 		return FP_UP;
+	/* The headers read must be in the IP packet, not in link padding
+	 * after it: checked against its length as well as the frame's. */
 	if (p->key.proto == IPPROTO_TCP) {
-		if ((void *)(l4 + 20) > end)
+		if ((void *)(l4 + 20) > end || p->iplen < hl + 20)
 			return FP_UP;
 		f = l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST |
 			      XDPVS_TCP_ACK);
@@ -212,7 +214,8 @@ static __always_inline int fp_to_engine(void *data, void *end,
 		return p->key.af == AF_INET6 &&
 		       !xdpvs_get16(l4 + XDPVS_UDP_CSUM) ? FP_UP : FP_FORWARD;
 	}
-	if ((void *)(l4 + 16) > end || (v->flags & XDPVS_FLOW_F_SCTP))
+	if ((void *)(l4 + 16) > end || p->iplen < hl + 16 ||
+	    (v->flags & XDPVS_FLOW_F_SCTP))
 		return FP_UP;
 	return fp_sctp_data(l4[12]) ? FP_FORWARD : FP_UP;
 }
