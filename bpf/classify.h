@@ -278,6 +278,31 @@ static __always_inline int is_our_fragment(void *data, void *end, __u32 off,
 	}
 }
 
+/*
+ * Past the VLAN tags after the Ethernet header at *off, whose type is
+ * *type: up to two, 802.1Q or 802.1ad, as the engine skips them
+ * (core/pkt.c), so that a frame the engine would take is not left to
+ * the host for its tags.  *off and *type are then those of what they
+ * carry; -1 if a tag is cut short.
+ */
+static __always_inline int skip_vlans(void *data, void *end, __u32 *off,
+				      __u16 *type)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct xdpvs_vlanhdr *vh = data + *off;
+
+		if (*type != ETH_P_8021Q_ && *type != ETH_P_8021AD_)
+			return 0;
+		if ((void *)(vh + 1) > end)
+			return -1;
+		*type = bpf_ntohs(vh->proto);
+		*off += sizeof(*vh);
+	}
+	return 0;
+}
+
 /* What to do with the packet: a XDPVS_DP_XSK_* counter, or 0 (pass). */
 static __always_inline __u32 classify(void *data, void *end)
 {
@@ -290,14 +315,8 @@ static __always_inline __u32 classify(void *data, void *end)
 	if ((void *)(eth + 1) > end)
 		return 0;
 	type = bpf_ntohs(eth->h_proto);
-	if (type == ETH_P_8021Q_) {
-		struct xdpvs_vlanhdr *vh = data + off;
-
-		if ((void *)(vh + 1) > end)
-			return 0;
-		type = bpf_ntohs(vh->proto);
-		off += sizeof(*vh);
-	}
+	if (skip_vlans(data, end, &off, &type))
+		return 0;
 	if (type == ETH_P_IP)
 		af = AF_INET;
 	else if (type == ETH_P_IPV6)

@@ -21,8 +21,21 @@ struct fp_pkt {
 	__u8 ttl;
 };
 
-/* Fill p from a frame with one unfragmented IPv4 header without options
- * or one IPv6 header, then TCP, UDP or SCTP ports; -1 for anything else. */
+/* Is the IPv4 header at ip (20 bytes: no options) intact?  The kernel's
+ * IP layer drops it otherwise, before IPVS, and so does the engine
+ * (core/pkt.c): such a packet goes up, for the engine to count. */
+static __always_inline int fp_ip4_csum_ok(const __u8 *ip)
+{
+	__u32 sum = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += (__u32)ip[i] << 8 | ip[i + 1];
+	return xdpvs_csum_fold(sum) == 0xffff;
+}
+
+/* Fill p from a frame with one unfragmented, intact IPv4 header without
+ * options or one IPv6 header, then TCP, UDP or SCTP ports; -1 for anything else. */
 static __always_inline int fp_parse(void *data, void *end, struct fp_pkt *p)
 {
 	struct ethhdr *eth = data;
@@ -46,7 +59,8 @@ static __always_inline int fp_parse(void *data, void *end, struct fp_pkt *p)
 		struct iphdr *ip = data + off;
 
 		if ((void *)(ip + 1) > end || ip->version != 4 ||
-		    ip->ihl != 5 || (ip->frag_off & bpf_htons(IP_MF_OFFSET)))
+		    ip->ihl != 5 || (ip->frag_off & bpf_htons(IP_MF_OFFSET)) ||
+		    !fp_ip4_csum_ok((const __u8 *)ip))
 			return -1;
 		p->key.af = AF_INET;
 		p->key.proto = ip->protocol;
@@ -183,8 +197,10 @@ static __always_inline int fp_to_engine(void *data, void *end,
 	if (p->ttl <= 1 || p->iplen > v->mtu || p->iplen < hl + 8 ||
 	    p->l3 + p->iplen > (__u32)(end - data) || !fp_value_ok(p, v))
 		return FP_UP;
+	/* The headers read must be in the IP packet, not in link padding
+	 * after it: checked against its length as well as the frame's. */
 	if (p->key.proto == IPPROTO_TCP) {
-		if ((void *)(l4 + 20) > end)
+		if ((void *)(l4 + 20) > end || p->iplen < hl + 20)
 			return FP_UP;
 		f = l4[13] & (XDPVS_TCP_SYN | XDPVS_TCP_FIN | XDPVS_TCP_RST |
 			      XDPVS_TCP_ACK);
@@ -198,7 +214,8 @@ static __always_inline int fp_to_engine(void *data, void *end,
 		return p->key.af == AF_INET6 &&
 		       !xdpvs_get16(l4 + XDPVS_UDP_CSUM) ? FP_UP : FP_FORWARD;
 	}
-	if ((void *)(l4 + 16) > end || (v->flags & XDPVS_FLOW_F_SCTP))
+	if ((void *)(l4 + 16) > end || p->iplen < hl + 16 ||
+	    (v->flags & XDPVS_FLOW_F_SCTP))
 		return FP_UP;
 	return fp_sctp_data(l4[12]) ? FP_FORWARD : FP_UP;
 }

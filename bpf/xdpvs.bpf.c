@@ -11,7 +11,8 @@
  * XDP_TX (out of the receiving interface) or redirect (xdpvs_tx).  What could
  * change a connection's state in ways the engine must decide, or needs an
  * answer, goes to the engine as if there were no flow: TCP SYN or no ACK;
- * SCTP control chunks; IPv4 options, IPv6 extension headers, fragments,
+ * SCTP control chunks; IPv4 options or a bad IPv4 header checksum (the
+ * kernel drops it before IPVS), IPv6 extension headers, fragments,
  * TTL <= 1, more than the flow's mtu; and what this program does not redo
  * (an SCTP CRC32c when the ports change, a whole UDP checksum for IPv6
  * UDP without one).  A TCP handshake's flows (XDPVS_FLOW_F_SYN_RECV)
@@ -35,7 +36,9 @@
  * Headers are read with direct packet access: fixed offsets, IPv4 options
  * skipped by the header length, IPv6 extension headers walked (up to 8,
  * as the engine does) to the transport or fragment header.  Fragments go
- * up by address alone (dp.h, rule 5).  One 802.1Q tag is skipped.
+ * up by address alone (dp.h, rule 5).  The filter skips up to two VLAN
+ * tags (802.1Q, 802.1ad), as the engine does; the fast path takes frames
+ * with one 802.1Q tag at most, the rest going up.
  *
  * The program is in pieces with one job each, included below in this
  * order (each uses those before it): xdpvs_maps.h, the maps and count();
@@ -63,6 +66,7 @@
 #define AF_INET		2
 #define AF_INET6	10
 #define ETH_P_8021Q_	0x8100
+#define ETH_P_8021AD_	0x88a8	/* QinQ's outer tag */
 #define IP_MF_OFFSET	0x3fff	/* more fragments and the offset */
 #define ICMP_HDR_LEN	8	/* type, code, checksum, 4 bytes of rest */
 #define FTP_PORT	21

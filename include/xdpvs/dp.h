@@ -39,7 +39,8 @@
  * IPv6 extension headers (hop-by-hop, routing, destination options, AH;
  * up to 8) are walked to the transport or fragment header for 1-3 and 5
  * (not in the packet an ICMPv6 error quotes: one walk less for the
- * verifier).  Everything else (ARP, NDP, echo, IPv6 with more extension
+ * verifier).  Up to two VLAN tags (802.1Q or 802.1ad) come off first, as
+ * in the engine's parse.  Everything else (ARP, NDP, echo, IPv6 with more extension
  * headers, fragments for a firewall-mark rule with a port range, the
  * host's traffic) is XDP_PASS.
  *

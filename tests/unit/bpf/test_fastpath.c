@@ -350,6 +350,27 @@ static void nat_udp(void **state)
 	both(&p, FAST);
 }
 
+/* d with an IPv4 length 5 bytes short of its SCTP chunk header (the
+ * frame as long): left to the filter untouched, the engine drops it. */
+static void short_sctp_goes_up(const struct tb_pkt *d)
+{
+	uint8_t in[TB_MAX], out[TB_MAX];
+	size_t len = tb_build(in, d);
+	uint32_t olen;
+	uint16_t c;
+
+	in[14 + 2] = 0;
+	in[14 + 3] = 20 + 16 - 5;
+	in[14 + 10] = in[14 + 11] = 0;
+	c = tb_csum(in + 14, 20, 0);
+	in[14 + 10] = (uint8_t)(c >> 8);
+	in[14 + 11] = (uint8_t)c;
+	assert_int_equal(xdp_run(in, len, out, &olen), XDP_PASS);
+	tb_assert_frame(out, olen, in, len);
+	assert_int_equal(et_rx(&T, now, in, len), XDPVS_DROP);
+	assert_int_equal(et_drops(&T, XDPVS_DROP_TRUNCATED), 1);
+}
+
 /* SCTP with the same ports on both sides: no CRC to redo. */
 static void nat_sctp(void **state)
 {
@@ -377,6 +398,9 @@ static void nat_sctp(void **state)
 	both(&p, FAST);
 	p.sctp_chunk = XDPVS_SCTP_CID_HEARTBEAT;
 	both(&p, FAST);
+	/* an IP length that ends before the chunk header, the frame
+	 * padded past it: the engine's (truncated; found by fuzz_xdp) */
+	short_sctp_goes_up(&p);
 	/* control chunks: the engine's */
 	p.sctp_chunk = XDPVS_SCTP_CID_SHUTDOWN;
 	both(&p, UP);
@@ -909,6 +933,16 @@ static void ip_exceptions_go_up(void **state)
 	in[14] = 0x46;
 	assert_int_equal(xdp_run(in, len + 4, out, &olen), XDP_PASS);
 	tb_assert_frame(out, olen, in, len + 4);
+	assert_int_equal(counter(XDPVS_DP_FAST_UP), u0);
+	/* a bad IPv4 header checksum: the kernel drops it before IPVS, so
+	 * does the engine, and the fast path does not forward it (found by
+	 * fuzz_xdp) */
+	len = tb_build(in, &p);
+	in[14 + 10] ^= 0x01;
+	assert_int_equal(xdp_run(in, len, out, &olen), XDP_PASS);
+	tb_assert_frame(out, olen, in, len);
+	assert_int_equal(et_rx(&T, now, in, len), XDPVS_DROP);
+	assert_int_equal(et_drops(&T, XDPVS_DROP_MALFORMED), 1);
 	assert_int_equal(counter(XDPVS_DP_FAST_UP), u0);
 	/* IPv6 UDP without a checksum needs a whole new one */
 	p = pkt(IPPROTO_UDP, CL6, 40006, "2001:db8:100::1", 53, 0, 10);
