@@ -344,11 +344,15 @@ def targets(meta, S):
 # bench's samples: they explain, the table measures.
 TARGET_NOTES = """\
 How much these ratios move from run to run: the full run right after
-the 22:46 UTC one, on the same data path (23:08, more foreign load: 6
-measurements repeated), gave rate vs xdp-ceiling 0.89 / 0.73 / 0.85
-(NAT / DR / TUN; vs xdp-ceiling-3 0.93 / 0.77 / 0.89), µs/conn vs nft
-0.91 / 0.56 / 0.59, and 1M flows 0.43 / 1.12: NAT and DR swapped
-places, as their repetitions do (each mode's three spread over 20-40 %).
+this one, on the same data path (01:10 UTC, quieter: no measurement
+repeated), gave rate vs xdp-ceiling 0.87 / 0.91 / 0.82 (NAT / DR / TUN;
+vs xdp-ceiling-3 0.94 / 0.98 / 0.88), ns/pkt vs nft 0.11 / 0.10 / 0.13,
+µs/conn vs nft 0.93 / 0.63 / 0.65, and 1M flows 0.35 / 0.83; the two
+runs of the previous session (22:46 and 23:08 UTC, before the IPv4
+header checksum check and the length checks fuzz_xdp asked for) gave
+0.75-0.89 / 0.73-0.84 / 0.81-0.85 and 0.91-1.00 for NAT's µs/conn.
+Each mode's three repetitions spread over 20-40 %, so modes trade
+places from run to run.
 
 Where the missed targets' time goes (perf on the balancer's core):
 
@@ -408,8 +412,10 @@ Where the missed targets' time goes (perf on the balancer's core):
   4 s to up to 22 s.
 - **1M flows**: two runs with the same full table (its count is
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
-  and ns per packet: the table's size alone costs nothing (1.01x,
-  1.17x and, in this run, 1.13x the udp rate; one run's 0.78x at 500 ns
+  and ns per packet, within the runs' spread: the table's size alone
+  costs nothing measurable (1.01x, 1.17x, 1.13x and 1.12x the udp rate
+  in earlier runs, 0.95x in this one and 0.83x in the 01:10 run, whose
+  scale-hot repetitions spread 1.66-1.85 Mpps; one run's 0.78x at 500 ns
   per packet, its three repetitions alike, was that run's spread: udp,
   scale and scale-hot alone right after gave 334 ns for that build and
   307 ns for the build before, whose fill took 24 s against 13). Traffic that
