@@ -190,9 +190,31 @@ static __always_inline __u32 match_in(const struct tuple *t)
 	return 0;
 }
 
-/* Is this ICMP error about a packet of ours (rule 4)? */
+/* The offset where the IP packet at off (family af) ends, by its
+ * header's length field; 0 if it cannot be read.  What follows is link
+ * padding, which the engine does not read as the packet's. */
+static __always_inline __u32 ip_end(void *data, void *end, __u32 off,
+				    __u8 af)
+{
+	if (af == AF_INET) {
+		struct iphdr *ip = data + off;
+
+		if ((void *)(ip + 1) > end)
+			return 0;
+		return off + bpf_ntohs(ip->tot_len);
+	} else {
+		struct ipv6hdr *ip6 = data + off;
+
+		if ((void *)(ip6 + 1) > end)
+			return 0;
+		return off + sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+	}
+}
+
+/* Is this ICMP error about a packet of ours (rule 4)?  ipend: where the
+ * error's IP packet ends: the quoted ports must be within it. */
 static __always_inline int icmp_match(void *data, void *end, __u32 l4,
-				      const struct tuple *outer)
+				      __u32 ipend, const struct tuple *outer)
 {
 	__u8 *icmp = data + l4;
 	struct tuple q = {};
@@ -209,7 +231,7 @@ static __always_inline int icmp_match(void *data, void *end, __u32 l4,
 		return 0;
 	}
 	if (parse_ip(data, end, l4 + ICMP_HDR_LEN, outer->af, 1, &q, &ql4) ||
-	    !is_l4(q.proto))
+	    !is_l4(q.proto) || ql4 + 4 > ipend)
 		return 0;
 	/* client -> service, service -> client, client -> NAT real server */
 	return match_in(&q) ||
@@ -339,7 +361,8 @@ static __always_inline __u32 classify(void *data, void *end)
 	}
 	if ((af == AF_INET && t.proto == IPPROTO_ICMP) ||
 	    (af == AF_INET6 && t.proto == IPPROTO_ICMPV6))
-		return icmp_match(data, end, l4, &t) ? XDPVS_DP_XSK_ICMP : 0;
+		return icmp_match(data, end, l4, ip_end(data, end, off, af),
+				  &t) ? XDPVS_DP_XSK_ICMP : 0;
 	return 0;
 }
 

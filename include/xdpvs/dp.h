@@ -27,7 +27,8 @@
  *   4. ICMP and ICMPv6 errors (destination unreachable, source quench, time
  *      exceeded, parameter problem; ICMPv6 types below 128) whose quoted
  *      packet matches 1-3 in either direction: to or from a service, or to
- *      a masquerading real server.
+ *      a masquerading real server; its ports within the error's IP packet
+ *      (by its length field: link padding is no quote).
  *   5. Fragments of TCP, UDP or SCTP datagrams (IPv4; IPv6 with the
  *      fragment header first), which the engine reassembles: to an
  *      address of a service, <af, 0, daddr, 0> in xdpvs_svcs, or from a

@@ -370,6 +370,17 @@ static void icmp_errors_about_our_packets(void **state)
 	icmp_frame(&f, 128, "2001:db8:2::11", CL6, TCP, CL6, 40000,
 		   "2001:db8:100::1", 443);
 	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* an error whose IP packet ends inside the quoted ports, the rest
+	 * of the frame link padding: not ours (the engine reads no ports) */
+	icmp_frame(&f, 1, "2001:db8:2::11", CL6, TCP, CL6, 40000,
+		   "2001:db8:100::1", 443);
+	put16(f.b + 14 + 4, 8 + 40 + 2);	/* payload length */
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	put16(f.b + 14 + 4, 8 + 40 + 4);	/* the ports whole */
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_ICMP);
+	icmp_frame(&f, 3, "198.18.2.11", CL, TCP, CL, 40000, "198.18.100.1", 80);
+	put16(f.b + 14 + 2, 20 + 8 + 20 + 3);	/* total length */
+	assert_int_equal(verdict(&f), PASS_ONLY);
 }
 
 static void vlan_fragments_and_others(void **state)
