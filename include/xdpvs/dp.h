@@ -35,7 +35,8 @@
  *      masquerading real server, <af, 0, saddr, 0> in xdpvs_nat_rs, to an
  *      address not ours, or to a mark prefix whose rules take any port of
  *      the protocol (value 0-65535).  (The ports are in the first fragment
- *      only.)
+ *      only.)  Fragments of ICMP errors stay with the host (the kernel's
+ *      IPVS reassembles them first; errors are small, they come whole).
  *
  * IPv6 extension headers (hop-by-hop, routing, destination options, AH;
  * up to 8) are walked to the transport or fragment header for 1-3 and 5

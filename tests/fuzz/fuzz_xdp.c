@@ -981,6 +981,11 @@ static enum fz_class fz_expect(const uint8_t *frame, uint32_t len)
 	 * headers, another fragment header), the filter does not. */
 	if (p.frag && p.af == AF_INET6 && fz_frag6_nh(copy, &p) != p.protocol)
 		return FZ_EITHER;
+	/* dp.h, rule 5: fragments of ICMP errors are the host's; the
+	 * engine, given one, reads a first fragment's quote as is */
+	if (p.frag && (p.protocol == IPPROTO_ICMP ||
+		       p.protocol == IPPROTO_ICMPV6))
+		return FZ_EITHER;
 	if (p.frag)
 		return rule_frag(&p) ? FZ_OURS : FZ_HOST;
 	if (is_l4(p.protocol))
