@@ -323,8 +323,12 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		return false;
 	nfp = flow_fp(&v);
 	if ((cp->flows & dir) && (cp->flows & flow_sr_bit(dir)) == sr &&
-	    nfp == *fp)
-		return true;	/* what the fast path has already */
+	    nfp == *fp) {
+		/* what the fast path has already */
+		if (force && e->env.flow_have)
+			e->env.flow_have(e->env.ctx, &k);
+		return true;
+	}
 	e->env.flow_add(e->env.ctx, &k, &v, force || (cp->flows & dir));
 	*fp = nfp;
 	if (sr && (cp->flows & dir))

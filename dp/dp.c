@@ -139,6 +139,11 @@ static void dp_env_flow_del(void *ctx, const struct xdpvs_flow_key *k)
 	dp_flow_del(&((struct dp *)ctx)->flow, k);
 }
 
+static void dp_env_flow_have(void *ctx, const struct xdpvs_flow_key *k)
+{
+	dp_flow_have(&((struct dp *)ctx)->flow, k);
+}
+
 static uint64_t dp_env_flow_last_seen(void *ctx,
 				      const struct xdpvs_flow_key *k)
 {
@@ -204,6 +209,7 @@ struct xdpvs_env dp_env(struct dp *dp)
 		.flow_add = dp_env_flow_add,
 		.flow_del = dp_env_flow_del,
 		.flow_last_seen = dp_env_flow_last_seen,
+		.flow_have = dp_env_flow_have,
 		.pick_put = dp_env_pick_put,
 		.pick_take = dp_env_pick_take,
 		.pick_next = dp_env_pick_next,

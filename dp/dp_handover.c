@@ -115,15 +115,17 @@ void dp_adopt_end(struct dp *dp)
 
 	if (!dp->adopted)
 		return;
+	/* What the fast path told since the previous xdpvsd last read the
+	 * ring (it continues from where that one stopped), now that the
+	 * connections are here; before the prune, which would take the
+	 * flows of a connection the fast path made in that time (its pick
+	 * taken just before the previous one took the picks back). */
+	dp_events(dp);
 	n = dp_flow_prune(&dp->flow);
 	if (n < 0)
 		log_err_r(n, "cannot remove the flows not taken over");
 	else if (n)
 		log_info("%d flows of connections not taken over removed", n);
-	/* What the fast path told since the previous xdpvsd last read the
-	 * ring (it continues from where that one stopped), now that the
-	 * connections are here. */
-	dp_events(dp);
 	err = dp_hold(dp, false);
 	if (err)
 		log_err_r(err, "cannot release the data path's hold");

@@ -273,6 +273,12 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		flow_write_pending(f);
 }
 
+void dp_flow_have(struct dp_flow *f, const struct xdpvs_flow_key *k)
+{
+	if (f->collect)
+		flow_keep(f, k);
+}
+
 void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k)
 {
 	int i;

@@ -70,6 +70,7 @@ void dp_flow_add(struct dp_flow *f, const struct xdpvs_flow_key *k,
 		 const struct xdpvs_flow_value *v, bool replace);
 void dp_flow_del(struct dp_flow *f, const struct xdpvs_flow_key *k);
 uint64_t dp_flow_last_seen(struct dp_flow *f, const struct xdpvs_flow_key *k);
+void dp_flow_have(struct dp_flow *f, const struct xdpvs_flow_key *k);
 
 /*
  * Add to e's counters what the fast path counted for each real server
@@ -80,10 +81,11 @@ int dp_flow_fold(struct dp_flow *f, struct xdpvs_engine *e, bool baseline);
 
 /*
  * Adopting a flow map a previous xdpvsd filled: dp_flow_collect() starts
- * noting the keys the engine installs (while it takes the connections
- * over), dp_flow_prune() stops and deletes every other flow (what this
- * engine did not take: its service or real server is gone).  Returns how
- * many went, or -errno.
+ * noting the keys the engine installs or finds there (while it takes the
+ * connections over and reads the events the previous one left),
+ * dp_flow_prune() stops and deletes every other flow (what this engine
+ * did not take: its service or real server is gone).  Returns how many
+ * went, or -errno.
  */
 void dp_flow_collect(struct dp_flow *f);
 int dp_flow_prune(struct dp_flow *f);

@@ -158,12 +158,15 @@ struct xdpvs_env {
 	 * over), for xdpvsd to read it at once rather than try a new entry
 	 * first.  flow_last_seen tells when the cache last forwarded a
 	 * packet of k (ns, the engine's clock; 0: never), asked before a
-	 * connection with flows expires.
+	 * connection with flows expires.  flow_have (optional) says the
+	 * engine took k as the cache has it, without writing it: a flow the
+	 * fast path installed itself for a connection it made.
 	 */
 	void (*flow_add)(void *ctx, const struct xdpvs_flow_key *k,
 			 const struct xdpvs_flow_value *v, bool replace);
 	void (*flow_del)(void *ctx, const struct xdpvs_flow_key *k);
 	uint64_t (*flow_last_seen)(void *ctx, const struct xdpvs_flow_key *k);
+	void (*flow_have)(void *ctx, const struct xdpvs_flow_key *k);
 	/*
 	 * Optional, with the flow cache: choices made ahead for the fast path
 	 * to schedule new TCP and UDP connections itself (<xdpvs/pick.h>),

@@ -78,6 +78,13 @@ static uint64_t et_flow_seen(void *ctx, const struct xdpvs_flow_key *k)
 	return t->flow->last_seen(t, k);
 }
 
+static void et_flow_have(void *ctx, const struct xdpvs_flow_key *k)
+{
+	struct et *t = ctx;
+
+	t->flow->have(t, k);
+}
+
 static void et_pick_put(void *ctx, uint32_t ring,
 			const struct xdpvs_dp_addr_key *svc, uint32_t flags,
 			const struct xdpvs_pick *picks, uint32_t n)
@@ -143,6 +150,8 @@ void et_init_picks(struct et *t, uint32_t conn_max,
 		p.env.flow_add = et_flow_add;
 		p.env.flow_del = et_flow_del;
 		p.env.flow_last_seen = et_flow_seen;
+		if (ops->have)
+			p.env.flow_have = et_flow_have;
 	}
 	if (pick) {
 		t->pick = pick;

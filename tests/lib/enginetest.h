@@ -30,6 +30,7 @@ struct et_flow_ops {
 		    const struct xdpvs_flow_value *v, bool replace);
 	void (*del)(struct et *t, const struct xdpvs_flow_key *k);
 	uint64_t (*last_seen)(struct et *t, const struct xdpvs_flow_key *k);
+	void (*have)(struct et *t, const struct xdpvs_flow_key *k); /* or NULL */
 };
 
 /* A test's fast-path choices (see et_init_picks); the engine's callbacks. */

@@ -33,7 +33,7 @@
 static struct cache {
 	struct xdpvs_flow_key k[MAXF];
 	struct xdpvs_flow_value v[MAXF];
-	int n, adds, dels, replaces;
+	int n, adds, dels, replaces, haves;
 } C;
 
 static struct ring {
@@ -108,8 +108,17 @@ static uint64_t cache_seen(struct et *t, const struct xdpvs_flow_key *k)
 	return 0;
 }
 
+/* The engine took k as the cache has it (a flow the fast path wrote). */
+static void cache_have(struct et *t, const struct xdpvs_flow_key *k)
+{
+	(void)t;
+	assert_true(cache_find(k) >= 0);
+	C.haves++;
+}
+
 static const struct et_flow_ops cache_ops = {
 	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
+	.have = cache_have,
 };
 
 static void ring_put(struct et *t, uint32_t ring,
@@ -559,6 +568,7 @@ static void new_conn_adopted(void **state)
 	assert_int_equal(active, 1);	/* SYN_RECV counts as active */
 	assert_int_equal(C.n, 2);
 	assert_int_equal(C.adds, 0);	/* what the engine would write */
+	assert_int_equal(C.haves, 2);	/* and said so (a take-over's prune) */
 	assert_int_equal(xdpvs_flow_count(t->e), 2);
 	ev.key = key("198.18.0.2", 20000, "198.18.100.1", 80);
 	ev.gen = ring_of_svc()->p[0].gen;

@@ -791,7 +791,9 @@ static uint64_t fx_last_seen(struct et *t, const struct xdpvs_flow_key *k)
 
 static void master_and_fast_path(void **state)
 {
-	static const struct et_flow_ops ops = { fx_add, fx_del, fx_last_seen };
+	static const struct et_flow_ops ops = {
+		.add = fx_add, .del = fx_del, .last_seen = fx_last_seen,
+	};
 	static struct mx x;
 	struct talk k = { "198.18.0.2", "198.18.100.1", "198.18.2.2", 4980,
 			  80, 80, true, NULL };

@@ -10,7 +10,8 @@
  * waits.  And the engine's pass after a route change on such a map: only
  * the flows that changed are written, each in two syscalls; the pass is
  * timed and the times printed (set XDPVS_REFRESH_CONNS, e.g. 200000, for
- * a table of that size).
+ * a table of that size).  And a map taken over, pruned to the flows the
+ * engine wrote or found.
  *
  * Needs root (BPF maps).  Exits 77 ("skipped") when a map cannot be made.
  */
@@ -522,6 +523,42 @@ static void a_route_change_writes_only_the_flows_it_changed(void **state)
 	close(fd);
 }
 
+/* A map taken over: the prune keeps what the engine wrote (at once or in
+ * a burst still waiting) and what it found as the fast path wrote it (a
+ * connection the fast path made), and deletes the rest. */
+static void a_prune_keeps_the_flows_taken_over(void **state)
+{
+	struct fx *fx = *state;
+	struct xdpvs_flow_key k;
+	struct xdpvs_flow_value v;
+	uint32_t i;
+
+	for (i = 0; i < 10; i++) {	/* the previous xdpvsd's */
+		k = key(i);
+		v = val(i);
+		assert_int_equal(bpf_map_update_elem(fx->fd, &k, &v,
+						     BPF_NOEXIST), 0);
+	}
+	dp_flow_collect(fx->f);
+	put(fx->f, 0, 50, true);	/* taken over */
+	k = key(1);
+	dp_flow_have(fx->f, &k);	/* the fast path's own */
+	dp_flow_batch(fx->f);
+	put(fx->f, 2, 52, true);	/* taken over, in a burst */
+	add(fx->f, 20, 60);		/* new, in the burst */
+	assert_int_equal(dp_flow_prune(fx->f), 7);
+	assert_int_equal(map_count(fx->fd), 4);
+	assert_int_equal(gen_of(fx->fd, 0), 50);
+	assert_int_equal(gen_of(fx->fd, 1), 1);
+	assert_int_equal(gen_of(fx->fd, 2), 52);
+	assert_int_equal(gen_of(fx->fd, 20), 60);
+	/* collecting ended with the prune */
+	k = key(3);
+	dp_flow_have(fx->f, &k);
+	assert_int_equal(dp_flow_prune(fx->f), 0);
+	assert_int_equal(map_count(fx->fd), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +582,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			a_route_change_writes_only_the_flows_it_changed, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_prune_keeps_the_flows_taken_over, setup, teardown),
 	};
 	int fd = flow_map(1);
 
