@@ -105,12 +105,14 @@ static __always_inline int is_local(__u8 af, const union xdpvs_addr *addr)
 /*
  * Past the IPv6 extension headers that may come before the transport
  * header (hop-by-hop, routing, destination options, AH), *off at the
- * first with type *nh: *off and *nh are then those of what follows them
- * (a fragment header stops the walk).  -1 if cut short or more than
- * IP6_MAX_EXT.
+ * first with type *nh: *off and *nh are then those of what follows them.
+ * A fragment header stops the walk; with first_frag, that of a first
+ * fragment is walked past as the others (in a quoted packet, whose ports
+ * follow it) and a later fragment's is -1.  -1 too if cut short or more
+ * than IP6_MAX_EXT, a fragment header walked past counting.
  */
 static __always_inline int ip6_skip_ext(void *data, void *end, __u32 *off,
-					__u8 *nh)
+					__u8 *nh, int first_frag)
 {
 	int i;
 
@@ -118,23 +120,49 @@ static __always_inline int ip6_skip_ext(void *data, void *end, __u32 *off,
 		__u8 *h;
 
 		if (*nh != IPPROTO_HOPOPTS && *nh != IPPROTO_ROUTING &&
-		    *nh != IPPROTO_DSTOPTS && *nh != IPPROTO_AH)
+		    *nh != IPPROTO_DSTOPTS && *nh != IPPROTO_AH &&
+		    !(first_frag && *nh == IPPROTO_FRAGMENT))
 			return 0;
 		if (i == IP6_MAX_EXT || *off > 0xffff)
 			return -1;
 		h = data + *off;
 		if ((void *)(h + 2) > end)
 			return -1;
-		*off += *nh == IPPROTO_AH ? ((__u32)h[1] + 2) * 4 :
-					    ((__u32)h[1] + 1) * 8;
+		if (first_frag && *nh == IPPROTO_FRAGMENT) {
+			if ((void *)(h + 4) > end || (h[2] << 8 | h[3]) & 0xfff8)
+				return -1;
+			*off += 8;
+		} else {
+			*off += *nh == IPPROTO_AH ? ((__u32)h[1] + 2) * 4 :
+						    ((__u32)h[1] + 1) * 8;
+		}
 		*nh = h[0];
 	}
 	return -1;
 }
 
-static __always_inline int parse_ip(void *data, void *end, __u32 off,
-				    __u8 af, int quoted, struct tuple *t,
-				    __u32 *l4)
+/*
+ * The extension headers of an IPv6 packet an ICMPv6 error quotes, from
+ * off (type nh) on, a first fragment's header included: (the offset of
+ * what follows them << 8 | its type), or -1 (ip6_skip_ext()).  A global
+ * function: the verifier checks it once, on its own, not on every path
+ * of the program that reaches an ICMP error.
+ */
+__noinline int ip6_quote_walk(struct xdp_md *ctx, __u64 off, __u64 nh)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 o = off;
+	__u8 n = nh;
+
+	if (off > 0x7fff || ip6_skip_ext(data, end, &o, &n, 1) || o > 0x7fff)
+		return -1;
+	return (int)(o << 8 | n);
+}
+
+static __always_inline int parse_ip(struct xdp_md *ctx, void *data,
+				    void *end, __u32 off, __u8 af, int quoted,
+				    struct tuple *t, __u32 *l4)
 {
 	if (af == AF_INET) {
 		struct iphdr *ip = data + off;
@@ -162,16 +190,24 @@ static __always_inline int parse_ip(void *data, void *end, __u32 off,
 		__builtin_memcpy(&t->daddr, &ip6->daddr, 16);
 		t->proto = ip6->nexthdr;
 		*l4 = off + sizeof(*ip6);
-		/* Not in a quoted packet: one walk less for the verifier,
-		 * and such errors are rare (the host's, then). */
-		if (!quoted && ip6_skip_ext(data, end, l4, &t->proto))
+		if (quoted) {
+			int w = ip6_quote_walk(ctx, *l4, t->proto);
+
+			if (w < 0)
+				return -1;
+			*l4 = (__u32)w >> 8;
+			t->proto = (__u8)w;
+		} else if (ip6_skip_ext(data, end, l4, &t->proto, 0)) {
 			return -1;
+		}
 	}
 	t->af = af;
 	if (is_l4(t->proto)) {
 		__be16 *ports = data + *l4;
 
-		if (*l4 > 0xffff || (void *)(ports + 2) > end)
+		/* (0x7fff: a bound the verifier can add 4 to; XDP sees a
+		 * page) */
+		if (*l4 > 0x7fff || (void *)(ports + 2) > end)
 			return -1;
 		t->sport = ports[0];
 		t->dport = ports[1];
@@ -213,7 +249,8 @@ static __always_inline __u32 ip_end(void *data, void *end, __u32 off,
 
 /* Is this ICMP error about a packet of ours (rule 4)?  ipend: where the
  * error's IP packet ends: the quoted ports must be within it. */
-static __always_inline int icmp_match(void *data, void *end, __u32 l4,
+static __always_inline int icmp_match(struct xdp_md *ctx, void *data,
+				      void *end, __u32 l4,
 				      __u32 ipend, const struct tuple *outer)
 {
 	__u8 *icmp = data + l4;
@@ -230,7 +267,8 @@ static __always_inline int icmp_match(void *data, void *end, __u32 l4,
 	} else if (icmp[0] >= 128) {
 		return 0;
 	}
-	if (parse_ip(data, end, l4 + ICMP_HDR_LEN, outer->af, 1, &q, &ql4) ||
+	if (parse_ip(ctx, data, end, l4 + ICMP_HDR_LEN, outer->af, 1, &q,
+		     &ql4) ||
 	    !is_l4(q.proto) || ql4 + 4 > ipend)
 		return 0;
 	/* client -> service, service -> client, client -> NAT real server */
@@ -288,7 +326,7 @@ static __always_inline int is_our_fragment(void *data, void *end, __u32 off,
 		if ((void *)(ip6 + 1) > end || ip6->version != 6)
 			return 0;
 		nh = ip6->nexthdr;
-		if (ip6_skip_ext(data, end, &fo, &nh) ||
+		if (ip6_skip_ext(data, end, &fo, &nh, 0) ||
 		    nh != IPPROTO_FRAGMENT || fo > 0xffff)
 			return 0;
 		fh = data + fo;
@@ -326,7 +364,8 @@ static __always_inline int skip_vlans(void *data, void *end, __u32 *off,
 }
 
 /* What to do with the packet: a XDPVS_DP_XSK_* counter, or 0 (pass). */
-static __always_inline __u32 classify(void *data, void *end)
+static __always_inline __u32 classify(struct xdp_md *ctx, void *data,
+				      void *end)
 {
 	struct ethhdr *eth = data;
 	struct tuple t = {};
@@ -347,7 +386,7 @@ static __always_inline __u32 classify(void *data, void *end)
 		return 0;
 	if (is_our_fragment(data, end, off, af))
 		return XDPVS_DP_XSK_FRAG;
-	if (parse_ip(data, end, off, af, 0, &t, &l4))
+	if (parse_ip(ctx, data, end, off, af, 0, &t, &l4))
 		return 0;
 	if (is_l4(t.proto)) {
 		__u32 idx = match_in(&t);
@@ -361,7 +400,7 @@ static __always_inline __u32 classify(void *data, void *end)
 	}
 	if ((af == AF_INET && t.proto == IPPROTO_ICMP) ||
 	    (af == AF_INET6 && t.proto == IPPROTO_ICMPV6))
-		return icmp_match(data, end, l4, ip_end(data, end, off, af),
+		return icmp_match(ctx, data, end, l4, ip_end(data, end, off, af),
 				  &t) ? XDPVS_DP_XSK_ICMP : 0;
 	return 0;
 }

@@ -17,8 +17,9 @@
  * May packet p, which matched no flow, be scheduled with a pick
  * (pick.h)?  A TCP SYN without ACK, FIN and RST or a UDP datagram
  * (unfragmented: fp_parse() takes no other; over IPv6, with a checksum),
- * untagged, not from the FTP data port (never scheduled), that a flow
- * could forward (TTL, lengths).
+ * untagged, not from the FTP data port (never scheduled) nor from port 0
+ * (IPVS schedules each such packet anew: no flow), that a flow could
+ * forward (TTL, lengths).
  */
 static __always_inline int fp_pick_ok(void *data, void *end,
 				      const struct fp_pkt *p)
@@ -29,7 +30,8 @@ static __always_inline int fp_pick_ok(void *data, void *end,
 
 	if ((p->key.proto != IPPROTO_TCP && p->key.proto != IPPROTO_UDP) ||
 	    p->l3 != sizeof(struct ethhdr) ||
-	    p->key.sport == bpf_htons(FTP_DATA_PORT) || p->ttl <= 1 ||
+	    p->key.sport == bpf_htons(FTP_DATA_PORT) || !p->key.sport ||
+	    p->ttl <= 1 ||
 	    p->iplen < hl + l4len || p->l3 + p->iplen > (__u32)(end - data) ||
 	    data + sizeof(struct ethhdr) > end)
 		return 0;

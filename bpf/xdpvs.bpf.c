@@ -168,7 +168,7 @@ int xdpvs_xdp(struct xdp_md *ctx)
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	bytes = end - data;
-	idx = classify(data, end);
+	idx = classify(ctx, data, end);
 	if (!idx) {
 		count(XDPVS_DP_PASS, bytes);
 		return XDP_PASS;

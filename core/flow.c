@@ -132,6 +132,12 @@ static bool flow_eligible(const struct xdpvs_engine *e,
 	if (cp->flags & (XDPVS_CONN_F_TEMPLATE | XDPVS_CONN_F_ONE_PACKET |
 			 XDPVS_CONN_F_NO_CPORT))
 		return false;
+	/* From client port 0: IPVS finds no connection for such a packet
+	 * (port 0 looks for one waiting for its port, as FTP data's), so
+	 * each is scheduled anew; a flow would forward them all the same
+	 * way, and each new connection would claim the same key. */
+	if (!cp->cport)
+		return false;
 	if (fwd != XDPVS_CONN_F_MASQ && fwd != XDPVS_CONN_F_DROUTE &&
 	    fwd != XDPVS_CONN_F_TUNNEL)
 		return false;

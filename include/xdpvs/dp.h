@@ -23,7 +23,11 @@
  *      sport> (or port 0, fwmark services' real servers) in xdpvs_nat_rs,
  *      to an address that is not ours (xdpvs_local): a NAT reply.  The
  *      host's own traffic with the real servers (health checks) stays
- *      with the host.
+ *      with the host, and so does a direct-routing or tunnel
+ *      connection's reply that passes through the balancer (from the
+ *      virtual address and port: a real server whose gateway we are),
+ *      which the host forwards (the kernel's IPVS counts it as output
+ *      and moves the connection's state with it).
  *   4. ICMP and ICMPv6 errors (destination unreachable, source quench, time
  *      exceeded, parameter problem; ICMPv6 types below 128) whose quoted
  *      packet matches 1-3 in either direction: to or from a service, or to
@@ -39,9 +43,10 @@
  *      IPVS reassembles them first; errors are small, they come whole).
  *
  * IPv6 extension headers (hop-by-hop, routing, destination options, AH;
- * up to 8) are walked to the transport or fragment header for 1-3 and 5
- * (not in the packet an ICMPv6 error quotes: one walk less for the
- * verifier).  Up to two VLAN tags (802.1Q or 802.1ad) come off first, as
+ * up to 8) are walked to the transport or fragment header for 1-3 and 5,
+ * and in the packet an ICMPv6 error quotes (4) to its ports, past the
+ * fragment header of a first fragment (a later one's quote has no
+ * ports).  Up to two VLAN tags (802.1Q or 802.1ad) come off first, as
  * in the engine's parse.  Everything else (ARP, NDP, echo, IPv6 with more extension
  * headers, fragments for a firewall-mark rule with a port range, the
  * host's traffic) is XDP_PASS.

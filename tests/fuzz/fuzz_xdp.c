@@ -34,8 +34,8 @@
  *  - for us: the engine's parse of the frame says it is ours by dp.h's
  *    rules (1-5) against the maps' contents; the host's: the engine does
  *    not send it, and dp.h's rules do not take it, but for the exceptions
- *    dp.h documents (an ICMPv6 error quoting extension headers, an IPv6
- *    fragment header followed by another extension header);
+ *    dp.h documents (an IPv6 fragment header followed by another
+ *    extension header, a DR or tunnel connection's reply);
  *  - the engine's flows all go when it is freed (nothing left in the
  *    flow map), no real server's counters below zero.
  *
@@ -988,8 +988,16 @@ static enum fz_class fz_expect(const uint8_t *frame, uint32_t len)
 		return FZ_EITHER;
 	if (p.frag)
 		return rule_frag(&p) ? FZ_OURS : FZ_HOST;
+	if (is_l4(p.protocol) && p.has_ports && rules_l4(&p, false))
+		return FZ_OURS;
+	/* dp.h, rule 3: from a virtual address and port (a DR or tunnel
+	 * connection's reply through the balancer) is the host's; the
+	 * engine, given one, takes it as IPVS's out hook does */
+	if (is_l4(p.protocol) && p.has_ports &&
+	    rule_svc(p.af, p.protocol, &p.saddr, p.sport))
+		return FZ_EITHER;
 	if (is_l4(p.protocol))
-		return p.has_ports && rules_l4(&p, false) ? FZ_OURS : FZ_HOST;
+		return FZ_HOST;
 	if (!((p.af == AF_INET && p.protocol == IPPROTO_ICMP &&
 	       (p.icmp_type == 3 || p.icmp_type == 4 || p.icmp_type == 11 ||
 		p.icmp_type == 12)) ||
@@ -999,9 +1007,6 @@ static enum fz_class fz_expect(const uint8_t *frame, uint32_t len)
 	if (xdpvs_pkt_parse_inner(&q, copy, p.l4_off + 8u, p.len, p.af) ||
 	    !is_l4(q.protocol) || !q.has_ports || q.fragoffs)
 		return FZ_HOST;
-	/* dp.h: the quoted packet's extension headers are not walked */
-	if (q.af == AF_INET6 && copy[q.l3_off + 6] != q.protocol)
-		return FZ_EITHER;
 	return rules_l4(&q, true) ? FZ_OURS : FZ_HOST;
 }
 

@@ -672,7 +672,8 @@ static struct svc_case nat_case = {
 	.cl = CL, .vip = "198.18.100.1", .rs = { "198.18.1.2", "198.18.1.3" },
 	.method = 'm' };
 
-/* SYN+ACK, ACK, SYN+FIN, SYN+RST; the FTP data port: never scheduled. */
+/* SYN+ACK, ACK, SYN+FIN, SYN+RST; the FTP data port: never scheduled;
+ * port 0: IPVS schedules each such packet anew. */
 static void not_a_new_connection(void **state)
 {
 	struct svc_case *c = &nat_case;
@@ -689,6 +690,8 @@ static void not_a_new_connection(void **state)
 	p.flags = SYN | 0x04;
 	goes_up(&p);
 	p = syn(c, 20, SYN);
+	goes_up(&p);
+	p = syn(c, 0, SYN);
 	goes_up(&p);
 	syn_picked(c, 40000, 0, 100);
 }

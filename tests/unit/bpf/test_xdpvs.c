@@ -150,6 +150,21 @@ static void icmp_frame(struct frame *f, uint8_t type, const char *src,
 	f->len = off + qlen + 8;
 }
 
+/* An ICMPv6 error of type from src to dst quoting q's IPv6 packet. */
+static void icmp6_quoting(struct frame *f, uint8_t type, const char *src,
+			  const char *dst, const struct frame *q)
+{
+	size_t off = 14, qlen = q->len - 14;
+
+	memset(f, 0, sizeof(*f));
+	put16(f->b + 12, ETH_P_IPV6);
+	off += ip_hdr(f->b + off, src, dst, IPPROTO_ICMPV6, 0, 8 + qlen);
+	f->b[off] = type;
+	off += 8;
+	memcpy(f->b + off, q->b + 14, qlen);
+	f->len = off + qlen;
+}
+
 static void counters(uint64_t out[XDPVS_DP_STAT_MAX])
 {
 	int ncpu = libbpf_num_possible_cpus(), c;
@@ -383,6 +398,45 @@ static void icmp_errors_about_our_packets(void **state)
 	assert_int_equal(verdict(&f), PASS_ONLY);
 }
 
+/* The packet an ICMPv6 error quotes: its extension headers are walked
+ * as the engine walks them, a first fragment's header too (its ports
+ * follow); a later fragment's quote has no ports. */
+static void icmpv6_errors_quoting_extension_headers(void **state)
+{
+	static const uint8_t two[] = { 0, 60 }, frag[] = { IPPROTO_FRAGMENT },
+			     hbh_frag[] = { 0, IPPROTO_FRAGMENT, 60 },
+			     eight[] = { 60, 60, 60, 60, 60, 60, 60, 60 },
+			     nine[] = { 60, 60, 60, 60, 60, 60, 60, 60, 60 };
+	struct frame q, f;
+
+	ext6_frame(&q, two, 2, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	icmp6_quoting(&f, 1, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_ICMP);
+	ext6_frame(&q, two, 2, TCP, CL6, 40000, "2001:db8:100::1", 444);
+	icmp6_quoting(&f, 1, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* a real server's reply, quoted from the client's side */
+	ext6_frame(&q, eight, 8, TCP, "2001:db8:100::1", 443, CL6, 40000);
+	icmp6_quoting(&f, 3, "2001:db8:1::fe", "2001:db8:100::1", &q);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_ICMP);
+	ext6_frame(&q, nine, 9, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	icmp6_quoting(&f, 1, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+	/* a first fragment (M set), alone or after hop-by-hop, then a
+	 * later one */
+	ext6_frame(&q, frag, 1, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	q.b[14 + 40 + 3] = 1;
+	icmp6_quoting(&f, 2, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_ICMP);
+	ext6_frame(&q, hbh_frag, 3, TCP, CL6, 40000, "2001:db8:100::1", 443);
+	q.b[14 + 40 + 8 + 3] = 1;
+	icmp6_quoting(&f, 2, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), XDPVS_DP_XSK_ICMP);
+	q.b[14 + 40 + 8 + 3] = 8;	/* offset 8 */
+	icmp6_quoting(&f, 2, "2001:db8:2::11", CL6, &q);
+	assert_int_equal(verdict(&f), PASS_ONLY);
+}
+
 static void vlan_fragments_and_others(void **state)
 {
 	struct frame f;
@@ -540,6 +594,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(nat_replies_but_not_to_us),
 		cmocka_unit_test(mark_prefixes_with_protocols_and_ports),
 		cmocka_unit_test(icmp_errors_about_our_packets),
+		cmocka_unit_test(icmpv6_errors_quoting_extension_headers),
 		cmocka_unit_test(vlan_fragments_and_others),
 		cmocka_unit_test(ipv6_extension_headers),
 		cmocka_unit_test(two_vlan_tags),

@@ -675,6 +675,23 @@ static void udp_kept_alive_by_last_seen(void **state)
 	assert_int_equal(C.n, 0);
 }
 
+/* From client port 0: IPVS finds no connection for such a packet and
+ * schedules each anew, so none gets a flow (the fast path would forward
+ * them all to the first one's server, and each would claim its key). */
+static void client_port_zero_no_flow(void **state)
+{
+	struct et *t = *state;
+	struct tb_pkt p = in(IPPROTO_UDP, 0);
+
+	p.sport = 0;
+	nat_svc(t, "udp");
+	assert_int_equal(et_rx_pkt(t, 1, &p), XDPVS_TX);
+	assert_int_equal(et_rx_pkt(t, 2, &p), XDPVS_TX);
+	assert_int_equal(xdpvs_conn_count(t->e), 2);
+	assert_int_equal(C.n, 0);
+	assert_int_equal(xdpvs_flow_count(t->e), 0);
+}
+
 /* Removing the real server takes its flows away (its packets must come
  * back to the engine, which drops them). */
 static void dest_removed(void **state)
@@ -990,6 +1007,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(udp_kept_alive_by_last_seen,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(client_port_zero_no_flow, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(dest_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(routes_changed_refresh, setup,
 						teardown),
