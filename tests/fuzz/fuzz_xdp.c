@@ -169,22 +169,33 @@ static union xdpvs_addr fz_addr(const char *s, int *af)
 
 /* ---- the engine's flow cache is the XDP program's map ---- */
 
+/* As xdpvsd's (dp/flow.c, engine.h's contract): an entry there is
+ * replaced, keeping its last_seen, whatever replace says (two NAT
+ * connections whose replies look alike share a key: the newer one's
+ * flow holds it, as IPVS finds the newer one first). */
 static void map_add(struct et *t, const struct xdpvs_flow_key *k,
 		    const struct xdpvs_flow_value *v, bool replace)
 {
-	int err = bpf_map__update_elem(skel->maps.xdpvs_flows, k, sizeof(*k),
-				       v, sizeof(*v),
-				       replace ? BPF_EXIST : BPF_NOEXIST);
+	struct xdpvs_flow_value nv = *v, old;
+	int err;
 
-	fz_assert(!err, "flow %s: %d", replace ? "replace" : "add", err);
+	(void)replace;
+	if (!bpf_map__lookup_elem(skel->maps.xdpvs_flows, k, sizeof(*k),
+				  &old, sizeof(old), 0))
+		nv.last_seen = old.last_seen;
+	err = bpf_map__update_elem(skel->maps.xdpvs_flows, k, sizeof(*k), &nv,
+				   sizeof(nv), BPF_ANY);
+	fz_assert(!err, "flow add: %d", err);
 }
 
+/* As xdpvsd's: a key not there is fine (the other of two connections
+ * sharing it took it away). */
 static void map_del(struct et *t, const struct xdpvs_flow_key *k)
 {
 	int err = bpf_map__delete_elem(skel->maps.xdpvs_flows, k, sizeof(*k),
 				       0);
 
-	fz_assert(!err, "flow delete: %d", err);
+	fz_assert(!err || err == -ENOENT, "flow delete: %d", err);
 }
 
 static uint64_t map_seen(struct et *t, const struct xdpvs_flow_key *k)
