@@ -343,20 +343,20 @@ def targets(meta, S):
 # the table above misses.  Figures from one such run each, not from the
 # bench's samples: they explain, the table measures.
 TARGET_NOTES = """\
-How much these ratios move from run to run: the full run right after
-this one, on the same data path (01:10 UTC, quieter: no measurement
-repeated), gave rate vs xdp-ceiling 0.87 / 0.91 / 0.82 (NAT / DR / TUN;
-vs xdp-ceiling-3 0.94 / 0.98 / 0.88), ns/pkt vs nft 0.11 / 0.10 / 0.13,
-µs/conn vs nft 0.93 / 0.63 / 0.65, and 1M flows 0.35 / 0.83; the two
-runs of the previous session (22:46 and 23:08 UTC, before the IPv4
-header checksum check and the length checks fuzz_xdp asked for) gave
-0.75-0.89 / 0.73-0.84 / 0.81-0.85 and 0.91-1.00 for NAT's µs/conn.
-Each mode's three repetitions spread over 20-40 %, so modes trade
-places from run to run. After these runs only the filter changed (an
-ICMP error's quoted ports must lie within its IP packet; not on the
-fast path): a focused udp run on that build (01:24 UTC, 3 repetitions)
-gave 0.89 / 0.86 / 0.79 vs xdp-ceiling at 393 / 410 / 468 ns per
-packet.
+How much these ratios move from run to run: the two full runs of the
+previous session (00:56 and 01:10 UTC), on a data path that differs
+from this one only in new connections and the filter (no flow for a
+client port 0, ICMPv6 quotes walked), gave rate vs xdp-ceiling 0.83 /
+0.70 / 0.81 and 0.87 / 0.91 / 0.82 (NAT / DR / TUN; vs xdp-ceiling-3
+0.77-0.98), ns/pkt vs nft 0.10-0.19, µs/conn vs nft 1.09 and 0.93 for
+NAT, and 1M flows 0.42 / 0.95 and 0.35 / 0.83. Each mode's three
+repetitions spread over 20-40 %, so modes trade places from run to run,
+and this run's xdp-ceiling-3 came out at 0.82 of the ceiling (0.90 in
+the 00:56 run). Right after this run, focused udp runs of xdpvs-nat and
+xdpvs-dr alternating this build with the previous session's last one
+(3 repetitions each, old-new-old-new) gave 422-427 / 397-425 ns per
+packet for this build against 477-480 / 440-451 for the old one: no
+cost from this session's changes, within the spread.
 
 Where the missed targets' time goes (perf on the balancer's core):
 
@@ -408,7 +408,12 @@ Where the missed targets' time goes (perf on the balancer's core):
   crossings of the balancer, each sparse packet forwarded into a veth
   wakes the peer's NAPI thread on the other core (`__napi_schedule`, an
   inter-processor interrupt, costly in this VM), as nft's forwarding
-  does too; DR and tunnel modes cross it five times. Earlier runs'
+  does too; DR and tunnel modes cross it five times. A perf profile
+  of the balancer's core during cc (xdpvs-nat, 6 s): xdpvsd ~6 % of its
+  busy time, the NAPI threads ~82 %; the largest single item is veth
+  copying each segment a socket sent into a page for XDP
+  (`skb_pp_cow_data`, ~10 % of the busy time), which nft's path does not
+  pay (no XDP program on its veths) and a NIC would not cost. Earlier runs'
   figures were also inflated by a transmit bug: the engine's flush
   stopped at the first EAGAIN, which copy-mode AF_XDP returns after
   every 32 frames, so frames queued during the UDP runs held a later
@@ -418,8 +423,9 @@ Where the missed targets' time goes (perf on the balancer's core):
   shown). Traffic to 1024 of its flows goes at the 1k-flow table's rate
   and ns per packet, within the runs' spread: the table's size alone
   costs nothing measurable (1.01x, 1.17x, 1.13x and 1.12x the udp rate
-  in earlier runs, 0.95x in this one and 0.83x in the 01:10 run, whose
-  scale-hot repetitions spread 1.66-1.85 Mpps; one run's 0.78x at 500 ns
+  in earlier runs, 0.95x and 0.83x in the previous session's two, the
+  second's scale-hot repetitions spreading 1.66-1.85 Mpps, 0.93x in
+  this one; one run's 0.78x at 500 ns
   per packet, its three repetitions alike, was that run's spread: udp,
   scale and scale-hot alone right after gave 334 ns for that build and
   307 ns for the build before, whose fill took 24 s against 13). Traffic that
