@@ -245,9 +245,11 @@ client() {
 say() {
 	local fd n
 	eval "fd=\$FIFO_$1"
-	n=$(wc -l <"$TMP/client$1.log")
+	# (the client's log may not be there yet: its shell opens it)
+	n=$(wc -l <"$TMP/client$1.log" 2>/dev/null)
 	echo "$2" >&"$fd"
-	wait_for "[ \$(wc -l <$TMP/client$1.log) -gt $n ]" 50 || return 1
+	wait_for "[ \$(wc -l <$TMP/client$1.log 2>/dev/null || echo 0) -gt ${n:-0} ]" 50 ||
+		return 1
 	tail -n 1 "$TMP/client$1.log"
 }
 
