@@ -116,6 +116,7 @@ static __always_inline int ip6_skip_ext(void *data, void *end, __u32 *off,
 {
 	int i;
 
+	#pragma unroll
 	for (i = 0; i <= IP6_MAX_EXT; i++) {
 		__u8 *h;
 
@@ -350,6 +351,7 @@ static __always_inline int skip_vlans(void *data, void *end, __u32 *off,
 {
 	int i;
 
+	#pragma unroll
 	for (i = 0; i < 2; i++) {
 		struct xdpvs_vlanhdr *vh = data + *off;
 

@@ -151,6 +151,7 @@ static __always_inline int is_gue_port(__be16 dport)
 	__u16 port = bpf_ntohs(dport);
 	__u32 i;
 
+	#pragma unroll
 	for (i = 0; i < XDPVS_DECAP_MAX_GUE_PORTS; i++) {
 		if (i >= cfg_nr_gue_ports)
 			break;
@@ -392,6 +393,7 @@ static __always_inline int parse_ip6(struct xdp_md *ctx, struct decap_info *d)
 	if (!addr_is_ours(AF_INET6, &ip6h->daddr))
 		return XDPVS_DECAP_NOT_LOCAL;
 	d->outer_ecn = (ip6h->flow_lbl[0] >> 4) & INET_ECN_MASK;
+	#pragma unroll
 	for (i = 0; i < 4; i++)
 		sum += (__u64)ip6h->saddr.in6_u.u6_addr32[i] +
 		       ip6h->daddr.in6_u.u6_addr32[i];

@@ -29,6 +29,7 @@ static __always_inline int fp_ip4_csum_ok(const __u8 *ip)
 	__u32 sum = 0;
 	int i;
 
+	#pragma unroll
 	for (i = 0; i < 20; i += 2)
 		sum += (__u32)ip[i] << 8 | ip[i + 1];
 	return xdpvs_csum_fold(sum) == 0xffff;

@@ -68,6 +68,7 @@ fp_pick_ring(const struct fp_pkt *p, struct xdpvs_dp_addr_key *k)
 	/* The ring may be another service's already: this map lags.  One
 	 * branch, not one per word: each is a path for the verifier. */
 	b = (const __u32 *)&r->svc;
+	#pragma unroll
 	for (i = 0; i < sizeof(*k) / 4; i++)
 		diff |= a[i] ^ b[i];
 	return diff ? NULL : r;

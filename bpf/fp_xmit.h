@@ -121,18 +121,21 @@ static __always_inline int fp_sum(struct xdp_md *ctx, __u32 off, __u32 len,
 {
 	struct fp_scratch *s;
 	__u32 k = 0, i, acc = 0;
-	__u64 n;
+	__u64 n, m;
 	__s64 r;
 
 	s = bpf_map_lookup_elem(&xdpvs_scratch, &k);
 	if (!s)
 		return -1;
 	for (i = 0; i < FP_MAX_CHUNKS && len; i++) {
-		n = len < FP_CHUNK ? len : FP_CHUNK;
-		/* Hide n's origin from clang: the verifier needs the check. */
-		asm volatile("" : "+r"(n));
-		if (n < 1 || n > FP_CHUNK)
+		m = (len < FP_CHUNK ? len : FP_CHUNK) - 1;
+		/* Hide m's origin from clang: the verifier needs the check,
+		 * and n = m + 1 to see n >= 1 (6.1's learns nothing from
+		 * n != 0). */
+		asm volatile("" : "+r"(m));
+		if (m >= FP_CHUNK)
 			return -1;
+		n = m + 1;
 		if (bpf_xdp_load_bytes(ctx, off, s->b, n))
 			return -1;
 		/* An odd tail is summed as if followed by zeros. */
@@ -174,6 +177,7 @@ static __always_inline int fp_tun_csum(struct xdp_md *ctx, __u32 ooff,
 		return -1;
 	if (v->flags & XDPVS_FLOW_F_UDP_CSUM) {
 		/* Pseudo-header: addresses, length, protocol (RFC 768). */
+		#pragma unroll
 		for (i = 0; i < 8; i++) {
 			if (!v6 && i >= 2)
 				break;

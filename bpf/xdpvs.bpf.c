@@ -46,6 +46,12 @@
  * fp_pick.h, new connections scheduled with picks; fp_xmit.h, the packet
  * rewritten for the way out.  This file ties them together: fast_path()
  * and the XDP entry point.
+ *
+ * Loops are unrolled (#pragma unroll) where clang can: kernel 6.1's
+ * verifier refuses a loop whose back edge is a fall-through, a layout
+ * clang gives some of them (the verifier of this machine's 6.18 takes it,
+ * and checks fewer instructions unrolled: 421k against 522k).  That is
+ * one step towards 6.1, not all (README, "Kernels").
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
