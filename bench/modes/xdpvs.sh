@@ -14,6 +14,9 @@
 bench_mode xdpvs-nat "xdpvsd, masquerading (-m), rr over 3 servers" "udp udp-fixed cc ka tput scale scale-hot"
 bench_mode xdpvs-dr "xdpvsd, direct routing (-g), rr over 3 servers" "udp udp-fixed cc ka tput"
 bench_mode xdpvs-tun "xdpvsd, IPIP tunnelling (-i), rr over 3 servers, xdpvs-decap on the servers" "udp udp-fixed cc ka tput"
+# The XDP ceiling's own path: every flow to rs1, so the rate compares
+# with xdp-ceiling's without the fan-out the three-server modes pay.
+bench_mode xdpvs-nat-1rs "xdpvsd, masquerading (-m), rr to rs1 only: xdp-ceiling's path" "udp udp-fixed"
 
 XDPVSD=${XDPVSD:-${XDPVS_BUILD:-build}/xdpvsd}
 XDPVS_SCHED=${XDPVS_SCHED:-rr}
@@ -25,22 +28,24 @@ xdpvs_check() {
 		{ echo "${XDPVS_BUILD:-build}/xdpvs-decap not built"; return 1; }
 }
 
-# xdpvs_rules FLAG: the services (-m, -g or -i) in ipvsadm -S format
+# xdpvs_rules FLAG NRS: the services (-m, -g or -i) over rs1..rsNRS in
+# ipvsadm -S format
 xdpvs_rules() {
 	local n
 	echo "-A -t $LAB_VIP4:80 -s $XDPVS_SCHED"
-	for n in $(seq "$LAB_NRS"); do echo "-a -t $LAB_VIP4:80 -r 198.18.$n.2:80 $1 -w 1"; done
+	for n in $(seq "$2"); do echo "-a -t $LAB_VIP4:80 -r 198.18.$n.2:80 $1 -w 1"; done
 	echo "-A -u $LAB_VIP4:9 -s $XDPVS_SCHED"
-	for n in $(seq "$LAB_NRS"); do echo "-a -u $LAB_VIP4:9 -r 198.18.$n.2:9 $1 -w 1"; done
+	for n in $(seq "$2"); do echo "-a -u $LAB_VIP4:9 -r 198.18.$n.2:9 $1 -w 1"; done
 	echo "-A -t $LAB_VIP4:5201 -s $XDPVS_SCHED"
 	echo "-a -t $LAB_VIP4:5201 -r 198.18.1.2:5201 $1 -w 1"
 }
 
-# xdpvs_up nat|dr|tun FLAG: start xdpvsd; ready when its socket exists.
+# xdpvs_up nat|dr|tun FLAG [NRS]: start xdpvsd; ready when its socket
+# exists.
 xdpvs_up() {
-	local variant=$1 flag=$2 i
+	local variant=$1 flag=$2 nrs=${3:-$LAB_NRS} i
 	lab_variant "$variant" || return 1
-	xdpvs_rules "$flag" >"$LAB_DIR/xdpvs.rules"
+	xdpvs_rules "$flag" "$nrs" >"$LAB_DIR/xdpvs.rules"
 	# shellcheck disable=SC2086
 	lab_bg "$LAB_NS_LB" "$LAB_DIR/xdpvsd.log" on_lb_cpu \
 		"$XDPVSD" -f -q -i xblc -i xblr1 -i xblr2 -i xblr3 \
@@ -112,3 +117,6 @@ mode_xdpvs_dr_down() { xdpvs_down; }
 mode_xdpvs_tun_check() { xdpvs_check tun; }
 mode_xdpvs_tun_up() { xdpvs_up tun "-i"; }
 mode_xdpvs_tun_down() { xdpvs_down; }
+mode_xdpvs_nat_1rs_check() { xdpvs_check nat; }
+mode_xdpvs_nat_1rs_up() { xdpvs_up nat -m 1; }
+mode_xdpvs_nat_1rs_down() { xdpvs_down; }
