@@ -348,7 +348,7 @@ static __always_inline int parse_ip4(struct xdp_md *ctx, struct decap_info *d)
 	hlen = iph->ihl * 4;
 	tot = bpf_ntohs(iph->tot_len);
 	if (hlen < sizeof(*iph) || tot < hlen ||
-	    (__u64)l3 + tot > (__u64)(data_end - data))
+	    (__u64)l3 + tot > bpf_xdp_get_buff_len(ctx))
 		return NOT_TUNNEL;	/* the stack drops it */
 	if (iph->frag_off & bpf_htons(0x3fff)) {	/* MF or an offset */
 		/* Only IP in IP and GRE fragments are known tunnel packets. */
@@ -386,7 +386,7 @@ static __always_inline int parse_ip6(struct xdp_md *ctx, struct decap_info *d)
 	if ((void *)(ip6h + 1) > data_end || ip6h->version != 6)
 		return NOT_TUNNEL;
 	plen = bpf_ntohs(ip6h->payload_len);
-	if ((__u64)l4 + plen > (__u64)(data_end - data))
+	if ((__u64)l4 + plen > bpf_xdp_get_buff_len(ctx))
 		return NOT_TUNNEL;	/* the stack drops it */
 	if (!is_tunnel(ctx, ip6h->nexthdr, l4, l4 + plen))
 		return NOT_TUNNEL;
@@ -480,14 +480,16 @@ static __always_inline int inner_remcsum(struct xdp_md *ctx, struct decap_info *
 	return 0;
 }
 
-SEC("xdp")
+/* "xdp.frags": jumbo frames come in several buffers; the headers are read
+ * with bpf_xdp_load_bytes() wherever they are. */
+SEC("xdp.frags")
 int xdpvs_decap(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct decap_info d = {};
 	struct ethhdr *eth = data;
-	__u64 bytes = data_end - data;
+	__u64 bytes = bpf_xdp_get_buff_len(ctx);
 	__u8 macs[2 * ETH_ALEN];
 	int ret;
 

@@ -18,6 +18,9 @@ struct fp_pkt {
 	struct xdpvs_flow_key key;
 	__u8 l3;		/* IP header offset: 14, 18 with a VLAN tag */
 	__u32 iplen;		/* IP packet length, from its header */
+	__u32 flen;		/* frame length, its fragments (jumbo) too:
+				 * only the first buffer is between data and
+				 * end, which holds the headers */
 	__u8 ttl;
 };
 
@@ -196,7 +199,7 @@ static __always_inline int fp_to_engine(void *data, void *end,
 	__u8 f;
 
 	if (p->ttl <= 1 || p->iplen > v->mtu || p->iplen < hl + 8 ||
-	    p->l3 + p->iplen > (__u32)(end - data) || !fp_value_ok(p, v))
+	    p->l3 + p->iplen > p->flen || !fp_value_ok(p, v))
 		return FP_UP;
 	/* The headers read must be in the IP packet, not in link padding
 	 * after it: checked against its length as well as the frame's. */
@@ -352,14 +355,14 @@ static __always_inline int fp_flow(void *data, void *end,
 	if (fp == FP_ESTABLISH) {
 		fp = fp_establish(p, v);
 		if (fp == FP_FORWARD)
-			count(XDPVS_DP_FAST_EST, end - data);
+			count(XDPVS_DP_FAST_EST, p->flen);
 	} else if (fp == FP_FIN || fp == FP_RST) {
 		int closing = fp;
 
 		fp = fp_close(p, v, fp);
 		if (fp == FP_FORWARD) {
 			fp_mark_closed(p, v, closing);
-			count(XDPVS_DP_FAST_CLOSE, end - data);
+			count(XDPVS_DP_FAST_CLOSE, p->flen);
 		}
 	}
 	return fp;

@@ -32,7 +32,7 @@ static __always_inline int fp_pick_ok(void *data, void *end,
 	    p->l3 != sizeof(struct ethhdr) ||
 	    p->key.sport == bpf_htons(FTP_DATA_PORT) || !p->key.sport ||
 	    p->ttl <= 1 ||
-	    p->iplen < hl + l4len || p->l3 + p->iplen > (__u32)(end - data) ||
+	    p->iplen < hl + l4len || p->l3 + p->iplen > p->flen ||
 	    data + sizeof(struct ethhdr) > end)
 		return 0;
 	/* IPv6 UDP without a checksum: the engine's, as on a flow

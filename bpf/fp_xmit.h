@@ -17,12 +17,11 @@
 static __always_inline int fp_resize(struct xdp_md *ctx,
 				     const struct fp_pkt *p, __u32 head)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	__u32 flen = (__u32)(end - data), want = p->l3 + p->iplen;
+	__u32 want = p->l3 + p->iplen;
 	int delta = (int)head - (int)p->l3;
 
-	if (flen > want && bpf_xdp_adjust_tail(ctx, (int)want - (int)flen))
+	if (p->flen > want &&
+	    bpf_xdp_adjust_tail(ctx, (int)want - (int)p->flen))
 		return -1;
 	if (delta && bpf_xdp_adjust_head(ctx, -delta))
 		return -1;

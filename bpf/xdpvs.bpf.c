@@ -90,13 +90,13 @@
 
 /* Forward a packet of a known flow: an XDP verdict, or -1 when the packet
  * (not modified, but for link padding) is for the filter and the engine. */
-static __always_inline int fast_path(struct xdp_md *ctx)
+static __always_inline int fast_path(struct xdp_md *ctx, __u32 flen)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct xdpvs_flow_event_new *ev = NULL;
 	struct xdpvs_flow_value *v;
-	struct fp_pkt p = {};
+	struct fp_pkt p = { .flen = flen };
 	__u32 l2, head;
 	int err, fp, picked = 0;
 	long rc;
@@ -130,7 +130,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	if (picked)
 		err = fp_pick_end(&p, v, ev, err, head + p.iplen);
 	if (err) {
-		count(XDPVS_DP_FAST_UP, end - data);
+		count(XDPVS_DP_FAST_UP, flen);
 		return -1;
 	}
 	if (v->action == XDPVS_FLOW_TUN)
@@ -144,7 +144,7 @@ static __always_inline int fast_path(struct xdp_md *ctx)
 	if (err || fp_eth(data, end, v))
 		return XDP_ABORTED;
 	fp_account(v, p.iplen);
-	count(XDPVS_DP_FAST, end - data);
+	count(XDPVS_DP_FAST, head + p.iplen);	/* what fp_resize() left */
 	if (v->ifindex == ctx->ingress_ifindex)
 		return XDP_TX;
 	rc = bpf_redirect_map(&xdpvs_tx, v->ifindex, XDP_PASS);
@@ -160,23 +160,24 @@ static __always_inline int held(void)
 	return c && (c->flags & XDPVS_DP_CTL_HOLD);
 }
 
-SEC("xdp")
+/* "xdp.frags": frames of more than one buffer (jumbo MTUs) come too, so
+ * native XDP attaches on such links.  Their headers are in the first. */
+SEC("xdp.frags")
 int xdpvs_xdp(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	__u64 bytes = end - data;
+	void *data, *end;
+	__u64 bytes = bpf_xdp_get_buff_len(ctx);
 	__u32 qid = ctx->rx_queue_index;
 	__u32 idx;
 	int rc;
 
 	count(XDPVS_DP_RX, bytes);
-	rc = fast_path(ctx);
+	rc = fast_path(ctx, (__u32)bytes);
 	if (rc >= 0)
 		return rc;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	bytes = end - data;
+	bytes = bpf_xdp_get_buff_len(ctx);
 	idx = classify(ctx, data, end);
 	if (!idx) {
 		count(XDPVS_DP_PASS, bytes);

@@ -347,7 +347,7 @@ static int attach_one(const struct decap_opts *o, const char *ifname,
 	skel->rodata->cfg_nr_gue_ports = (__u32)o->nr_gue_ports;
 	skel->rodata->cfg_match_addr = o->nr_addrs > 0;
 
-	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
+	prog = xdp_program__from_bpf_obj(skel->obj, "xdp.frags");
 	err = (int)libxdp_get_error(prog);
 	if (err) {
 		log_err_r(err, "%s: libxdp cannot use the BPF object", ifname);

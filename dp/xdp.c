@@ -125,7 +125,7 @@ static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
 		log_err_r(err, "%s: cannot open the BPF object", ifname);
 		return err;
 	}
-	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
+	prog = xdp_program__from_bpf_obj(skel->obj, "xdp.frags");
 	err = (int)libxdp_get_error(prog);
 	if (err) {
 		log_err_r(err, "%s: libxdp cannot use the BPF object", ifname);

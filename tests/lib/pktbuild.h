@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define TB_MAX 4096
+#define TB_MAX 10240	/* a 9216-byte jumbo packet, tunnelled */
 
 struct tb_pkt {
 	const char *smac, *dmac;	/* "02:00:00:00:00:01"; NULL: zeros */

@@ -34,7 +34,7 @@
 
 #define GUE_PORT	6080
 #define GUE_PORT2	5555
-#define FRAME_MAX	2048
+#define FRAME_MAX	10240	/* a 9000-byte inner packet, tunnelled */
 #define ENOTSUPP	524	/* kernel-internal, reaches user space */
 
 enum tun_type { TUN_IPIP, TUN_GUE, TUN_GRE };
@@ -148,11 +148,11 @@ static size_t ip6_hdr(uint8_t *p, const char *src, const char *dst,
  * tos.  Returns the length; *l4_off and *csum_off say where the transport
  * header and its checksum field are.
  */
-static size_t inner_pkt(uint8_t *p, int af, uint8_t proto, uint8_t tos,
-			size_t *l4_off, size_t *csum_off)
+static size_t inner_pkt_big(uint8_t *p, int af, uint8_t proto, uint8_t tos,
+			    size_t more, size_t *l4_off, size_t *csum_off)
 {
 	static const char payload[] = "hello from the client, through a tunnel";
-	size_t plen = sizeof(payload) - 1, l4len, hl;
+	size_t plen = sizeof(payload) - 1 + more, l4len, hl, i;
 	uint8_t *l4;
 	uint32_t s;
 
@@ -176,12 +176,21 @@ static size_t inner_pkt(uint8_t *p, int af, uint8_t proto, uint8_t tos,
 		put16(l4 + 4, (uint16_t)l4len);
 		*csum_off = hl + 6;
 	}
-	memcpy(l4 + l4len - plen, payload, plen);
+	memcpy(l4 + l4len - plen, payload, sizeof(payload) - 1);
+	for (i = 0; i < more; i++)
+		l4[l4len - more + i] = (uint8_t)(i * 13 + 5);
 	s = af == AF_INET ? pseudo(af, p + 12, p + 16, proto, l4len) :
 			    pseudo(af, p + 8, p + 24, proto, l4len);
 	put16(p + *csum_off, (uint16_t)~fold(sum_be(l4, l4len, s)));
 	*l4_off = hl;
 	return hl + l4len;
+}
+
+/* The same with the payload alone (39 bytes). */
+static size_t inner_pkt(uint8_t *p, int af, uint8_t proto, uint8_t tos,
+			size_t *l4_off, size_t *csum_off)
+{
+	return inner_pkt_big(p, af, proto, tos, 0, l4_off, csum_off);
 }
 
 /* Ethernet header with ethertype type at p; returns 14. */
@@ -482,6 +491,38 @@ static void gre_csum_is_checked_and_decapsulated(void **state)
 	check_decap(&t, AF_INET6, IPPROTO_UDP, XDPVS_DECAP_GRE);
 }
 
+/*
+ * A 9000-byte inner packet (jumbo MTU) reaches XDP in several buffers:
+ * the headers are found, the outer checksum summed over all of them.
+ */
+static void jumbo_frames_are_decapsulated(void **state)
+{
+	static const struct tun tuns[] = {
+		{ .type = TUN_GUE, .outer_af = AF_INET, .csum = 1 },
+		{ .type = TUN_IPIP, .outer_af = AF_INET6 },
+		{ .type = TUN_GRE, .outer_af = AF_INET, .csum = 1 },
+	};
+	static const int stats[] = { XDPVS_DECAP_GUE, XDPVS_DECAP_IP6IP6,
+				     XDPVS_DECAP_GRE };
+	static const int afs[] = { AF_INET, AF_INET6, AF_INET };
+	static struct frame in, out, want;
+	static uint8_t inner[9000];
+	size_t ilen, l4_off, csum_off;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(tuns) / sizeof(tuns[0]); i++) {
+		uint64_t before = counter(skel, stats[i]);
+
+		ilen = inner_pkt_big(inner, afs[i], IPPROTO_TCP, 0,
+				     sizeof(inner) - 100, &l4_off, &csum_off);
+		build(&in, &tuns[i], inner, ilen, l4_off, csum_off);
+		expect_frame(&want, inner, ilen);
+		assert_int_equal(run(skel, &in, &out), XDP_PASS);
+		assert_frame_equal(&out, &want);
+		assert_int_equal(counter(skel, stats[i]), before + 1);
+	}
+}
+
 /* RFC 6040: outer CE goes to an ECN-capable inner packet. */
 static void outer_ce_marks_inner_ce(void **state)
 {
@@ -780,6 +821,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(gue_version1_is_decapsulated),
 		cmocka_unit_test(gre_is_decapsulated),
 		cmocka_unit_test(gre_csum_is_checked_and_decapsulated),
+		cmocka_unit_test(jumbo_frames_are_decapsulated),
 		cmocka_unit_test(outer_ce_marks_inner_ce),
 		cmocka_unit_test(outer_ce_drops_not_ect_inner),
 		cmocka_unit_test(non_tunnel_packets_pass_unchanged),

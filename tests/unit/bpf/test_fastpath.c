@@ -8,7 +8,8 @@
  * through the engine (xdpvs_engine_rx) and, untouched, through the XDP
  * program (BPF_PROG_TEST_RUN), and the two output frames must be the same
  * bytes: NAT both ways, DR, IPIP, GUE and GRE with and without checksums,
- * IPv4 and IPv6 and mixed tunnel families, VLAN tags, link padding.
+ * IPv4 and IPv6 and mixed tunnel families, VLAN tags, link padding, and
+ * jumbo frames the program sees in several buffers.
  * Nothing is masked: the outer IPv4 ID without DF follows the rule both
  * paths share (xdpvs_encap_id).  Then what must stay with the engine
  * (SYN, no ACK, SCTP control chunks, options, fragments, TTL, size ...)
@@ -61,7 +62,7 @@ static struct xdpvs_bpf *skel;
 static struct ring_buffer *events;
 static int nevents;
 static struct et T;
-static uint8_t payload[1500];
+static uint8_t payload[9000];
 static double now = 1;		/* engine time, seconds */
 
 /* ---- the engine's flow cache is the XDP program's map ---- */
@@ -589,6 +590,49 @@ static void padding_trimmed(void **state)
 	tb_assert_frame(out, olen, T.f.data, T.f.len);
 }
 
+/* ---- jumbo frames ---- */
+
+/*
+ * A link with a 9000-byte MTU: a frame of more than a page reaches XDP
+ * in several buffers (BPF_PROG_TEST_RUN makes them so too), only its
+ * headers in the first.  The fast path forwards it as the engine does,
+ * whole, checksums over all its buffers included (GUE's).
+ */
+static void jumbo_frames(void **state)
+{
+	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.4 80", "rr");
+	struct xdpvs_dest_conf d = et_dest_conf("198.18.2.2 80", 'i', 1);
+	struct tb_pkt p;
+
+	et_route(&T, RS, RS_MAC, 2, 9000, "198.18.1.1");
+	et_route(&T, RS6, RS_MAC, 2, 9000, "2001:db8:1::1");
+	et_route(&T, "198.18.2.2", RS_MAC, 2, 9000, "198.18.1.1");
+	et_route(&T, CL, "02:00:00:00:00:01", 1, 9000, "198.18.0.254");
+	svc("tcp 198.18.100.1 80");
+	et_add_dest(&T, "tcp 198.18.100.1 80", RS " 8080", 'm', 1);
+	tcp_up(CL, "198.18.100.1", 80, RS, 8080, 1);
+	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.1", 80, ACK, 8960);
+	both(&p, FAST);
+	p = pkt(IPPROTO_TCP, RS, 8080, CL, 40000, ACK, 8960);
+	both(&p, FAST);
+	svc("tcp 2001:db8:100::2 80");
+	et_add_dest(&T, "tcp 2001:db8:100::2 80", RS6 " 80", 'g', 1);
+	tcp_up(CL6, "2001:db8:100::2", 80, RS6, 80, 0);
+	p = pkt(IPPROTO_TCP, CL6, 40000, "2001:db8:100::2", 80, ACK, 8940);
+	both(&p, FAST);
+	d.tun_type = XDPVS_TUN_GUE;
+	d.tun_port = htons(6080);
+	d.tun_flags = XDPVS_TUN_F_CSUM;
+	assert_int_equal(xdpvs_svc_add(T.e, &s), 0);
+	assert_int_equal(xdpvs_dest_add(T.e, &s, &d), 0);
+	tcp_up(CL, "198.18.100.4", 80, "198.18.2.2", 80, 0);
+	p = pkt(IPPROTO_TCP, CL, 40000, "198.18.100.4", 80, ACK, 8928);
+	both(&p, FAST);
+	/* 9000 bytes and GUE's 32 around them: above the MTU, the engine's */
+	p.plen = 8960;
+	both(&p, UP);
+}
+
 /* ---- the handshake ---- */
 
 static uint8_t flow_flags(const struct xdpvs_flow_key *k)
@@ -1025,6 +1069,7 @@ int main(int argc, char **argv)
 		T_(nat_rst_and_stale_gen),
 		T_(tcp_control_goes_up), T_(ip_exceptions_go_up),
 		T_(stats_and_last_seen), T_(handshake4), T_(handshake6),
+		T_(jumbo_frames),
 	};
 	char filter[128];
 	size_t i;
