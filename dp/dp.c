@@ -35,7 +35,6 @@
 
 #define DP_BATCH	64	/* descriptors per peek */
 #define DP_ROUNDS	8	/* peeks per wake-up, then others' turn */
-#define DP_TX_HEADROOM	256	/* bytes before a copy in its frame */
 #define DP_REFRESH_GAP_NS 10000000ULL	/* 10 ms: least gap between passes */
 /* Connections a slice of a pass sees: ~1 ms when nothing changed, some
  * 40 ms when all their flows must be written (5 us a flow). */
@@ -454,35 +453,29 @@ static struct dp_xsk *dp_egress(struct dp *dp, const struct dp_sock *s,
 	return out->socks[s->x->queue % out->nqueues].x;
 }
 
-/* Copy frame f into a free UMEM frame of ox and send it from there. */
+/* Copy frame f into free UMEM frames of ox and send it from there. */
 static void dp_tx_copy(struct dp *dp, struct dp_xsk *ox,
 		       const struct xdpvs_frame *f)
 {
-	uint64_t nb;
-
-	if (f->len > XSK_FRAME_SIZE - DP_TX_HEADROOM ||
-	    !dp_xsk_alloc(ox, &nb)) {
-		dp->st[DP_TX_FAIL]++;
-		return;
-	}
-	memcpy(ox->area + nb + DP_TX_HEADROOM, f->data, f->len);
-	if (dp_xsk_tx(ox, nb + DP_TX_HEADROOM, f->len)) {
+	if (dp_xsk_tx_copy(ox, f->data, f->len)) {
 		dp->st[DP_TX]++;
 		dp->st[DP_TX_COPY]++;
 	} else {
-		dp_xsk_free(ox, nb);
 		dp->st[DP_TX_FAIL]++;
 	}
 }
 
-/* Send frame f (in x's UMEM at base) out of its egress interface; the
- * frame is consumed either way. */
+/* A frame not in a UMEM frame (gathered from several): base says so. */
+#define DP_NO_BASE UINT64_MAX
+
+/* Send frame f (in x's UMEM at base, or DP_NO_BASE) out of its egress
+ * interface; the UMEM frame is consumed either way. */
 static void dp_tx(struct dp *dp, struct dp_sock *s, uint64_t base,
 		  const struct xdpvs_frame *f)
 {
 	struct dp_xsk *x = s->x, *ox = dp_egress(dp, s, f->ifindex);
 
-	if (ox == x) {
+	if (ox == x && base != DP_NO_BASE) {
 		if (dp_xsk_tx(x, (uint64_t)(f->data - x->area), f->len)) {
 			dp->st[DP_TX]++;
 			return;
@@ -491,10 +484,44 @@ static void dp_tx(struct dp *dp, struct dp_sock *s, uint64_t base,
 	} else if (ox) {
 		dp_tx_copy(dp, ox, f);
 	}
-	dp_xsk_free(x, base);
+	if (base != DP_NO_BASE)
+		dp_xsk_free(x, base);
 }
 
-/* One received frame through the engine. */
+/* Frame f, received on s (in UMEM frame base, or DP_NO_BASE), through
+ * the engine. */
+static void dp_run(struct dp *dp, struct dp_sock *s, uint64_t base,
+		   struct xdpvs_frame *f)
+{
+	dp->st[DP_RX]++;
+	switch (xdpvs_engine_rx(dp->e, dp->now, f)) {
+	case XDPVS_TX:
+		dp_tx(dp, s, base, f);
+		/* the other fragments of a packet that left in pieces */
+		while (xdpvs_engine_tx_next(dp->e, f)) {
+			struct dp_xsk *ox = dp_egress(dp, s, f->ifindex);
+
+			if (ox)
+				dp_tx_copy(dp, ox, f);
+		}
+		return;
+	case XDPVS_PASS:
+		dp->st[DP_PASS_DROPPED]++;
+		log_rl(&dp->rl_pass, dp->now, LOG_LVL_DEBUG, 0,
+		       "%s: a frame the engine passed came up through "
+		       "AF_XDP and cannot go back: dropped", s->ifc->name);
+		break;
+	case XDPVS_DROP:
+		dp->st[DP_ENGINE_DROP]++;
+		break;
+	case XDPVS_HOLD:	/* a fragment: its bytes were copied */
+		break;
+	}
+	if (base != DP_NO_BASE)
+		dp_xsk_free(s->x, base);
+}
+
+/* One frame received in one descriptor, in its UMEM frame. */
 static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 		     uint32_t len)
 {
@@ -510,31 +537,30 @@ static void dp_frame(struct dp *dp, struct dp_sock *s, uint64_t addr,
 		.ifindex = s->ifc->ifindex,
 	};
 
-	dp->st[DP_RX]++;
-	switch (xdpvs_engine_rx(dp->e, dp->now, &f)) {
-	case XDPVS_TX:
-		dp_tx(dp, s, base, &f);
-		/* the other fragments of a packet that left in pieces */
-		while (xdpvs_engine_tx_next(dp->e, &f)) {
-			struct dp_xsk *ox = dp_egress(dp, s, f.ifindex);
+	dp_run(dp, s, base, &f);
+}
 
-			if (ox)
-				dp_tx_copy(dp, ox, &f);
-		}
+/* One descriptor of a frame received in several (jumbo): the frame
+ * through the engine once its last one came. */
+static void dp_frame_part(struct dp *dp, struct dp_sock *s,
+			  const struct xdp_desc *d)
+{
+	struct dp_xsk *x = s->x;
+	struct xdpvs_frame f = {
+		.data = x->gather + XSK_HEADROOM,
+		.len = x->glen + d->len,
+		.headroom = XSK_HEADROOM,
+		.ifindex = s->ifc->ifindex,
+	};
+
+	if (!dp_xsk_gather(x, d))
 		return;
-	case XDPVS_PASS:
-		dp->st[DP_PASS_DROPPED]++;
-		log_rl(&dp->rl_pass, dp->now, LOG_LVL_DEBUG, 0,
-		       "%s: a frame the engine passed came up through "
-		       "AF_XDP and cannot go back: dropped", s->ifc->name);
-		break;
-	case XDPVS_DROP:
-		dp->st[DP_ENGINE_DROP]++;
-		break;
-	case XDPVS_HOLD:	/* a fragment: its bytes were copied */
-		break;
+	if (!x->gbad) {
+		f.tailroom = XSK_GATHER_SIZE - XSK_HEADROOM - f.len;
+		dp_run(dp, s, DP_NO_BASE, &f);
 	}
-	dp_xsk_free(x, base);
+	x->glen = 0;
+	x->gbad = false;
 }
 
 /* How soon to kick a TX ring again that the kernel left frames on (its
@@ -586,7 +612,10 @@ static void dp_sock_ready(void *arg, uint32_t events)
 			const struct xdp_desc *d =
 				xsk_ring_cons__rx_desc(&x->rx, idx + i);
 
-			dp_frame(dp, s, d->addr, d->len);
+			if (x->glen || (d->options & XDP_PKT_CONTD))
+				dp_frame_part(dp, s, d);
+			else
+				dp_frame(dp, s, d->addr, d->len);
 		}
 		xsk_ring_cons__release(&x->rx, n);
 		x->st.rx += n;
@@ -1077,12 +1106,18 @@ void dp_dump(struct dp *dp, FILE *out)
 
 			fprintf(out, "  xsk %u rx %llu tx %llu tx_done %llu "
 				"tx_ring_full %llu no_frame %llu kick_err "
-				"%llu\n", q, (unsigned long long)s->rx,
+				"%llu sg %d rx_gathered %llu rx_too_long %llu "
+				"tx_split %llu\n", q,
+				(unsigned long long)s->rx,
 				(unsigned long long)s->tx,
 				(unsigned long long)s->tx_done,
 				(unsigned long long)s->tx_ring_full,
 				(unsigned long long)s->no_frame,
-				(unsigned long long)s->kick_err);
+				(unsigned long long)s->kick_err,
+				ifc->socks[q].x->sg,
+				(unsigned long long)s->rx_gathered,
+				(unsigned long long)s->rx_too_long,
+				(unsigned long long)s->tx_split);
 		}
 	}
 	for (k = 0; k < DP_STAT_MAX; k++)

@@ -28,6 +28,9 @@
 #define XSK_KICKS	64	/* sendto() calls per flush, at most */
 #define XSK_BUSY_TRIES	40	/* a queue still busy: tries, ... */
 #define XSK_BUSY_WAIT_MS 50	/* ... this long apart (2 s in all) */
+#define XSK_CHUNK	(XSK_FRAME_SIZE - XSK_HEADROOM)	/* bytes per copy */
+#define XSK_SPLIT_MAX	18	/* descriptors of a frame sent: the copy
+				 * mode's skb takes 17 pages and its head */
 
 int dp_xsk_fd(const struct dp_xsk *x)
 {
@@ -86,6 +89,61 @@ bool dp_xsk_tx(struct dp_xsk *x, uint64_t addr, uint32_t len)
 	xsk_ring_prod__submit(&x->tx, 1);
 	x->tx_queued++;
 	x->st.tx++;
+	return true;
+}
+
+bool dp_xsk_tx_copy(struct dp_xsk *x, const uint8_t *data, uint32_t len)
+{
+	uint32_t n = len ? (len + XSK_CHUNK - 1) / XSK_CHUNK : 1, idx, i;
+	uint64_t base[XSK_SPLIT_MAX];
+
+	if (n > (x->sg ? XSK_SPLIT_MAX : 1))
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!dp_xsk_alloc(x, &base[i]))
+			goto undo;
+	}
+	if (xsk_ring_prod__reserve(&x->tx, n, &idx) != n) {
+		xsk_reap(x);
+		if (xsk_ring_prod__reserve(&x->tx, n, &idx) != n) {
+			x->st.tx_ring_full++;
+			goto undo;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx + i);
+		uint32_t part = i + 1 < n ? XSK_CHUNK : len - i * XSK_CHUNK;
+
+		memcpy(x->area + base[i] + XSK_HEADROOM, data + i * XSK_CHUNK,
+		       part);
+		d->addr = base[i] + XSK_HEADROOM;
+		d->len = part;
+		d->options = i + 1 < n ? XDP_PKT_CONTD : 0;
+	}
+	xsk_ring_prod__submit(&x->tx, n);
+	x->tx_queued += n;
+	x->st.tx += n;
+	x->st.tx_split += n > 1;
+	return true;
+undo:
+	while (i--)
+		dp_xsk_free(x, base[i]);
+	return false;
+}
+
+bool dp_xsk_gather(struct dp_xsk *x, const struct xdp_desc *d)
+{
+	if (x->glen + d->len > XSK_GATHER_MAX)
+		x->gbad = true;
+	else
+		memcpy(x->gather + XSK_HEADROOM + x->glen, x->area + d->addr,
+		       d->len);
+	x->glen += d->len;
+	dp_xsk_free(x, dp_xsk_base(d->addr));
+	if (d->options & XDP_PKT_CONTD)
+		return false;
+	x->st.rx_gathered++;
+	x->st.rx_too_long += x->gbad;
 	return true;
 }
 
@@ -170,13 +228,14 @@ static int xsk_umem_setup(struct dp_xsk *x)
 
 static int xsk_open_once(struct dp_xsk **out, const char *ifname,
 			 uint32_t ifindex, uint32_t queue, int xskmap_fd,
-			 bool copy)
+			 bool copy, bool sg)
 {
 	struct xsk_socket_config sc = {
 		.rx_size = XSK_RING_SIZE,
 		.tx_size = XSK_RING_SIZE,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_USE_NEED_WAKEUP | (copy ? XDP_COPY : 0),
+		.bind_flags = XDP_USE_NEED_WAKEUP | (copy ? XDP_COPY : 0) |
+			      (sg ? XDP_USE_SG : 0),
 	};
 	struct dp_xsk *x = calloc(1, sizeof(*x));
 	int err;
@@ -185,6 +244,11 @@ static int xsk_open_once(struct dp_xsk **out, const char *ifname,
 		return -ENOMEM;
 	x->ifindex = ifindex;
 	x->queue = queue;
+	x->sg = sg;
+	if (sg && !(x->gather = malloc(XSK_GATHER_SIZE))) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	err = xsk_umem_setup(x);
 	if (err)
 		goto fail;
@@ -209,11 +273,19 @@ int dp_xsk_open(struct dp_xsk **out, const char *ifname, uint32_t ifindex,
 	const struct timespec pause = { 0, XSK_BUSY_WAIT_MS * 1000000L };
 	int err, tries;
 
+	bool sg = true;
+
 	/* A queue is busy until the kernel has finished releasing the last
 	 * socket bound to it, which it does after that socket's process has
-	 * gone (the previous xdpvsd, on a restart): wait a little. */
+	 * gone (the previous xdpvsd, on a restart): wait a little.  Jumbo
+	 * frames where the kernel (6.6) and the driver can: else without. */
 	for (tries = 0;; tries++) {
-		err = xsk_open_once(out, ifname, ifindex, queue, xskmap_fd, copy);
+		err = xsk_open_once(out, ifname, ifindex, queue, xskmap_fd, copy,
+				    sg);
+		if (sg && (err == -EINVAL || err == -EOPNOTSUPP)) {
+			sg = false;
+			continue;
+		}
 		if (err != -EBUSY || tries == XSK_BUSY_TRIES)
 			return err;
 		nanosleep(&pause, NULL);
@@ -231,5 +303,6 @@ void dp_xsk_close(struct dp_xsk *x)
 	if (x->area)
 		munmap(x->area, XSK_AREA_SIZE);
 	free(x->free);
+	free(x->gather);
 	free(x);
 }

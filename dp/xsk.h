@@ -12,6 +12,12 @@
  * The XDP program is ours (dp/xdp.c), so libxdp is told not to load its
  * own (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD) and the socket is put into
  * our XSKMAP at its queue index.
+ *
+ * Jumbo frames: where the kernel can (6.6 and later, XDP_USE_SG), a
+ * frame longer than a UMEM frame comes in several descriptors, all but
+ * the last marked XDP_PKT_CONTD, and is gathered into one buffer for the
+ * engine; one sent longer than a UMEM frame leaves the same way.  Without
+ * it the kernel drops such a frame before it reaches us.
  */
 #ifndef XDPVS_DP_XSK_H
 #define XDPVS_DP_XSK_H
@@ -24,6 +30,19 @@
 #define XSK_FRAME_SIZE	4096	/* bytes; one page */
 #define XSK_FRAMES	4096	/* per socket: 16 MiB of UMEM */
 #define XSK_RING_SIZE	2048	/* descriptors in each ring */
+#define XSK_HEADROOM	256	/* bytes before a frame we write (copies,
+				 * gathered frames): room to grow at the front */
+#define XSK_GATHER_MAX	65536	/* longest frame gathered, bytes */
+/* the gather buffer: headroom, the frame, room for the engine to grow it */
+#define XSK_GATHER_SIZE	(XSK_HEADROOM + XSK_GATHER_MAX + 1024)
+
+/* linux/if_xdp.h of 6.6; older headers have neither */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG	(1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD	(1 << 0)
+#endif
 
 struct dp_xsk_stats {
 	uint64_t rx;		/* descriptors received */
@@ -32,6 +51,9 @@ struct dp_xsk_stats {
 	uint64_t tx_ring_full;	/* not sent: TX ring full */
 	uint64_t no_frame;	/* not copied: no free frame */
 	uint64_t kick_err;	/* sendto() wake-ups that failed */
+	uint64_t rx_gathered;	/* frames received in several descriptors */
+	uint64_t rx_too_long;	/* ... longer than XSK_GATHER_MAX: dropped */
+	uint64_t tx_split;	/* frames sent in several descriptors */
 };
 
 struct dp_xsk {
@@ -45,6 +67,11 @@ struct dp_xsk {
 	uint32_t ifindex;
 	uint32_t queue;
 	uint32_t tx_queued;	/* on the TX ring, not yet completed */
+	bool sg;		/* bound with XDP_USE_SG (jumbo frames) */
+	uint8_t *gather;	/* sg: XSK_HEADROOM, then the frame being
+				 * received in pieces, then some tailroom */
+	uint32_t glen;		/* its bytes so far */
+	bool gbad;		/* it outgrew the buffer: dropped at its end */
 	struct dp_xsk_stats st;
 };
 
@@ -71,6 +98,17 @@ bool dp_xsk_alloc(struct dp_xsk *x, uint64_t *base);
 /* Put len bytes at UMEM address addr on the TX ring; false if it is
  * full (the frame stays the caller's). */
 bool dp_xsk_tx(struct dp_xsk *x, uint64_t addr, uint32_t len);
+/* Copy len bytes at data into free frames of x and put them on the TX
+ * ring: several descriptors when longer than a frame and x->sg.  False
+ * if there is no room, or the frame is too long for x (not counted). */
+bool dp_xsk_tx_copy(struct dp_xsk *x, const uint8_t *data, uint32_t len);
+/*
+ * Take received descriptor d (of a socket with sg) into the frame being
+ * gathered, its UMEM frame given back.  True when d ends the frame: it is
+ * then at x->gather + XSK_HEADROOM, x->glen bytes (x->gbad: too long),
+ * and the caller resets x->glen and x->gbad once done with it.
+ */
+bool dp_xsk_gather(struct dp_xsk *x, const struct xdp_desc *d);
 /* Hand free frames to the fill ring, waking the driver if it asks. */
 void dp_xsk_refill(struct dp_xsk *x);
 /* Make the kernel send what is on the TX ring, and take back completed

@@ -24,8 +24,9 @@
       by the socket S" (and the first missing numbers if any).
 
   udp-stream --addr ADDR --port PORT [--port PORT]... --rate PER_S
-             [--echo] [--seconds S] [--count N]
-      Sends datagrams numbered 0, 1, 2 ... to ADDR on each PORT (a
+             [--echo] [--seconds S] [--count N] [--size BYTES]
+      Sends datagrams numbered 0, 1, 2 ... (of 64 bytes, or BYTES) to
+      ADDR on each PORT (a
       socket each: one connection each), RATE per second per port, and
       with --echo counts their echoes.  Prints "sending
       from ADDR:PORT ..." (its sockets') after the first; stops on SIGTERM or at the bounds (S seconds, N
@@ -52,6 +53,7 @@ import time
 
 SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)
 DGRAM_LEN = 64		# bytes of a numbered datagram: "!Q" then padding
+RECV_MAX = 65536	# bytes read of a datagram (jumbo frames carry ~9k)
 MAX_SEQ = 1 << 20	# datagrams per stream at most (a bitmap of this many)
 
 
@@ -208,7 +210,7 @@ def udp_sink(args):
         for s in ready:
             while True:
                 try:
-                    data, anc, _, peer = s.recvmsg(2048, 64,
+                    data, anc, _, peer = s.recvmsg(RECV_MAX, 64,
                                                    socket.MSG_DONTWAIT)
                 except (BlockingIOError, InterruptedError):
                     break
@@ -239,13 +241,13 @@ def udp_stream(args):
     start = time.monotonic()
     end = start + args.seconds
     said = False
-    pad = bytes(DGRAM_LEN - 8)
+    pad = bytes(args.size - 8)
 
     def drain():
         for st in streams:
             while st[3] is not None:
                 try:
-                    data, anc, _, _ = st[1].recvmsg(2048, 64)
+                    data, anc, _, _ = st[1].recvmsg(RECV_MAX, 64)
                 except (BlockingIOError, InterruptedError):
                     break
                 except OSError:
@@ -354,6 +356,7 @@ def main():
     a.add_argument("--echo", action="store_true")
     a.add_argument("--seconds", type=float, default=30)
     a.add_argument("--count", type=int, default=100000)
+    a.add_argument("--size", type=int, default=DGRAM_LEN)
     a = sub.add_parser("udp-verdict")
     a.add_argument("--stream", required=True)
     a.add_argument("--sink", required=True)

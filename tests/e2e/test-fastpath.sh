@@ -708,6 +708,69 @@ case_clean_exit() {
 	[ -z "$left" ] || { echo "pinned objects left: $left"; return 1; }
 }
 
+# The AF_XDP sockets' counters named (the dump's "xsk Q NAME N ...",
+# summed over the sockets), in that order.
+xsk_counter() {
+	awk -v names="$*" '$1 == "xsk" { for (i = 3; i < NF; i += 2) s[$i] += $(i + 1) }
+		END {
+			n = split(names, want, " ")
+			for (i = 1; i <= n; i++)
+				printf "%s%s", s[want[i]] + 0, i < n ? " " : "\n"
+		}' "$TMP/dump"
+}
+
+# Jumbo frames: with a 9000-byte MTU everywhere, xdpvsd attaches in
+# native mode, the transfer's 8948-byte segments go through the fast path
+# (in several buffers each), and 8000-byte datagrams of a service whose
+# first datagram goes up (wlc: no pick) arrive, and their echoes: the
+# first one through AF_XDP in several descriptors each way (XDP_USE_SG,
+# kernel 6.6 and later), the others through the fast path.
+case_jumbo() {
+	local ifc pkts bytes sg g t
+	for ifc in "$NS_CL cl0" "$NS_LB lb0" "$NS_LB lb1" "$NS_RS eth0"; do
+		set -- $ifc
+		in_ns "$1" ip link set "$2" mtu 9000 || return 1
+	done
+	{ cat "$TMP/rules"
+	  printf '%s\n' "-A -u $VIP:9003 -s wlc" \
+		"-a -u $VIP:9003 -r 198.18.2.11:9003 -m"; } >"$TMP/rules-jumbo"
+	start_bg "$NS_LB" "$TMP/xdpvsd-5.log" "$BIN" -f -i lb0 -i lb1 \
+		-c "$TMP/rules-jumbo" --socket "$TMP/xdpvsd.sock" \
+		--pidfile "$TMP/xdpvsd.pid" --bpffs "$TMP/bpffs" \
+		--dump "$TMP/dump" --conn-max 4096
+	XDPVSD=$LAST_PID
+	wait_for "[ \"\$(cat $TMP/xdpvsd.pid 2>/dev/null)\" = $XDPVSD ]" || return 1
+	expect "interfaces in native mode" \
+		"$(grep -c 'XDP program attached (native mode' "$TMP/xdpvsd-5.log")" 2 ||
+		return 1
+	fetch_start jumbo
+	fetch_check jumbo || return 1
+	read -r pkts bytes < <(dump && awk '$1 == "xdp" && $2 == "fast" {
+		p += $3; b += $5 } END { print p + 0, b + 0 }' "$TMP/dump")
+	echo "jumbo: the fast path forwarded $pkts packets of $((bytes / (pkts + 1))) bytes on average"
+	[ "$pkts" -gt 1000 ] && [ $((bytes / pkts)) -gt 4096 ] ||
+		{ echo "jumbo: the transfer's big segments not in the fast path"; return 1; }
+	sg=$(xsk_counter sg)
+	[ "$sg" -gt 0 ] || { echo "jumbo: no XDP_USE_SG (kernel before 6.6): UDP not tried"; return 0; }
+	start_bg "$NS_RS" "$TMP/sink-jumbo.log" python3 "$LAB" udp-sink --echo \
+		--port 9003 --timeout 30
+	SINK=$LAST_PID
+	wait_for "grep -qs ready $TMP/sink-jumbo.log" || return 1
+	start_bg "$NS_CL" "$TMP/stream-jumbo.log" python3 "$LAB" udp-stream \
+		--addr "$VIP" --port 9003 --echo --rate 100 --count 200 \
+		--size 8000 --seconds 10
+	STREAM=$LAST_PID
+	reap "$STREAM"
+	STREAM=
+	udp_stop
+	python3 "$LAB" udp-verdict --stream "$TMP/stream-jumbo.log" \
+		--sink "$TMP/sink-jumbo.log" --label "9003=jumbo: UDP NAT" || return 1
+	dump || return 1
+	read -r g t < <(xsk_counter rx_gathered tx_split)
+	echo "jumbo: frames received in several descriptors $g, sent in several $t"
+	[ "$g" -ge 1 ] && [ "$t" -ge 1 ]
+}
+
 run() {
 	if "$@"; then
 		echo "ok   $*"
@@ -728,6 +791,7 @@ run case_restart upgrade
 run case_takeover
 run case_takeover upgrade
 run case_clean_exit
+run case_jumbo
 if [ "$FAILED" != 0 ]; then
 	for f in "$TMP"/xdpvsd-*.log; do
 		echo "--- $f"; cat "$f"

@@ -9,10 +9,16 @@
  * taken off the ring all the same), and the flush must go on past that
  * rather than leave the rest - a SYN behind them - for the next packet or
  * tick; it says whether frames are left, for its caller to ask again.
+ * Jumbo frames (links of MTU 9000, XDP_USE_SG): one longer than a UMEM
+ * frame leaves in several descriptors and reaches the peer whole; the
+ * descriptors of one received so are gathered into one buffer, their
+ * frames given back, one too long dropped at its end.
  *
  * Needs root (a network namespace, AF_XDP); exits 77 ("skipped") without.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -22,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -91,16 +98,111 @@ static void peer_down_drops_do_not_stop_the_flush(void **state)
 	assert_int_equal(x->st.kick_err, 0);
 }
 
+/* A frame of len bytes, broadcast, its payload numbered from seed. */
+static void jumbo(uint8_t *f, size_t len, uint8_t seed)
+{
+	size_t i;
+
+	memset(f, 0xff, 6);
+	memset(f + 6, 0, 6);
+	f[6] = 0x02;
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	for (i = 14; i < len; i++)
+		f[i] = (uint8_t)(i * 7 + seed);
+}
+
+static void jumbo_frame_leaves_in_pieces(void **state)
+{
+	static uint8_t f[9014], got[16384];
+	uint64_t done0 = x->st.tx_done, split0 = x->st.tx_split;
+	uint32_t free0;
+	int ps;
+	ssize_t n;
+
+	if (!x->sg) {
+		skip();	/* a kernel before 6.6 */
+		return;
+	}
+	assert_int_equal(system("ip link set xb up"), 0);
+	ps = socket(AF_PACKET, SOCK_RAW, htons(0x88b5));
+	assert_true(ps >= 0);
+	assert_int_equal(setsockopt(ps, SOL_SOCKET, SO_BINDTODEVICE, "xb", 3), 0);
+	flush_all();
+	free0 = x->nfree;
+	jumbo(f, sizeof(f), 1);
+	assert_true(dp_xsk_tx_copy(x, f, sizeof(f)));
+	assert_int_equal(x->tx_queued, 3);	/* 3840 bytes a frame */
+	flush_all();
+	assert_int_equal(x->st.tx_done - done0, 3);
+	assert_int_equal(x->st.tx_split - split0, 1);
+	assert_int_equal(x->nfree, free0);
+	n = recv(ps, got, sizeof(got), 0);
+	close(ps);
+	assert_int_equal(n, sizeof(f));
+	assert_memory_equal(got, f, sizeof(f));
+}
+
+/* Put len bytes of f in a free UMEM frame as a received descriptor. */
+static struct xdp_desc rx_desc(const uint8_t *f, uint32_t len, bool more)
+{
+	uint64_t base;
+
+	assert_true(dp_xsk_alloc(x, &base));
+	memcpy(x->area + base + 256, f, len);
+	return (struct xdp_desc){ .addr = base + 256, .len = len,
+				  .options = more ? XDP_PKT_CONTD : 0 };
+}
+
+static void received_pieces_gathered(void **state)
+{
+	static uint8_t f[9014];
+	uint32_t free0 = x->nfree, i;
+	struct xdp_desc d;
+
+	if (!x->sg) {
+		skip();
+		return;
+	}
+	jumbo(f, sizeof(f), 2);
+	for (i = 0; i < 3; i++) {
+		uint32_t part = i < 2 ? 3584 : sizeof(f) - 2 * 3584;
+
+		d = rx_desc(f + i * 3584, part, i < 2);
+		assert_int_equal(dp_xsk_gather(x, &d), i == 2);
+	}
+	assert_false(x->gbad);
+	assert_int_equal(x->glen, sizeof(f));
+	assert_memory_equal(x->gather + XSK_HEADROOM, f, sizeof(f));
+	assert_int_equal(x->nfree, free0);	/* every piece's frame back */
+	x->glen = 0;
+	/* longer than XSK_GATHER_MAX: dropped once its last piece came */
+	for (i = 0; i <= XSK_GATHER_MAX / 3584; i++) {
+		d = rx_desc(f, 3584, i < XSK_GATHER_MAX / 3584);
+		assert_int_equal(dp_xsk_gather(x, &d),
+				 i == XSK_GATHER_MAX / 3584);
+	}
+	assert_true(x->gbad);
+	assert_int_equal(x->st.rx_too_long, 1);
+	assert_int_equal(x->st.rx_gathered, 2);
+	assert_int_equal(x->nfree, free0);
+	x->glen = 0;
+	x->gbad = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(peer_up_sends_everything),
 		cmocka_unit_test(peer_down_drops_do_not_stop_the_flush),
+		cmocka_unit_test(jumbo_frame_leaves_in_pieces),
+		cmocka_unit_test(received_pieces_gathered),
 	};
 	int map, err, ret;
 
 	if (unshare(CLONE_NEWNET) ||
 	    system("ip link add xa type veth peer name xb 2>/dev/null") ||
+	    system("ip link set xa mtu 9000 && ip link set xb mtu 9000") ||
 	    system("ip link set xa up")) {
 		fprintf(stderr, "test_xsk: no network namespace or veth: "
 				"skipped\n");
