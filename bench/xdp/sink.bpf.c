@@ -81,7 +81,9 @@ int xb_sink(struct xdp_md *ctx)
 	return xb_sink_frame(ctx) ? XDP_DROP : XDP_PASS;
 }
 
-SEC("xdp")
+/* frags: what it tail-calls, xdpvs-decap, takes multi-buffer frames, and
+ * a tail call keeps to programs alike in that */
+SEC("xdp.frags")
 int xb_sink_front(struct xdp_md *ctx)
 {
 	if (xb_sink_frame(ctx))
