@@ -132,6 +132,17 @@ static int xdp_attach_mode(const char *ifname, int ifindex, uint32_t conn_max,
 		xdpvs_bpf__destroy(skel);
 		return err;
 	}
+	/* Alone on the hook, never behind libxdp's dispatcher, which
+	 * libxdp puts first wherever the kernel runs it (Debian 12's
+	 * 6.1): an upgrade swaps ours in one step (xdp_swap()), which
+	 * the dispatcher's would not let it.  Set at start-up, before
+	 * any thread of ours runs. */
+	if (setenv("LIBXDP_SKIP_DISPATCHER", "1", 1)) {
+		err = -errno;
+		xdp_program__close(prog);
+		xdpvs_bpf__destroy(skel);
+		return err;
+	}
 	err = xdp_program__attach(prog, ifindex, mode, 0);
 	if (err) {
 		xdp_program__close(prog);

@@ -52,6 +52,7 @@ import threading
 import time
 
 SO_RXQ_OVFL = getattr(socket, "SO_RXQ_OVFL", 40)
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 DGRAM_LEN = 64		# bytes of a numbered datagram: "!Q" then padding
 RECV_MAX = 65536	# bytes read of a datagram (jumbo frames carry ~9k)
 MAX_SEQ = 1 << 20	# datagrams per stream at most (a bitmap of this many)
@@ -173,7 +174,12 @@ class Seqs:
 
 def udp_socket(family, rcvbuf=1 << 22):
     s = socket.socket(family, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    # as root, past net.core.rmem_max (a stock kernel's 208 KiB drops
+    # datagrams when the machine is busy)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+    except OSError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
     return s
 

@@ -58,10 +58,11 @@ stop_pids() {
 	done
 }
 
-# Wait (at most $2 tenths of a second, default 50) until command $1 is true.
+# Wait (at most $2 tenths of a second, default 50; XDPVS_TIME_SCALE times
+# that on a slow machine) until command $1 is true.
 wait_for() {
 	local i
-	for i in $(seq "${2:-50}"); do
+	for i in $(seq $((${2:-50} * ${XDPVS_TIME_SCALE:-1}))); do
 		eval "$1" && return 0
 		sleep 0.1
 	done
