@@ -381,19 +381,27 @@ static uint64_t counter(uint32_t idx)
 
 /* ---- set-up, once ---- */
 
-/* Real server pd of service s in engine t. */
-static void fz_dest(struct et *t, const struct xdpvs_svc_conf *s,
-		    const struct fz_pdest *pd)
+/* Real server pd's configuration, of weight w. */
+static struct xdpvs_dest_conf fz_dest_conf(const struct fz_pdest *pd, int w)
 {
 	struct xdpvs_dest_conf d;
 	char spec[64];
 
 	snprintf(spec, sizeof(spec), "%s %u", pd->rs, pd->rport);
-	d = et_dest_conf(spec, pd->method, pd->weight);
+	d = et_dest_conf(spec, pd->method, w);
 	d.tun_type = pd->tun;
 	d.tun_port = htons(6080);
 	d.tun_flags = pd->tun_flags;
-	fz_assert(!xdpvs_dest_add(t->e, s, &d), "%s", spec);
+	return d;
+}
+
+/* Real server pd of service s in engine t. */
+static void fz_dest(struct et *t, const struct xdpvs_svc_conf *s,
+		    const struct fz_pdest *pd)
+{
+	struct xdpvs_dest_conf d = fz_dest_conf(pd, pd->weight);
+
+	fz_assert(!xdpvs_dest_add(t->e, s, &d), "%s", pd->rs);
 }
 
 static void fz_svc(struct et *t, const struct fz_conn *c)
@@ -1275,7 +1283,7 @@ static void fz_hexdump(const char *what, const uint8_t *b, uint32_t len)
 }
 
 /* The names of the engine's drop counters that are not zero. */
-static const char *fz_drops(void)
+static const char *fz_drops(struct xdpvs_engine *e)
 {
 	static char buf[512];
 	uint64_t d[XDPVS_DROP_MAX];
@@ -1283,7 +1291,7 @@ static const char *fz_drops(void)
 	int i;
 
 	buf[0] = 0;
-	xdpvs_drops(T.e, d);
+	xdpvs_drops(e, d);
 	for (i = 0; i < XDPVS_DROP_MAX && n < sizeof(buf) - 64; i++)
 		if (d[i])
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
@@ -1434,7 +1442,7 @@ static void fz_ref(const struct fz_frame *f, enum xdpvs_verdict v)
 	int ma, mb;
 
 	fz_assert(rv == v, "the engine beside XDP: verdict %d, alone %d "
-		  "(%s)", v, rv, fz_drops());
+		  "(%s)", v, rv, fz_drops(R.e));
 	if (v == XDPVS_TX)
 		fz_same_frame(&T.f, &R.f);
 	do {
@@ -1468,7 +1476,7 @@ static void fz_ref_new(const struct fz_frame *f, int rc, const uint8_t *out,
 	if (rv != XDPVS_TX)
 		fz_hexdump("in", f->b, f->len);
 	fz_assert(rv == XDPVS_TX, "XDP scheduled a frame (%d) the engine "
-		  "alone does not send (%d: %s)", rc, rv, fz_drops());
+		  "alone does not send (%d: %s)", rc, rv, fz_drops(R.e));
 	fz_same_frame(&x, &R.f);
 	fz_assert((rc == XDP_TX) == (R.f.ifindex == LO_IFINDEX),
 		  "XDP verdict %d, the engine's interface %u", rc,
@@ -1477,6 +1485,56 @@ static void fz_ref_new(const struct fz_frame *f, int rc, const uint8_t *out,
 		  "the engine sent fragments, XDP one frame");
 	fz_same_tables();
 	fz_same_pick();
+}
+
+/* Real servers on the untagged link whose way a change may alter. */
+static const char *const ways[] = { "198.18.1.7", "198.18.1.8",
+				    "2001:db8:1::5", "2001:db8:1::6" };
+
+/* Change c, the same in engine t as in the other: 0 or -errno. */
+static int fz_change_one(struct et *t, uint8_t sel, uint8_t c)
+{
+	static const uint32_t mtus[] = { 1500, 1280, 1400, 1480 };
+	const struct fz_psvc *ps = &psvcs[sel & 3];
+	const struct fz_pdest *pd = &ps->d[(c >> 2) % 3];
+	struct xdpvs_svc_conf s = et_svc_conf(ps->svc, ps->sched);
+	struct xdpvs_dest_conf d = fz_dest_conf(pd, (c >> 4) % 4);
+	const char *w = ways[(c >> 2) % 4];
+	int err;
+
+	switch (c & 3) {
+	case 0:		/* a weight, 0 (quiesced) to 3 */
+		return xdpvs_dest_edit(t->e, &s, &d);
+	case 1:		/* a real server removed, or added back */
+		err = xdpvs_dest_del(t->e, &s, &d);
+		return err == -ENOENT ? xdpvs_dest_add(t->e, &s, &d) : err;
+	case 2:		/* a way's MTU */
+		et_route(t, w, RS_MAC, 2, mtus[(c >> 4) % 4],
+			 strchr(w, ':') ? "2001:db8:1::1" : "198.18.1.1");
+		return 0;
+	default:	/* a way lost, or found again */
+		if (c & 0x10)
+			et_unreachable(t, w, -ENETUNREACH);
+		else
+			et_route(t, w, RS_MAC, 2, 1500,
+				 strchr(w, ':') ? "2001:db8:1::1" :
+						  "198.18.1.1");
+		return 0;
+	}
+}
+
+/* A change of configuration (a frame of a service with picks and TCP
+ * flags 0xff): both engines changed alike, which takes the picks back
+ * (the engine publishes anew on its next tick). */
+static void fz_change(uint8_t sel, uint8_t c)
+{
+	int a = fz_change_one(&T, sel, c), b = fz_change_one(&R, sel, c);
+
+	if (getenv("FUZZ_XDP_DEBUG"))
+		fprintf(stderr, "change %#x of service %u: %d\n", c, sel & 3,
+			a);
+	fz_assert(a == b, "change %#x: %d, alone %d", c, a, b);
+	fz_same_tables();
 }
 
 static void fz_one(const struct fz_frame *f)
@@ -1531,7 +1589,7 @@ static void fz_one(const struct fz_frame *f)
 				fz_hexdump("engine", T.f.data, T.f.len);
 		}
 		fz_assert(v == XDPVS_TX, "XDP forwarded (%d), the engine's "
-			  "verdict %d (%s)", rc, v, fz_drops());
+			  "verdict %d (%s)", rc, v, fz_drops(T.e));
 		fz_assert(T.f.len == opts.data_size_out &&
 			  !memcmp(T.f.data, out, T.f.len),
 			  "XDP and the engine sent different bytes");
@@ -1587,6 +1645,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (n = 0; n < FZ_MAX_FRAMES && off + 3 <= size; n++) {
 		uint8_t sel = data[off];
 
+		if ((sel & 0x80) && data[off + 2] == 0xff) {
+			fz_change(sel, data[off + 1]);
+			off += 3;
+			continue;
+		}
 		if (sel & 0x80)
 			fz_pick_base(&f, sel, data[off + 1], data[off + 2]);
 		else
