@@ -39,7 +39,8 @@
  *  - scheduled with a pick (XDPVS_DP_FAST_NEW, as many as NEW events):
  *    the engine, having made the connection from the event, is not given
  *    the frame (xdpvsd's is not); the engine alone, given it, sends the
- *    same bytes the same way, to the real server of the event;
+ *    same bytes the same way, to the real server of the event, but for
+ *    the exception pick.h documents (the connection table full);
  *  - passed: the frame is unmodified but for link padding (the IP
  *    packet's length from its header); the filter's choice is one of
  *    "for us" (XDPVS_DP_NO_XSK, no socket) or "the host's" (XDPVS_DP_PASS);
@@ -1468,11 +1469,21 @@ static void fz_ref(const struct fz_frame *f, enum xdpvs_verdict v)
 static void fz_ref_new(const struct fz_frame *f, int rc, const uint8_t *out,
 		       uint32_t len)
 {
+	uint64_t full = et_drops(&R, XDPVS_DROP_CONN_FULL);
 	enum xdpvs_verdict rv = et_rx(&R, now, f->b, f->len);
 	struct xdpvs_frame x = { .data = (uint8_t *)out, .len = len,
 				 .ifindex = R.f.ifindex };
 	struct xdpvs_frame more;
 
+	/* The exception pick.h and engine.h document: a connection the
+	 * engine cannot make (its table full; each service has picks for
+	 * the room there was when they were made) was forwarded all the
+	 * same, its flows then removed; the engine alone dropped it, its
+	 * choice made as the pick was. */
+	if (rv == XDPVS_DROP && et_drops(&R, XDPVS_DROP_CONN_FULL) > full) {
+		fz_same_tables();
+		return;
+	}
 	if (rv != XDPVS_TX)
 		fz_hexdump("in", f->b, f->len);
 	fz_assert(rv == XDPVS_TX, "XDP scheduled a frame (%d) the engine "
