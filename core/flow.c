@@ -351,12 +351,15 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
  * which lost its way to it (no route), keeps its packets coming up: IPVS
  * drops them (expire_nodest_conn 0) or ends the connection to schedule
  * them anew (1), or answers them with an ICMP error, and so does the
- * engine.  No flow would not do: the fast path would take a SYN or a
- * datagram that matches none for a new connection, and schedule it with
- * a pick (pick.h), to another real server.  So such a TCP or UDP
- * connection keeps a client flow, a hold: of MTU 0, above which every
- * packet is (flow.h: the engine's).  Not once its service is deleted:
- * the fast path has no picks for it then.
+ * engine.  So does a TCP connection in a state the fast path does not
+ * keep (SYN_SENT, LAST_ACK, ...): a SYN on it is the connection's
+ * (IPVS schedules anew only in TIME_WAIT and CLOSE, which have flows).
+ * No flow would not do: the fast path would take a SYN or a datagram
+ * that matches none for a new connection, and schedule it with a pick
+ * (pick.h), to another real server.  So such a TCP or UDP connection
+ * keeps a client flow, a hold: of MTU 0, above which every packet is
+ * (flow.h: the engine's).  Not once its service is deleted: the fast
+ * path has no picks for it then.
  */
 static bool flow_holdable(const struct xdpvs_engine *e,
 			  const struct xdpvs_conn *cp)
@@ -367,6 +370,16 @@ static bool flow_holdable(const struct xdpvs_engine *e,
 	       (cp->protocol == IPPROTO_TCP || cp->protocol == IPPROTO_UDP) &&
 	       !(cp->flags & (XDPVS_CONN_F_TEMPLATE | XDPVS_CONN_F_ONE_PACKET |
 			      XDPVS_CONN_F_NO_CPORT));
+}
+
+/* Is a hold cp's when it has no flows (ok: it may have some, but for its
+ * way)? */
+static bool flow_hold_wanted(const struct xdpvs_engine *e,
+			     const struct xdpvs_conn *cp, bool ok)
+{
+	return flow_holdable(e, cp) &&
+	       (ok || cp->protocol == IPPROTO_TCP ||
+		!xdpvs_dest_is_available(cp->dest));
 }
 
 /* Write cp's hold (flow_holdable) in place of its flows. */
@@ -408,9 +421,7 @@ static void flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		cp->flows &= (uint8_t)~FLOW_HELD;
 		return;
 	}
-	/* eligible but for its way, or its real server gone */
-	if (flow_holdable(e, cp) &&
-	    (ok || !xdpvs_dest_is_available(cp->dest)))
+	if (flow_hold_wanted(e, cp, ok))
 		flow_hold(e, cp);
 	else
 		xdpvs_flow_remove(e, cp);
@@ -418,7 +429,8 @@ static void flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
-	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp)))
+	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp) ||
+				flow_hold_wanted(e, cp, false)))
 		flow_sync(e, cp, false);
 }
 

@@ -17,8 +17,9 @@ struct xdpvs_conn;
 struct xdpvs_dest;
 struct xdpvs_engine;
 
-/* Install cp's flows if it now qualifies, remove them if it no longer
- * does (call after each packet the engine handled for cp). */
+/* Install cp's flows if it now qualifies, remove them (or put a hold,
+ * flow.c) if it no longer does (call after each packet the engine
+ * handled for cp). */
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Install the flows of cp, taken over from a previous engine, as
  * replacements of that engine's (the cache most likely has them), whose
