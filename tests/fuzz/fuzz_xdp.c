@@ -23,7 +23,9 @@
  * connection and its direction (client's or real server's), a new
  * source port (a new connection) or the host's traffic; or (0x80) one of
  * the services with picks, one of eight clients and the direction (by
- * default a SYN, the real server's reply once it has a connection).  The
+ * default a SYN, the real server's reply once it has a connection); with
+ * TCP flags 0xff, such a frame is a change of configuration instead (its
+ * payload byte says which: fz_change), made alike in both engines.  The
  * mutations overwrite bytes and fields, add a VLAN tag, IPv4 options or
  * IPv6 extension headers, make fragments, wrap the packet into an ICMP
  * error quoting it, cut or pad the frame, replace addresses and ports;
