@@ -409,7 +409,6 @@ static void flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		      bool force)
 {
 	bool nat = xdpvs_conn_fwd(cp) == XDPVS_CONN_F_MASQ;
-
 	bool ok = flow_eligible(e, cp);
 
 	/* A hold is written over whatever it matches. */
