@@ -70,6 +70,7 @@
 #define FLOW_IN_SR 0x04	/* ... with XDPVS_FLOW_F_SYN_RECV */
 #define FLOW_OUT_SR 0x08
 #define FLOW_SR_AGAIN 0x10	/* a marked flow written over a marked one */
+#define FLOW_HELD 0x20	/* FLOW_IN is a hold (flow_hold) */
 
 /* Flags of an installed value that the fast path changes itself (clears):
  * not the engine's to compare when routes change. */
@@ -345,22 +346,90 @@ static bool flow_add_dir(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 	return true;
 }
 
+/*
+ * A connection whose real server is no longer available (removed), or
+ * which lost its way to it (no route), keeps its packets coming up: IPVS
+ * drops them (expire_nodest_conn 0) or ends the connection to schedule
+ * them anew (1), or answers them with an ICMP error, and so does the
+ * engine.  So does a TCP connection in a state the fast path does not
+ * keep (SYN_SENT, LAST_ACK, ...): a SYN on it is the connection's
+ * (IPVS schedules anew only in TIME_WAIT and CLOSE, which have flows).
+ * No flow would not do: the fast path would take a SYN or a datagram
+ * that matches none for a new connection, and schedule it with a pick
+ * (pick.h), to another real server.  So such a TCP or UDP connection
+ * keeps a client flow, a hold: of MTU 0, above which every packet is
+ * (flow.h: the engine's).  Not once its service is deleted: the fast
+ * path has no picks for it then.
+ */
+static bool flow_holdable(const struct xdpvs_engine *e,
+			  const struct xdpvs_conn *cp)
+{
+	return e->env.flow_add && cp->dest && cp->dest->svc &&
+	       (cp->dest->svc->flags & XDPVS_SVC_F_HASHED) && !cp->resched &&
+	       cp->cport &&
+	       (cp->protocol == IPPROTO_TCP || cp->protocol == IPPROTO_UDP) &&
+	       !(cp->flags & (XDPVS_CONN_F_TEMPLATE | XDPVS_CONN_F_ONE_PACKET |
+			      XDPVS_CONN_F_NO_CPORT));
+}
+
+/* Is a hold cp's when it has no flows (ok: it may have some, but for its
+ * way)? */
+static bool flow_hold_wanted(const struct xdpvs_engine *e,
+			     const struct xdpvs_conn *cp, bool ok)
+{
+	return flow_holdable(e, cp) &&
+	       (ok || cp->protocol == IPPROTO_TCP ||
+		!xdpvs_dest_is_available(cp->dest));
+}
+
+/* Write cp's hold (flow_holdable) in place of its flows. */
+static void flow_hold(struct xdpvs_engine *e, struct xdpvs_conn *cp)
+{
+	struct xdpvs_flow_value v;
+	struct xdpvs_flow_key k;
+	uint32_t nfp;
+
+	flow_del_dir(e, cp, FLOW_OUT);
+	memset(&v, 0, sizeof(v));
+	v.action = XDPVS_FLOW_DR;	/* none is forwarded: mtu 0 */
+	v.daf = (uint8_t)cp->af;
+	v.gen = cp->gen;
+	nfp = flow_fp(&v);
+	if ((cp->flows & FLOW_HELD) && cp->flow_fp[0] == nfp)
+		return;
+	flow_key_in(cp, &k);
+	e->env.flow_add(e->env.ctx, &k, &v, cp->flows & FLOW_IN);
+	cp->flow_fp[0] = nfp;
+	if (!(cp->flows & FLOW_IN))
+		e->nr_flows++;
+	cp->flows = FLOW_IN | FLOW_HELD;
+}
+
 static void flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp,
 		      bool force)
 {
 	bool nat = xdpvs_conn_fwd(cp) == XDPVS_CONN_F_MASQ;
+	bool ok = flow_eligible(e, cp);
 
+	/* A hold is written over whatever it matches. */
+	force = force || (cp->flows & FLOW_HELD);
 	/* Both directions or none: half a NAT connection in the fast path
 	 * would leave the other half's timer blind. */
-	if (flow_eligible(e, cp) && flow_add_dir(e, cp, FLOW_IN, force) &&
-	    (!nat || flow_add_dir(e, cp, FLOW_OUT, force)))
+	if (ok && flow_add_dir(e, cp, FLOW_IN, force) &&
+	    (!nat || flow_add_dir(e, cp, FLOW_OUT, force))) {
+		cp->flows &= (uint8_t)~FLOW_HELD;
 		return;
-	xdpvs_flow_remove(e, cp);
+	}
+	if (flow_hold_wanted(e, cp, ok))
+		flow_hold(e, cp);
+	else
+		xdpvs_flow_remove(e, cp);
 }
 
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp)
 {
-	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp)))
+	if (e->env.flow_add && (cp->flows || flow_eligible(e, cp) ||
+				flow_hold_wanted(e, cp, false)))
 		flow_sync(e, cp, false);
 }
 
@@ -494,13 +563,18 @@ bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
 static void flow_drop_unavailable(struct xdpvs_engine *e,
 				  struct xdpvs_conn *cp)
 {
-	if (cp->flows && cp->dest && !xdpvs_dest_is_available(cp->dest))
+	if (!cp->dest || xdpvs_dest_is_available(cp->dest))
+		return;
+	if (flow_holdable(e, cp))
+		flow_hold(e, cp);
+	else if (cp->flows)
 		xdpvs_flow_remove(e, cp);
 }
 
 void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e)
 {
-	if (e->nr_flows)
+	/* each connection: one without flows gets a hold too */
+	if (e->env.flow_add)
 		xdpvs_conn_for_each(e, flow_drop_unavailable);
 }
 

@@ -17,8 +17,9 @@ struct xdpvs_conn;
 struct xdpvs_dest;
 struct xdpvs_engine;
 
-/* Install cp's flows if it now qualifies, remove them if it no longer
- * does (call after each packet the engine handled for cp). */
+/* Install cp's flows if it now qualifies, remove them (or put a hold,
+ * flow.c) if it no longer does (call after each packet the engine
+ * handled for cp). */
 void xdpvs_flow_sync(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Install the flows of cp, taken over from a previous engine, as
  * replacements of that engine's (the cache most likely has them), whose
@@ -55,13 +56,15 @@ void xdpvs_flow_remove(struct xdpvs_engine *e, struct xdpvs_conn *cp);
  * armed, in which case it was re-armed from that time. */
 bool xdpvs_flow_keep_alive(struct xdpvs_engine *e, struct xdpvs_conn *cp);
 /* Routes changed: compute installed flows again, write those whose
- * value changed, remove those that lost their way; in slices, from hash
+ * value changed, put a hold (flow.c) in place of those of TCP and UDP
+ * connections that lost their way, remove the others; in slices, from hash
  * bucket *cursor (0: the start) on, until about max connections were
  * seen; *cursor is then where to go on.  True once the pass reached the
  * table's end. */
 bool xdpvs_flow_refresh_some(struct xdpvs_engine *e, uint32_t *cursor,
 			     uint32_t max);
-/* A server was removed: its connections' flows go. */
+/* A server was removed: its TCP and UDP connections' flows give way to a
+ * hold each, which sends their packets up (flow.c), the others' go. */
 void xdpvs_flow_drop_unavailable(struct xdpvs_engine *e);
 /* A stats slot for a new real server (0: none left), and its release. */
 uint32_t xdpvs_flow_slot_get(struct xdpvs_engine *e, struct xdpvs_dest *d);

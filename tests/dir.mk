@@ -87,9 +87,10 @@ $(FUZZ_SEEDERS): $(O)/tests/fuzz/seeds_%: $(O)/tests/fuzz/seeds_%.o \
 	$(Q)$(CC) $(LDFLAGS) $^ $(PKG_LIBS) -o $@
 $(O)/tests/fuzz/seeds_keep: $(O)/dp/keep.o
 # fuzz_xdp runs bpf/xdpvs.bpf.c (its skeleton) against the engine: it
-# links the test fixtures and dp/sync.c, which fills the filter's maps.
+# links the test fixtures, dp/sync.c, which fills the filter's maps, and
+# dp/pick.c, which writes the engine's picks into the program's.
 $(O)/tests/fuzz/fuzz_xdp.o: $(O)/bpf/xdpvs.skel.h
-$(O)/tests/fuzz/fuzz_xdp $(O)/tests/fuzz/replay_xdp: $(O)/dp/sync.o \
+$(O)/tests/fuzz/fuzz_xdp $(O)/tests/fuzz/replay_xdp: $(O)/dp/sync.o $(O)/dp/pick.o \
 		$(TESTLIB_OBJS)
 
 .PHONY: fuzz fuzz-bins check-corpus

@@ -97,7 +97,11 @@
  * datagram of the flow that went up before the fast path had picks, and
  * was read after this one passed) stays, as IPVS keeps sending a flow's
  * datagrams to its real server: the pick's flows are removed and its own
- * written again; that one datagram went to the pick's real server.
+ * written again; that one datagram went to the pick's real server.  A
+ * connection the engine keeps but which can have no flows (its real
+ * server removed, its way lost, a TCP state the fast path does not keep)
+ * keeps a hold on its client's key, a flow of MTU 0 (core/flow.c): its
+ * packets go up, not taken for a new connection's.
  *
  * Shared with bpf/: <linux/types.h> types, explicit padding, sizes
  * asserted.

@@ -4,22 +4,32 @@
  * the engine, as tests/unit/bpf/test_fastpath.c does it case by case.
  *
  * Each input starts from scratch: a fresh engine (its flow cache is the
- * XDP program's flow map) with services of each kind (NAT, DR, GUE, GRE
- * and IPIP tunnels across families, a port-zero service, a firewall
- * mark; IPv4 and IPv6; TCP, UDP, SCTP) takes a connection of each to
- * the state where its flows are installed (one TCP NAT connection left
- * in SYN_RECV).  The filter's maps hold what xdpvsd writes for that
- * configuration (dp/sync.c) and our addresses; they are the same for
- * every input, so they are written once.
+ * XDP program's flow map, its picks written into the program's pick maps
+ * by dp/pick.c as xdpvsd writes them) with services of each kind (NAT,
+ * DR, GUE, GRE and IPIP tunnels across families, a port-zero service, a
+ * firewall mark; IPv4 and IPv6; TCP, UDP, SCTP) takes a connection of
+ * each to the state where its flows are installed (one TCP NAT
+ * connection left in SYN_RECV).  Four more services (rr and wrr, TCP and
+ * UDP, IPv4 and IPv6) have three real servers of mixed methods each and
+ * no connection: the program schedules their new connections with the
+ * engine's picks (include/xdpvs/pick.h).  A second engine, configured
+ * alike but with no fast path, is the reference: the engine alone.  The
+ * filter's maps hold what xdpvsd writes for that configuration
+ * (dp/sync.c) and our addresses; they are the same for every input, so
+ * they are written once.
  *
  * Input: frames, each [conn][payload][tcp flags] then mutations
  * [op][args] up to an op FZ_OP_NEXT (or the end).  conn picks a
  * connection and its direction (client's or real server's), a new
- * source port (a new connection) or the host's traffic; the mutations
- * overwrite bytes and fields, add a VLAN tag, IPv4 options or IPv6
- * extension headers, make fragments, wrap the packet into an ICMP error
- * quoting it, cut or pad the frame, replace addresses and ports; the
- * checksums are made right again unless the conn byte says not.
+ * source port (a new connection) or the host's traffic; or (0x80) one of
+ * the services with picks, one of eight clients and the direction (by
+ * default a SYN, the real server's reply once it has a connection); with
+ * TCP flags 0xff, such a frame is a change of configuration instead (its
+ * payload byte says which: fz_change), made alike in both engines.  The
+ * mutations overwrite bytes and fields, add a VLAN tag, IPv4 options or
+ * IPv6 extension headers, make fragments, wrap the packet into an ICMP
+ * error quoting it, cut or pad the frame, replace addresses and ports;
+ * the checksums are made right again unless the conn byte says not.
  *
  * Invariants, for each frame (abort() if broken):
  *  - the program's verdict is XDP_PASS, XDP_TX or XDP_REDIRECT (no
@@ -28,6 +38,11 @@
  *    events the program posted, given the same untouched frame, sends
  *    it (XDPVS_TX) with the same bytes, out of the receiving interface
  *    for XDP_TX and another for XDP_REDIRECT;
+ *  - scheduled with a pick (XDPVS_DP_FAST_NEW, as many as NEW events):
+ *    the engine, having made the connection from the event, is not given
+ *    the frame (xdpvsd's is not); the engine alone, given it, sends the
+ *    same bytes the same way, to the real server of the event, but for
+ *    the exception pick.h documents (the connection table full);
  *  - passed: the frame is unmodified but for link padding (the IP
  *    packet's length from its header); the filter's choice is one of
  *    "for us" (XDPVS_DP_NO_XSK, no socket) or "the host's" (XDPVS_DP_PASS);
@@ -36,8 +51,15 @@
  *    not send it, and dp.h's rules do not take it, but for the exceptions
  *    dp.h documents (an IPv6 fragment header followed by another
  *    extension header, a DR or tunnel connection's reply);
+ *  - the engine alone, given every frame the engine beside the program
+ *    is given, comes to the same verdicts and frames; after each frame
+ *    both hold the same connections (addresses, ports, state, flags)
+ *    and their real servers the same counts (active, inactive,
+ *    persistent, connections made): events and picks leave the engine
+ *    where it would be on its own;
  *  - the engine's flows all go when it is freed (nothing left in the
- *    flow map), no real server's counters below zero.
+ *    flow map, those the program made with picks included), no real
+ *    server's counters below zero.
  *
  * Needs root and BPF: without them (or BPF_PROG_TEST_RUN) the first
  * input says so and exits 77, which tests/fuzz/run-corpus.sh counts as
@@ -64,10 +86,12 @@
 #include <xdpvs/engine.h>
 #include <xdpvs/flow.h>
 #include <xdpvs/hdr.h>
+#include <xdpvs/pick.h>
 #include <xdpvs/tunnel.h>
 
 #include "../../core/csum.h"
 #include "../../core/pkt.h"
+#include "../../dp/pick.h"
 #include "../../dp/sync.h"
 #include "../lib/enginetest.h"
 #include "bpf/xdpvs.skel.h"
@@ -79,13 +103,23 @@
 #define LB6	"2001:db8::fe"
 #define RS_MAC	"02:00:00:00:01:02"
 #define LO_IFINDEX 1		/* BPF_PROG_TEST_RUN receives on lo */
-#define FZ_MAX_FRAMES 4
+#define CLB	"198.18.0.3"		/* a second client */
+#define CL6B	"2001:db8::3"
+#define FZ_MAX_FRAMES 12
 #define FZ_FRAME_MAX 2048	/* bytes, a frame after its mutations */
-#define FZ_CONN_MAX 64
+/* Connections at most: the set-up's 15 leave room for a few picks per
+ * service (pick.c makes no more than the table has room for), so a
+ * handful of new connections uses up half a set (the engine publishes
+ * the next) and then the table. */
+#define FZ_CONN_MAX 24
 
 static struct xdpvs_bpf *skel;
 static struct ring_buffer *events;
-static struct et T;
+static struct et T;		/* the engine beside the XDP program */
+static struct et R;		/* the engine alone, with no fast path */
+static struct dp_pick picks;	/* xdpvsd's side of the pick maps */
+static uint32_t nnew;		/* NEW events read for the last frame */
+static struct xdpvs_flow_event_new lastnew;	/* the last of them */
 static double now;		/* engine time, seconds */
 static struct dp_sync_set maps;	/* what the filter's maps hold */
 static const char *const locals[] = { LB, LB6, "198.18.1.1",
@@ -143,6 +177,46 @@ static const struct fz_conn conns[] = {
 
 #define NCONNS (sizeof(conns) / sizeof(conns[0]))
 
+/* A real server of a service below. */
+struct fz_pdest {
+	const char *rs;
+	uint16_t rport;
+	char method;
+	uint8_t tun, tun_flags;
+	int weight;
+};
+
+/* Services the fast path schedules new connections for with the
+ * engine's picks (rr, wrr: pick.h), three real servers each, of mixed
+ * methods (a DR one on the tagged link, whose template the fast path
+ * cannot apply: its picks are given back); no connection at set-up. */
+struct fz_psvc {
+	const char *svc, *sched, *vip;
+	uint16_t vport;
+	struct fz_pdest d[3];
+};
+
+static const struct fz_psvc psvcs[] = {
+	{ "tcp 198.18.102.1 80", "rr", "198.18.102.1", 80,
+	  { { "198.18.1.2", 8080, 'm', 0, 0, 1 },
+	    { "198.18.1.7", 8080, 'm', 0, 0, 1 },
+	    { "198.18.1.8", 80, 'i', IPIP, 0, 1 } } },
+	{ "udp 198.18.102.1 53", "wrr", "198.18.102.1", 53,
+	  { { "198.18.1.2", 5353, 'm', 0, 0, 3 },
+	    { "198.18.1.7", 53, 'm', 0, 0, 2 },
+	    { "198.18.1.3", 53, 'g', 0, 0, 1 } } },
+	{ "tcp 2001:db8:102::1 80", "wrr", "2001:db8:102::1", 80,
+	  { { "2001:db8:1::2", 8080, 'm', 0, 0, 2 },
+	    { "2001:db8:1::4", 80, 'i', GRE, CSUM, 1 },
+	    { "2001:db8:1::6", 80, 'g', 0, 0, 1 } } },
+	{ "udp 2001:db8:102::1 53", "rr", "2001:db8:102::1", 53,
+	  { { "2001:db8:1::2", 53, 'm', 0, 0, 1 },
+	    { "2001:db8:1::3", 53, 'g', 0, 0, 1 },
+	    { "2001:db8:1::5", 53, 'i', IPIP, 0, 1 } } },
+};
+
+#define NPSVCS (sizeof(psvcs) / sizeof(psvcs[0]))
+
 /* Addresses a mutation may put in a header, by family. */
 static const char *const addrs4[] = {
 	"198.18.100.1", "198.18.100.2", "198.18.100.3", "198.18.100.5",
@@ -165,6 +239,11 @@ static union xdpvs_addr fz_addr(const char *s, int *af)
 	fz_assert(inet_pton(*af, s, *af == AF_INET ? (void *)&a.ip : &a) == 1,
 		  "%s", s);
 	return a;
+}
+
+static bool addr_eq(const union xdpvs_addr *a, const union xdpvs_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
 }
 
 /* ---- the engine's flow cache is the XDP program's map ---- */
@@ -212,15 +291,29 @@ static const struct et_flow_ops map_ops = {
 	.add = map_add, .del = map_del, .last_seen = map_seen,
 };
 
+/* An event of the fast path, to the engine as xdpvsd's dp_event()
+ * hands it over.  An event about a connection the engine moved
+ * meanwhile is ignored (flow.h), a NEW one it cannot make has its flows
+ * removed (pick.h): neither is an error of the harness's making. */
 static int event_apply(void *ctx, void *data, size_t len)
 {
-	int err;
+	const struct xdpvs_flow_event *ev = data;
+	uint64_t ns = (uint64_t)(now * 1e9);
 
-	fz_assert(len == sizeof(struct xdpvs_flow_event), "event of %zu", len);
-	err = xdpvs_engine_flow_event(T.e, (uint64_t)(now * 1e9), data);
-	/* An event about a connection the engine moved meanwhile is
-	 * ignored (flow.h): not an error of the harness's making. */
-	(void)err;
+	fz_assert(len >= sizeof(*ev), "event of %zu", len);
+	if (!T.e)
+		return 0;
+	if (ev->type != XDPVS_FLOW_EV_NEW && ev->type != XDPVS_FLOW_EV_UNUSED) {
+		fz_assert(len == sizeof(*ev), "event of %zu", len);
+		(void)xdpvs_engine_flow_event(T.e, ns, ev);
+		return 0;
+	}
+	fz_assert(len == sizeof(lastnew), "new-connection event of %zu", len);
+	if (ev->type == XDPVS_FLOW_EV_NEW) {
+		nnew++;
+		memcpy(&lastnew, data, sizeof(lastnew));
+	}
+	(void)xdpvs_engine_flow_new(T.e, ns, data);
 	return 0;
 }
 
@@ -228,6 +321,53 @@ static int event_ignore(void *ctx, void *data, size_t len)
 {
 	return 0;
 }
+
+/* ---- the engine's picks, in the program's maps as xdpvsd's ---- */
+
+/* dp.c's callbacks, dp/pick.c's calls: a failure is the engine's (it
+ * publishes only over a ring with none left) or the maps'. */
+static void pick_put(struct et *t, uint32_t ring,
+		     const struct xdpvs_dp_addr_key *svc, uint32_t flags,
+		     const struct xdpvs_pick *pk, uint32_t n)
+{
+	int err = dp_pick_put(&picks, ring, svc, flags, pk, n);
+
+	fz_assert(!err, "publishing %u picks in ring %u: %d", n, ring, err);
+}
+
+static uint32_t pick_take(struct et *t, uint32_t ring)
+{
+	uint32_t taken;
+	int err = dp_pick_take(&picks, ring, &taken);
+
+	fz_assert(!err, "taking back ring %u: %d", ring, err);
+	return taken;
+}
+
+static int pick_next(struct et *t, uint32_t ring, struct xdpvs_pick *pk)
+{
+	return dp_pick_next(&picks, ring, pk);
+}
+
+static void pick_drop(struct et *t, uint32_t ring)
+{
+	int err = dp_pick_drop(&picks, ring);
+
+	fz_assert(!err, "dropping ring %u: %d", ring, err);
+}
+
+static void pick_tmpl(struct et *t, uint32_t dest_idx,
+		      const struct xdpvs_flow_value *v)
+{
+	int err = dp_pick_tmpl(&picks, dest_idx, v);
+
+	fz_assert(!err, "template of slot %u: %d", dest_idx, err);
+}
+
+static const struct et_pick_ops pick_ops = {
+	.put = pick_put, .take = pick_take, .next = pick_next,
+	.drop = pick_drop, .tmpl = pick_tmpl,
+};
 
 static uint64_t counter(uint32_t idx)
 {
@@ -244,25 +384,53 @@ static uint64_t counter(uint32_t idx)
 
 /* ---- set-up, once ---- */
 
-static void fz_svc(const struct fz_conn *c)
+/* Real server pd's configuration, of weight w. */
+static struct xdpvs_dest_conf fz_dest_conf(const struct fz_pdest *pd, int w)
 {
-	struct xdpvs_svc_conf s = et_svc_conf(c->svc, "rr");
 	struct xdpvs_dest_conf d;
 	char spec[64];
+
+	snprintf(spec, sizeof(spec), "%s %u", pd->rs, pd->rport);
+	d = et_dest_conf(spec, pd->method, w);
+	d.tun_type = pd->tun;
+	d.tun_port = htons(6080);
+	d.tun_flags = pd->tun_flags;
+	return d;
+}
+
+/* Real server pd of service s in engine t. */
+static void fz_dest(struct et *t, const struct xdpvs_svc_conf *s,
+		    const struct fz_pdest *pd)
+{
+	struct xdpvs_dest_conf d = fz_dest_conf(pd, pd->weight);
+
+	fz_assert(!xdpvs_dest_add(t->e, s, &d), "%s", pd->rs);
+}
+
+static void fz_svc(struct et *t, const struct fz_conn *c)
+{
+	struct xdpvs_svc_conf s = et_svc_conf(c->svc, "rr");
+	struct fz_pdest d = { c->rs, c->rport, c->method, c->tun,
+			      c->tun_flags, 1 };
 	int err;
 
 	if (c->method == 'g' && c->rport == 0)
 		s.flags |= XDPVS_SVC_F_PERSISTENT;
-	err = xdpvs_svc_add(T.e, &s);
+	err = xdpvs_svc_add(t->e, &s);
 	if (err == -EEXIST)
 		return;
 	fz_assert(!err, "%s: %d", c->svc, err);
-	snprintf(spec, sizeof(spec), "%s %u", c->rs, c->rport);
-	d = et_dest_conf(spec, c->method, 1);
-	d.tun_type = c->tun;
-	d.tun_port = htons(6080);
-	d.tun_flags = c->tun_flags;
-	fz_assert(!xdpvs_dest_add(T.e, &s, &d), "%s", spec);
+	fz_dest(t, &s, &d);
+}
+
+static void fz_psvc(struct et *t, const struct fz_psvc *ps)
+{
+	struct xdpvs_svc_conf s = et_svc_conf(ps->svc, ps->sched);
+	size_t i;
+
+	fz_assert(!xdpvs_svc_add(t->e, &s), "%s", ps->svc);
+	for (i = 0; i < sizeof(ps->d) / sizeof(ps->d[0]); i++)
+		fz_dest(t, &s, &ps->d[i]);
 }
 
 static struct tb_pkt fz_pkt(uint8_t proto, const char *src, uint16_t sport,
@@ -288,10 +456,13 @@ static uint8_t conn_proto(const struct fz_conn *c)
 	       c->svc[0] == 'u' ? IPPROTO_UDP : IPPROTO_SCTP;
 }
 
+/* A set-up packet, through both engines. */
 static void engine_tx(const struct tb_pkt *d)
 {
 	now += 0.001;
 	fz_assert(et_rx_pkt(&T, now, d) == XDPVS_TX, "set-up packet %s:%u",
+		  d->src, d->sport);
+	fz_assert(et_rx_pkt(&R, now, d) == XDPVS_TX, "set-up packet %s:%u",
 		  d->src, d->sport);
 }
 
@@ -334,30 +505,47 @@ static void fz_conn_up(const struct fz_conn *c)
 	engine_tx(&p);
 }
 
-static void fz_world_up(void)
+/* Engine t's routes, addresses, mark rule and services. */
+static void fz_config(struct et *t)
 {
 	struct xdpvs_mark_rule m = { .mark = 1, .af = AF_INET, .plen = 24 };
 	int i, af;
 
-	et_init_flows(&T, FZ_CONN_MAX, &map_ops);
-	fz_assert(!xdpvs_sysctl_set(T.e, "run_estimation", 0), "estimator");
-	et_route(&T, "198.18.1.2", RS_MAC, 2, 1500, "198.18.1.1");
-	et_route(&T, "198.18.1.3", RS_MAC, 1, 1500, "198.18.1.1");
-	et_route(&T, "198.18.1.4", RS_MAC, 2, 1400, "198.18.1.1");
-	et_route(&T, "198.18.1.6", RS_MAC, 2, 1500, "198.18.1.1");
-	et_route(&T, "2001:db8:1::2", RS_MAC, 2, 1500, "2001:db8:1::1");
-	et_route(&T, "2001:db8:1::3", RS_MAC, 1, 1500, "2001:db8:1::1");
-	et_route(&T, "2001:db8:1::4", RS_MAC, 2, 1280, "2001:db8:1::1");
-	et_route(&T, "2001:db8:1::5", RS_MAC, 2, 1500, "2001:db8:1::1");
-	for (i = 0; i < T.nroutes; i++)	/* the DR servers' link is tagged */
-		if (T.routes[i].rt.ifindex == 1)
-			T.routes[i].rt.vlan = 7;
+	fz_assert(!xdpvs_sysctl_set(t->e, "run_estimation", 0), "estimator");
+	et_route(t, "198.18.1.2", RS_MAC, 2, 1500, "198.18.1.1");
+	et_route(t, "198.18.1.3", RS_MAC, 1, 1500, "198.18.1.1");
+	et_route(t, "198.18.1.4", RS_MAC, 2, 1400, "198.18.1.1");
+	et_route(t, "198.18.1.6", RS_MAC, 2, 1500, "198.18.1.1");
+	et_route(t, "198.18.1.7", RS_MAC, 2, 1500, "198.18.1.1");
+	et_route(t, "198.18.1.8", RS_MAC, 2, 1480, "198.18.1.1");
+	et_route(t, "2001:db8:1::2", RS_MAC, 2, 1500, "2001:db8:1::1");
+	et_route(t, "2001:db8:1::3", RS_MAC, 1, 1500, "2001:db8:1::1");
+	et_route(t, "2001:db8:1::4", RS_MAC, 2, 1280, "2001:db8:1::1");
+	et_route(t, "2001:db8:1::5", RS_MAC, 2, 1500, "2001:db8:1::1");
+	et_route(t, "2001:db8:1::6", RS_MAC, 2, 1500, "2001:db8:1::1");
+	for (i = 0; i < t->nroutes; i++)	/* the DR servers' link is tagged */
+		if (t->routes[i].rt.ifindex == 1)
+			t->routes[i].rt.vlan = 7;
 	for (i = 0; i < (int)(sizeof(locals) / sizeof(locals[0])); i++)
-		et_local(&T, locals[i]);
+		et_local(t, locals[i]);
 	m.prefix = fz_addr("198.18.101.0", &af);
-	fz_assert(!xdpvs_mark_add(T.e, &m), "mark rule");
+	fz_assert(!xdpvs_mark_add(t->e, &m), "mark rule");
 	for (i = 0; i < (int)NCONNS; i++)
-		fz_svc(&conns[i]);
+		fz_svc(t, &conns[i]);
+	for (i = 0; i < (int)NPSVCS; i++)
+		fz_psvc(t, &psvcs[i]);
+}
+
+/* The engine beside the program, with its flow cache and picks, and the
+ * engine alone, configured alike, given the same connections. */
+static void fz_world_up(void)
+{
+	int i;
+
+	et_init_picks(&T, FZ_CONN_MAX, &map_ops, &pick_ops);
+	et_init(&R, FZ_CONN_MAX);
+	fz_config(&T);
+	fz_config(&R);
 	for (i = 0; i < (int)NCONNS; i++)
 		fz_conn_up(&conns[i]);
 }
@@ -367,8 +555,13 @@ static void fz_world_down(void)
 	struct xdpvs_flow_key k;
 
 	fz_check_engine(T.e, FZ_CONN_MAX);
+	fz_check_engine(R.e, FZ_CONN_MAX);
 	et_fini(&T);
-	/* The engine took back every flow: the program made none. */
+	et_fini(&R);
+	/* As xdpvsd once its engine is gone: no pick of it used after. */
+	fz_assert(!dp_pick_reset(&picks), "pick reset");
+	/* The engine took back every flow, those the program made for it
+	 * with its picks too: the program made none of its own. */
 	fz_assert(bpf_map__get_next_key(skel->maps.xdpvs_flows, NULL, &k,
 					sizeof(k)),
 		  "a flow left in the map");
@@ -428,6 +621,7 @@ static void fz_init(void)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f,
 		    .data_size_in = sizeof(f), .data_out = out,
 		    .data_size_out = sizeof(out), .repeat = 1);
+	struct dp_pick_fds fds;
 
 	libbpf_set_print(quiet_libbpf);
 	skel = xdpvs_bpf__open();
@@ -443,6 +637,9 @@ static void fz_init(void)
 				"skipped\n", strerror(errno));
 		exit(77);
 	}
+	fds.picks = bpf_map__fd(skel->maps.xdpvs_picks);
+	fds.svc = bpf_map__fd(skel->maps.xdpvs_pick_svc);
+	fds.tmpl = bpf_map__fd(skel->maps.xdpvs_pick_tm);
 	events = ring_buffer__new(bpf_map__fd(skel->maps.xdpvs_events),
 				  event_ignore, NULL, NULL);
 	fz_assert(events, "ring buffer");
@@ -451,6 +648,7 @@ static void fz_init(void)
 	events = ring_buffer__new(bpf_map__fd(skel->maps.xdpvs_events),
 				  event_apply, NULL, NULL);
 	fz_assert(events, "ring buffer");
+	fz_assert(!dp_pick_init(&picks, &fds), "pick maps");
 	now = 1;
 	fz_world_up();
 	fz_filter_maps();
@@ -554,6 +752,65 @@ static void fz_base(struct fz_frame *f, uint8_t sel, uint8_t plen,
 		p.flags = XDPVS_TCP_ACK;
 	if (p.proto == IPPROTO_SCTP && (flags & 0x80))
 		p.sctp_chunk = flags & 0x7f;
+	f->len = (uint32_t)tb_build(f->b, &p);
+}
+
+/* The reference engine's connection (not a template) from cl:cport to
+ * vip:vport of proto, into *c; false if it has none. */
+static bool fz_conn_of(uint8_t proto, const char *cl, uint16_t cport,
+		       const char *vip, uint16_t vport,
+		       struct xdpvs_conn_info *c)
+{
+	struct xdpvs_conn_info *ci;
+	union xdpvs_addr ca, va;
+	int n, i, af;
+	bool found = false;
+
+	ca = fz_addr(cl, &af);
+	va = fz_addr(vip, &af);
+	n = xdpvs_conn_info_get(R.e, (uint64_t)(now * 1e9), &ci);
+	fz_assert(n >= 0, "conn info");
+	for (i = 0; i < n && !found; i++)
+		if (ci[i].af == af && ci[i].protocol == proto &&
+		    ci[i].cport == htons(cport) && ci[i].vport == htons(vport) &&
+		    addr_eq(&ci[i].caddr, &ca) && addr_eq(&ci[i].vaddr, &va)) {
+			*c = ci[i];
+			found = true;
+		}
+	free(ci);
+	return found;
+}
+
+/* The base packet of a frame to a service of psvcs (sel & 3) from one
+ * of eight clients (a port of four, 0x20: the second address): the
+ * client's, by default a SYN; or (0x10) the real server's reply, when
+ * that client has a NAT connection. */
+static void fz_pick_base(struct fz_frame *f, uint8_t sel, uint8_t plen,
+			 uint8_t flags)
+{
+	const struct fz_psvc *ps = &psvcs[sel & 3];
+	bool v6 = strchr(ps->vip, ':') != NULL;
+	const char *cl = sel & 0x20 ? (v6 ? CL6B : CLB) : (v6 ? CL6 : CL);
+	uint16_t cport = (uint16_t)(41000 + ((sel >> 2) & 3));
+	uint8_t proto = ps->svc[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
+	char rs[INET6_ADDRSTRLEN];
+	struct xdpvs_conn_info c;
+	struct tb_pkt p;
+
+	if (!flags)
+		flags = XDPVS_TCP_SYN;
+	if ((sel & 0x10) &&
+	    fz_conn_of(proto, cl, cport, ps->vip, ps->vport, &c) &&
+	    (c.flags & XDPVS_CONN_F_FWD_MASK) == XDPVS_CONN_F_MASQ) {
+		inet_ntop(c.daf, c.daf == AF_INET ? (void *)&c.daddr.ip :
+						    (void *)&c.daddr,
+			  rs, sizeof(rs));
+		p = fz_pkt(proto, rs, ntohs(c.dport), cl, cport, flags,
+			   plen * 5u);
+	} else {
+		p = fz_pkt(proto, cl, cport, ps->vip, ps->vport, flags,
+			   plen * 5u);
+	}
 	f->len = (uint32_t)tb_build(f->b, &p);
 }
 
@@ -811,11 +1068,6 @@ static size_t fz_mutate(struct fz_frame *f, const uint8_t *d, size_t n)
 
 /* ---- dp.h's rules, against what the maps hold ---- */
 
-static bool addr_eq(const union xdpvs_addr *a, const union xdpvs_addr *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
 static bool svc_has(int af, uint8_t proto, const union xdpvs_addr *a,
 		    uint16_t port, uint32_t *flags)
 {
@@ -1034,7 +1286,7 @@ static void fz_hexdump(const char *what, const uint8_t *b, uint32_t len)
 }
 
 /* The names of the engine's drop counters that are not zero. */
-static const char *fz_drops(void)
+static const char *fz_drops(struct xdpvs_engine *e)
 {
 	static char buf[512];
 	uint64_t d[XDPVS_DROP_MAX];
@@ -1042,13 +1294,260 @@ static const char *fz_drops(void)
 	int i;
 
 	buf[0] = 0;
-	xdpvs_drops(T.e, d);
+	xdpvs_drops(e, d);
 	for (i = 0; i < XDPVS_DROP_MAX && n < sizeof(buf) - 64; i++)
 		if (d[i])
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
 					      xdpvs_drop_name(
 						      (enum xdpvs_drop)i));
 	return buf;
+}
+
+/* What two engines' tables must agree on of a connection (not its
+ * generation, nor the time it has left). */
+struct fz_ck {
+	uint16_t af, daf, protocol, state;
+	union xdpvs_addr caddr, vaddr, daddr;
+	uint16_t cport, vport, dport, pad;
+	uint32_t fwmark, flags;
+};
+
+static int fz_ck_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct fz_ck));
+}
+
+/* Engine e's connections, sorted, into ck (FZ_CONN_MAX): how many. */
+static int fz_conns(struct xdpvs_engine *e, struct fz_ck *ck)
+{
+	struct xdpvs_conn_info *ci;
+	int n = xdpvs_conn_info_get(e, (uint64_t)(now * 1e9), &ci), i;
+
+	fz_assert(n >= 0 && n <= FZ_CONN_MAX, "conn info: %d", n);
+	memset(ck, 0, (size_t)n * sizeof(*ck));
+	for (i = 0; i < n; i++) {
+		ck[i].af = ci[i].af;
+		ck[i].daf = ci[i].daf;
+		ck[i].protocol = ci[i].protocol;
+		ck[i].state = ci[i].state;
+		ck[i].caddr = ci[i].caddr;
+		ck[i].vaddr = ci[i].vaddr;
+		ck[i].daddr = ci[i].daddr;
+		ck[i].cport = ci[i].cport;
+		ck[i].vport = ci[i].vport;
+		ck[i].dport = ci[i].dport;
+		ck[i].fwmark = ci[i].fwmark;
+		ck[i].flags = ci[i].flags;
+	}
+	free(ci);
+	qsort(ck, (size_t)n, sizeof(*ck), fz_ck_cmp);
+	return n;
+}
+
+static void fz_ck_dump(const char *who, const struct fz_ck *ck, int n)
+{
+	char c[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int i;
+
+	fprintf(stderr, "%s: %d connections\n", who, n);
+	for (i = 0; i < n; i++) {
+		inet_ntop(ck[i].af, ck[i].af == AF_INET ?
+			  (const void *)&ck[i].caddr.ip : &ck[i].caddr, c,
+			  sizeof(c));
+		inet_ntop(ck[i].daf, ck[i].daf == AF_INET ?
+			  (const void *)&ck[i].daddr.ip : &ck[i].daddr, d,
+			  sizeof(d));
+		fprintf(stderr, "  %u %s:%u -> :%u -> %s:%u state %u flags "
+			"%#x\n", ck[i].protocol, c, ntohs(ck[i].cport),
+			ntohs(ck[i].vport), d, ntohs(ck[i].dport),
+			ck[i].state, ck[i].flags);
+	}
+}
+
+/* The two engines hold the same connections, their real servers the
+ * same counts. */
+static void fz_same_tables(void)
+{
+	struct fz_ck a[FZ_CONN_MAX], b[FZ_CONN_MAX];
+	struct xdpvs_svc_info *s, *r;
+	int n = fz_conns(T.e, a), m = fz_conns(R.e, b), i;
+	uint32_t j;
+
+	if (n != m || memcmp(a, b, (size_t)n * sizeof(a[0]))) {
+		fz_ck_dump("beside XDP", a, n);
+		fz_ck_dump("alone", b, m);
+	}
+	fz_assert(n == m && !memcmp(a, b, (size_t)n * sizeof(a[0])),
+		  "the engines' connections differ");
+	n = xdpvs_svc_info_get(T.e, &s);
+	m = xdpvs_svc_info_get(R.e, &r);
+	fz_assert(n > 0 && n == m, "services %d %d", n, m);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < s[i].num_dests; j++) {
+			const struct xdpvs_dest_info *x = &s[i].dests[j];
+			const struct xdpvs_dest_info *y = &r[i].dests[j];
+
+			fz_assert(x->activeconns == y->activeconns &&
+				  x->inactconns == y->inactconns &&
+				  x->persistconns == y->persistconns &&
+				  x->stats.conns == y->stats.conns,
+				  "service %d real server %u: counts %u %u %u "
+				  "%lu, alone %u %u %u %lu", i, j,
+				  x->activeconns, x->inactconns,
+				  x->persistconns, x->stats.conns,
+				  y->activeconns, y->inactconns,
+				  y->persistconns, y->stats.conns);
+		}
+	xdpvs_svc_info_free(s, n);
+	xdpvs_svc_info_free(r, m);
+}
+
+/* Frames a and b alike: length, bytes, interface. */
+static void fz_same_frame(const struct xdpvs_frame *a,
+			  const struct xdpvs_frame *b)
+{
+	if (a->len != b->len || memcmp(a->data, b->data, a->len)) {
+		fz_hexdump("beside XDP", a->data, a->len);
+		fz_hexdump("alone", b->data, b->len);
+	}
+	fz_assert(a->len == b->len && !memcmp(a->data, b->data, a->len) &&
+		  a->ifindex == b->ifindex,
+		  "the engines sent different frames");
+}
+
+/* The connection of the last NEW event goes to the real server the
+ * engine alone chose (a port in NAT's template alone). */
+static void fz_same_pick(void)
+{
+	struct xdpvs_conn_info c;
+	char cl[INET6_ADDRSTRLEN], vip[INET6_ADDRSTRLEN];
+
+	inet_ntop(lastnew.ev.key.af, &lastnew.ev.key.saddr, cl, sizeof(cl));
+	inet_ntop(lastnew.ev.key.af, &lastnew.ev.key.daddr, vip, sizeof(vip));
+	fz_assert(fz_conn_of(lastnew.ev.key.proto, cl,
+			     ntohs(lastnew.ev.key.sport), vip,
+			     ntohs(lastnew.ev.key.dport), &c) &&
+		  addr_eq(&c.daddr, &lastnew.new_daddr) &&
+		  (!lastnew.new_dport || c.dport == lastnew.new_dport),
+		  "picked a real server the engine alone did not choose");
+}
+
+/*
+ * The engine alone given frame f, after the engine beside the program
+ * (verdict v, its frame in T.f, having read the program's events) was:
+ * the same verdict, frames and connections.  So what the program's
+ * events told the engine leaves it where the engine alone is.
+ */
+static void fz_ref(const struct fz_frame *f, enum xdpvs_verdict v)
+{
+	enum xdpvs_verdict rv = et_rx(&R, now, f->b, f->len);
+	struct xdpvs_frame a, b;
+	int ma, mb;
+
+	fz_assert(rv == v, "the engine beside XDP: verdict %d, alone %d "
+		  "(%s)", v, rv, fz_drops(R.e));
+	if (v == XDPVS_TX)
+		fz_same_frame(&T.f, &R.f);
+	do {
+		ma = xdpvs_engine_tx_next(T.e, &a);
+		mb = xdpvs_engine_tx_next(R.e, &b);
+		fz_assert(ma == mb, "fragments: %d, alone %d", ma, mb);
+		if (ma)
+			fz_same_frame(&a, &b);
+	} while (ma);
+	fz_same_tables();
+}
+
+/*
+ * Frame f, which the program scheduled with a pick and sent (verdict
+ * rc, out: its frame, len bytes): the engine made the connection from
+ * the NEW event and never sees the frame, as xdpvsd's does not (given
+ * it again, it would take it as a second packet of that connection,
+ * which is not always the first's way: a client at the virtual address
+ * and port is its own real server's reply).  The engine alone, given
+ * it, sends the same bytes the same way, and holds the same
+ * connections.
+ */
+static void fz_ref_new(const struct fz_frame *f, int rc, const uint8_t *out,
+		       uint32_t len)
+{
+	uint64_t full = et_drops(&R, XDPVS_DROP_CONN_FULL);
+	enum xdpvs_verdict rv = et_rx(&R, now, f->b, f->len);
+	struct xdpvs_frame x = { .data = (uint8_t *)out, .len = len,
+				 .ifindex = R.f.ifindex };
+	struct xdpvs_frame more;
+
+	/* The exception pick.h and engine.h document: a connection the
+	 * engine cannot make (its table full; each service has picks for
+	 * the room there was when they were made) was forwarded all the
+	 * same, its flows then removed; the engine alone dropped it, its
+	 * choice made as the pick was. */
+	if (rv == XDPVS_DROP && et_drops(&R, XDPVS_DROP_CONN_FULL) > full) {
+		fz_same_tables();
+		return;
+	}
+	if (rv != XDPVS_TX)
+		fz_hexdump("in", f->b, f->len);
+	fz_assert(rv == XDPVS_TX, "XDP scheduled a frame (%d) the engine "
+		  "alone does not send (%d: %s)", rc, rv, fz_drops(R.e));
+	fz_same_frame(&x, &R.f);
+	fz_assert((rc == XDP_TX) == (R.f.ifindex == LO_IFINDEX),
+		  "XDP verdict %d, the engine's interface %u", rc,
+		  R.f.ifindex);
+	fz_assert(!xdpvs_engine_tx_next(R.e, &more),
+		  "the engine sent fragments, XDP one frame");
+	fz_same_tables();
+	fz_same_pick();
+}
+
+/* Real servers on the untagged link whose way a change may alter. */
+static const char *const ways[] = { "198.18.1.7", "198.18.1.8",
+				    "2001:db8:1::5", "2001:db8:1::6" };
+
+/* Change c, the same in engine t as in the other: 0 or -errno. */
+static int fz_change_one(struct et *t, uint8_t sel, uint8_t c)
+{
+	static const uint32_t mtus[] = { 1500, 1280, 1400, 1480 };
+	const struct fz_psvc *ps = &psvcs[sel & 3];
+	const struct fz_pdest *pd = &ps->d[(c >> 2) % 3];
+	struct xdpvs_svc_conf s = et_svc_conf(ps->svc, ps->sched);
+	struct xdpvs_dest_conf d = fz_dest_conf(pd, (c >> 4) % 4);
+	const char *w = ways[(c >> 2) % 4];
+	int err;
+
+	switch (c & 3) {
+	case 0:		/* a weight, 0 (quiesced) to 3 */
+		return xdpvs_dest_edit(t->e, &s, &d);
+	case 1:		/* a real server removed, or added back */
+		err = xdpvs_dest_del(t->e, &s, &d);
+		return err == -ENOENT ? xdpvs_dest_add(t->e, &s, &d) : err;
+	case 2:		/* a way's MTU */
+		et_route(t, w, RS_MAC, 2, mtus[(c >> 4) % 4],
+			 strchr(w, ':') ? "2001:db8:1::1" : "198.18.1.1");
+		return 0;
+	default:	/* a way lost, or found again */
+		if (c & 0x10)
+			et_unreachable(t, w, -ENETUNREACH);
+		else
+			et_route(t, w, RS_MAC, 2, 1500,
+				 strchr(w, ':') ? "2001:db8:1::1" :
+						  "198.18.1.1");
+		return 0;
+	}
+}
+
+/* A change of configuration (a frame of a service with picks and TCP
+ * flags 0xff): both engines changed alike, which takes the picks back
+ * (the engine publishes anew on its next tick). */
+static void fz_change(uint8_t sel, uint8_t c)
+{
+	int a = fz_change_one(&T, sel, c), b = fz_change_one(&R, sel, c);
+
+	if (getenv("FUZZ_XDP_DEBUG"))
+		fprintf(stderr, "change %#x of service %u: %d\n", c, sel & 3,
+			a);
+	fz_assert(a == b, "change %#x: %d, alone %d", c, a, b);
+	fz_same_tables();
 }
 
 static void fz_one(const struct fz_frame *f)
@@ -1059,7 +1558,8 @@ static void fz_one(const struct fz_frame *f)
 		    .data_size_out = sizeof(out), .repeat = 1);
 	uint64_t fast0 = counter(XDPVS_DP_FAST), pass0 = counter(XDPVS_DP_PASS);
 	uint64_t up0 = counter(XDPVS_DP_NO_XSK);
-	uint64_t fast, pass, up;
+	uint64_t new0 = counter(XDPVS_DP_FAST_NEW);
+	uint64_t fast, pass, up, fnew;
 	enum xdpvs_verdict v;
 	enum fz_class want;
 	struct xdpvs_frame more;
@@ -1075,14 +1575,24 @@ static void fz_one(const struct fz_frame *f)
 	fast = counter(XDPVS_DP_FAST) - fast0;
 	pass = counter(XDPVS_DP_PASS) - pass0;
 	up = counter(XDPVS_DP_NO_XSK) - up0;
+	fnew = counter(XDPVS_DP_FAST_NEW) - new0;
 	if (getenv("FUZZ_XDP_DEBUG"))
-		fprintf(stderr, "frame of %u: XDP %d, fast %lu, host %lu, "
-			"up %lu\n", f->len, rc, fast, pass, up);
+		fprintf(stderr, "frame of %u: XDP %d, fast %lu (new %lu), "
+			"host %lu, up %lu\n", f->len, rc, fast, fnew, pass,
+			up);
 	/* The engine reads the events before the frames that went up. */
+	nnew = 0;
 	fz_assert(ring_buffer__consume(events) >= 0, "events");
+	/* a connection made with a pick is told, once */
+	fz_assert(fnew == nnew && fnew <= fast, "%lu scheduled with a pick, "
+		  "%u told", fnew, nnew);
 	if (rc == XDP_TX || rc == XDP_REDIRECT) {
 		fz_assert(fast == 1 && !pass && !up, "forwarded, counted %lu "
 			  "%lu %lu", fast, pass, up);
+		if (nnew) {
+			fz_ref_new(f, rc, out, opts.data_size_out);
+			return;
+		}
 		v = et_rx(&T, now, f->b, f->len);
 		if (v != XDPVS_TX || T.f.len != opts.data_size_out ||
 		    memcmp(T.f.data, out, T.f.len)) {
@@ -1092,7 +1602,7 @@ static void fz_one(const struct fz_frame *f)
 				fz_hexdump("engine", T.f.data, T.f.len);
 		}
 		fz_assert(v == XDPVS_TX, "XDP forwarded (%d), the engine's "
-			  "verdict %d (%s)", rc, v, fz_drops());
+			  "verdict %d (%s)", rc, v, fz_drops(T.e));
 		fz_assert(T.f.len == opts.data_size_out &&
 			  !memcmp(T.f.data, out, T.f.len),
 			  "XDP and the engine sent different bytes");
@@ -1101,6 +1611,7 @@ static void fz_one(const struct fz_frame *f)
 			  T.f.ifindex);
 		fz_assert(!xdpvs_engine_tx_next(T.e, &more),
 			  "the engine sent fragments, XDP one frame");
+		fz_ref(f, v);
 		return;
 	}
 	fz_assert(rc == XDP_PASS, "XDP verdict %d", rc);
@@ -1129,8 +1640,7 @@ static void fz_one(const struct fz_frame *f)
 		fz_assert(want == FZ_EITHER || v != XDPVS_TX,
 			  "the engine sends a frame XDP passed to the host");
 	}
-	while (xdpvs_engine_tx_next(T.e, &more))
-		;
+	fz_ref(f, v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -1148,7 +1658,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (n = 0; n < FZ_MAX_FRAMES && off + 3 <= size; n++) {
 		uint8_t sel = data[off];
 
-		fz_base(&f, sel, data[off + 1], data[off + 2]);
+		if ((sel & 0x80) && data[off + 2] == 0xff) {
+			fz_change(sel, data[off + 1]);
+			off += 3;
+			continue;
+		}
+		if (sel & 0x80)
+			fz_pick_base(&f, sel, data[off + 1], data[off + 2]);
+		else
+			fz_base(&f, sel, data[off + 1], data[off + 2]);
 		off += 3;
 		off += fz_mutate(&f, data + off, size - off);
 		if (!(sel & 0x40))

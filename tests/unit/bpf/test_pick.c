@@ -738,6 +738,50 @@ static void existing_flow_first(void **state)
 	assert_int_equal(ring_next(), 0);
 }
 
+/* Connection c from client port 40000 (the engine's) once its real
+ * server is removed: the engine's hold on its client's key (core/flow.c)
+ * in the map, as xdpvsd writes it, and d goes up on it untouched, no
+ * pick taken: the engine drops it, as IPVS does, where a pick would have
+ * sent it to the other real server as a new connection's. */
+static void held(struct svc_case *c, const struct tb_pkt *d)
+{
+	struct xdpvs_flow_key k = client_key(c, 40000);
+	char spec[64], rs[INET6_ADDRSTRLEN];
+	struct xdpvs_svc_conf s;
+	struct xdpvs_dest_conf dc;
+	uint64_t u0;
+
+	svc_setup(c);
+	snprintf(spec, sizeof(spec), "%s %s 80", c->udp ? "udp" : "tcp",
+		 c->vip);
+	s = et_svc_conf(spec, "rr");
+	inet_ntop(c->af, &c->tmpl[0].new_daddr, rs, sizeof(rs));
+	snprintf(spec, sizeof(spec), "%s 8080", rs);
+	dc = et_dest_conf(spec, c->method, 1);
+	assert_int_equal(xdpvs_dest_del(T.e, &s, &dc), 0);
+	assert_int_equal(cap_find(&k)->mtu, 0);
+	flow_put(&k, cap_find(&k));
+	publish(c, 2);
+	u0 = counter(XDPVS_DP_FAST_UP);
+	goes_up(d);
+	assert_int_equal(counter(XDPVS_DP_FAST_UP), u0 + 1);
+	assert_int_equal(ring_next(), 0);
+}
+
+static void held_datagram(void **state)
+{
+	struct tb_pkt p = syn(&udp_case, 40000, 0);
+
+	held(&udp_case, &p);
+}
+
+static void held_syn(void **state)
+{
+	struct tb_pkt p = syn(&nat_case, 40000, SYN);
+
+	held(&nat_case, &p);
+}
+
 /* next in set 1: its slot 0 is taken. */
 static void second_set(void **state)
 {
@@ -1043,7 +1087,8 @@ int main(int argc, char **argv)
 		T_(udp_next_datagram), T_(udp_fragment_goes_up),
 		T_(udp6_no_checksum_goes_up),
 		T_(not_a_new_connection), T_(ring_of_another_service),
-		T_(existing_flow_first), T_(second_set),
+		T_(existing_flow_first), T_(held_datagram), T_(held_syn),
+		T_(second_set),
 		T_(reply_flow_refused), T_(too_big_gives_pick_back),
 		T_(reuse_nat), T_(reuse_dr),
 		T_(reuse_not), T_(reuse_restored),

@@ -87,6 +87,16 @@ static const struct et_flow_ops cache_ops = {
 	.add = cache_add, .del = cache_del, .last_seen = cache_seen,
 };
 
+/* The holds in the cache: client flows of MTU 0. */
+static int holds(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < C.n; i++)
+		n += !C.v[i].mtu;
+	return n;
+}
+
 /* An engine on the recording cache, with routes to both sides. */
 static void engine_init(struct et *t)
 {
@@ -633,7 +643,8 @@ static void close_moves_keep_flows(void **state)
 
 /* secure_tcp's table moves SYN_RECV on the real server's SYN+ACK, and a
  * sync master must see the handshake: no flows until ESTABLISHED, as
- * before. */
+ * before, but a hold on the client's key (its packets come up, a SYN not
+ * taken for a new connection's). */
 static void syn_recv_kept_by_engine(void **state)
 {
 	struct et *t = *state;
@@ -642,12 +653,14 @@ static void syn_recv_kept_by_engine(void **state)
 	nat_svc(t, "tcp");
 	assert_int_equal(xdpvs_sysctl_set(t->e, "secure_tcp", 3), 0);
 	et_rx_pkt(t, 1, &p);
-	assert_int_equal(C.n, 0);
+	assert_int_equal(C.n, 1);
+	assert_int_equal(holds(), 1);
 	assert_int_equal(xdpvs_sysctl_set(t->e, "secure_tcp", 0), 0);
 	xdpvs_sync_set(t->e, XDPVS_SYNC_STATE_MASTER, NULL, NULL);
 	p.sport = 40001;
 	et_rx_pkt(t, 1, &p);
-	assert_int_equal(C.n, 0);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(holds(), 2);
 	xdpvs_sync_set(t->e, 0, NULL, NULL);
 }
 
@@ -692,22 +705,56 @@ static void client_port_zero_no_flow(void **state)
 	assert_int_equal(xdpvs_flow_count(t->e), 0);
 }
 
-/* Removing the real server takes its flows away (its packets must come
- * back to the engine, which drops them). */
+/* Removing the real server takes its flows away, but for a hold on the
+ * client's key (MTU 0: every packet comes back to the engine, which
+ * drops it; the fast path, finding no flow, would schedule it with a
+ * pick as a new connection).  Added back, the real server has the
+ * connection's packets again, and the flows are written over the hold. */
 static void dest_removed(void **state)
 {
 	struct et *t = *state;
 	struct xdpvs_svc_conf s = et_svc_conf("udp 198.18.100.1 80", "rr");
 	struct xdpvs_dest_conf d = et_dest_conf("198.18.1.2 8080", 'm', 1);
+	struct xdpvs_flow_key kin = key("198.18.0.2", 40000, "198.18.100.1",
+					80, IPPROTO_UDP);
 	struct tb_pkt p = in(IPPROTO_UDP, 0);
+	int i;
 
 	nat_svc(t, "udp");
 	et_rx_pkt(t, 1, &p);
 	assert_int_equal(C.n, 2);
 	assert_int_equal(xdpvs_dest_del(t->e, &s, &d), 0);
-	assert_int_equal(C.n, 0);
+	assert_int_equal(C.n, 1);
+	i = cache_find(&kin);
+	assert_true(i >= 0);
+	assert_int_equal(C.v[i].mtu, 0);
+	assert_int_equal(xdpvs_flow_count(t->e), 1);
 	assert_int_equal(et_rx_pkt(t, 2, &p), XDPVS_DROP);
+	assert_int_equal(C.n, 1);
+	assert_int_equal(C.v[cache_find(&kin)].mtu, 0);
+	assert_int_equal(xdpvs_dest_add(t->e, &s, &d), 0);
+	assert_int_equal(et_rx_pkt(t, 3, &p), XDPVS_TX);
+	assert_int_equal(C.n, 2);
+	i = cache_find(&kin);
+	assert_int_equal(C.v[i].action, XDPVS_FLOW_DNAT);
+	assert_int_equal(C.v[i].mtu, 1500);
+	assert_int_equal(xdpvs_flow_count(t->e), 2);
+}
+
+/* A deleted service's connections keep no hold: the fast path has no
+ * picks for it. */
+static void svc_deleted_no_hold(void **state)
+{
+	struct et *t = *state;
+	struct xdpvs_svc_conf s = et_svc_conf("tcp 198.18.100.1 80", "rr");
+	struct tb_pkt p = in(IPPROTO_TCP, 0x02);	/* SYN */
+
+	nat_svc(t, "tcp");
+	et_rx_pkt(t, 1, &p);
+	assert_int_equal(C.n, 2);
+	assert_int_equal(xdpvs_svc_del(t->e, &s), 0);
 	assert_int_equal(C.n, 0);
+	assert_int_equal(xdpvs_flow_count(t->e), 0);
 }
 
 /* A route change rewrites the way out of installed flows. */
@@ -791,7 +838,8 @@ static int flows_to(uint32_t rs, const char *mac)
  * real server's new next hop, its connections' client direction only;
  * the clients' new next hop, the real servers' direction only; a change
  * that alters no flow (another address, the same route again, pmtu_disc
- * without tunnels), nothing; a next hop lost, its flows removed. */
+ * without tunnels), nothing; a next hop lost, its flows removed but for
+ * a hold on each client's key (flow.c), written over once it is back. */
 static void refresh_writes_only_what_changed(void **state)
 {
 	struct et *t = *state;
@@ -825,11 +873,17 @@ static void refresh_writes_only_what_changed(void **state)
 	assert_int_equal(C.adds - adds, NCONNS / 2);
 	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
 	et_unreachable(t, "198.18.1.3", -EAGAIN);
-	assert_int_equal(C.adds - adds, NCONNS / 2);
-	assert_int_equal(C.dels, NCONNS);
-	assert_int_equal(C.n, NCONNS);
+	assert_int_equal(C.adds - adds, NCONNS);
+	assert_int_equal(C.dels, NCONNS / 2);
+	assert_int_equal(C.n, NCONNS + NCONNS / 2);
+	assert_int_equal(holds(), NCONNS / 2);
 	assert_int_equal(flows_to(0xc6120103, NULL), 0);
 	assert_int_equal(flows_to(0xc6120102, RS1_MAC), NCONNS / 2);
+	/* found again: the flows written over the holds */
+	et_route(t, "198.18.1.3", RS2_MAC, 2, 1500, "198.18.1.1");
+	assert_int_equal(holds(), 0);
+	assert_int_equal(C.n, 2 * NCONNS);
+	assert_int_equal(flows_to(0xc6120103, RS2_MAC), NCONNS / 2);
 }
 
 /* A burst of changes, the engine told of each: the flows wait, then one
@@ -1010,6 +1064,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(client_port_zero_no_flow, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(dest_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(svc_deleted_no_hold, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(routes_changed_refresh, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
