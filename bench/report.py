@@ -346,20 +346,22 @@ def targets(meta, S):
 # the table above misses.  Figures from one such run each, not from the
 # bench's samples: they explain, the table measures.
 TARGET_NOTES = """\
-How much these ratios move from run to run: the two full runs of the
-previous session (00:56 and 01:10 UTC), on a data path that differs
-from this one only in new connections and the filter (no flow for a
-client port 0, ICMPv6 quotes walked), gave rate vs xdp-ceiling 0.83 /
-0.70 / 0.81 and 0.87 / 0.91 / 0.82 (NAT / DR / TUN; vs xdp-ceiling-3
-0.77-0.98), ns/pkt vs nft 0.10-0.19, µs/conn vs nft 1.09 and 0.93 for
-NAT, and 1M flows 0.42 / 0.95 and 0.35 / 0.83. Each mode's three
-repetitions spread over 20-40 %, so modes trade places from run to run,
-and this run's xdp-ceiling-3 came out at 0.82 of the ceiling (0.90 in
-the 00:56 run). Right after this run, focused udp runs of xdpvs-nat and
-xdpvs-dr alternating this build with the previous session's last one
-(3 repetitions each, old-new-old-new) gave 422-427 / 397-425 ns per
-packet for this build against 477-480 / 440-451 for the old one: no
-cost from this session's changes, within the spread.
+xdpvs-nat-1rs is xdpvsd on the XDP ceiling's own path (every flow to
+rs1, NAT): the issue's rate target like for like, without the fan-out
+the three-server modes pay on veth. How much these ratios move from run
+to run: the previous session's full run (03:31 UTC) gave rate vs
+xdp-ceiling 0.74 / 0.72 / 0.72 (NAT / DR / TUN; vs xdp-ceiling-3 0.88 -
+0.91), ns/pkt vs nft 0.13-0.14, µs/conn vs nft 0.97 for NAT, and 1M
+flows 0.46 / 0.93; the two before it 0.70-0.91 vs the ceiling, 1.09 and
+0.93 per connection. Each mode's three repetitions spread over 20-40 %,
+so modes trade places from run to run, and this run's xdp-ceiling-3
+came out at 0.99 of the ceiling (0.82 and 0.90 in earlier runs). Right
+after this run, focused udp runs of xdpvs-nat and xdpvs-nat-1rs
+alternating this build (multi-buffer programs: one more helper call a
+packet) with the previous session's last one (2 repetitions each,
+old-new-old-new) gave 484 and 479 / 363 and 335 ns per packet for this
+build against 504 and 424 / 400 and 380 for the old one: no cost from
+this session's changes, within the spread.
 
 Where the missed targets' time goes (perf on the balancer's core):
 
